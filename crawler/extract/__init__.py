@@ -1,0 +1,1 @@
+"""Field extraction helpers shared by every spider: pure functions, unit-tested on their own."""

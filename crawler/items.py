@@ -1,0 +1,44 @@
+"""The article item: what a spider extracts from one page, before the store adds its bookkeeping."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+CONTENT_FIELDS = (
+    "title",
+    "published_at",
+    "origin",
+    "authors",
+    "contributors",
+    "editor",
+    "body",
+    "images",
+)
+
+
+@dataclass
+class Article:
+    url: str  # canonical: the real site's URL, whatever mirror it was fetched from
+    source: str
+    title: str
+    published_at: datetime  # aware, Asia/Shanghai
+    body: str  # plain text, one paragraph per line
+    channel: str | None = None
+    origin: str | None = None  # 来源
+    authors: list[str] = field(default_factory=list)  # 记者
+    contributors: list[str] = field(default_factory=list)  # 通讯员
+    editor: str | None = None
+    images: list[str] = field(default_factory=list)
+    extraction: dict[str, str] = field(default_factory=dict)  # field → method that produced it
+    # HTTP validators (etag, last_modified) of the page, so a re-crawl can ask "changed since?"
+    validators: dict[str, str] = field(default_factory=dict)
+
+    def content_hash(self) -> str:
+        """Changes exactly when what a reader sees changes."""
+        data = asdict(self)
+        data["published_at"] = self.published_at.isoformat()
+        payload = json.dumps([data[f] for f in CONTENT_FIELDS], ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()

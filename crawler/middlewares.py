@@ -1,0 +1,47 @@
+"""Incremental re-crawls: ask for an article only if it changed since we stored it."""
+
+from __future__ import annotations
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+from crawler.runtime import store_for
+from store.base import ArticleStore
+
+
+class NotModified(IgnoreRequest):
+    """The server says the stored copy is current (HTTP 304)."""
+
+
+class ConditionalFetchMiddleware:
+    """Adds If-None-Match / If-Modified-Since to article requests the store already knows;
+    a 304 marks the article seen and ends the request without a download."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalFetchMiddleware:
+        return cls(crawler)
+
+    @property
+    def store(self) -> ArticleStore:
+        return store_for(self.crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("article_url"):
+            return
+        known = self.store.validators(request.meta["article_url"])
+        if known and known.etag:
+            request.headers.setdefault(b"If-None-Match", known.etag)
+        if known and known.last_modified:
+            request.headers.setdefault(b"If-Modified-Since", known.last_modified)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status == 304 and request.meta.get("article_url"):
+            self.store.touch(request.meta["article_url"])
+            self.crawler.stats.inc_value("tidewatch/articles/unchanged")
+            raise NotModified(f"not modified: {request.url}")
+        return response

@@ -1,0 +1,201 @@
+"""Sources as data: load and validate ``seeds/<name>.toml``.
+
+A broken seeds file fails at start-up with the file, the line, the field and what is wrong,
+e.g. ``seeds/xsnet.toml, line 12, politeness.download_delay: Input should be >= 0``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+FIELD_NAMES = ("title", "published_at", "origin", "byline", "editor", "breadcrumb", "body")
+
+
+class SeedsError(ValueError):
+    """A seeds file that cannot be used."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Politeness(_Strict):
+    download_delay: float = Field(1.0, ge=0, description="seconds between requests to a host")
+    concurrency: int = Field(2, ge=1, le=16, description="parallel requests per host")
+
+
+class Schedule(_Strict):
+    interval_minutes: float | None = Field(None, gt=0)
+    cron: str | None = Field(None, description="crontab, five fields, Asia/Shanghai")
+    jitter_seconds: int = Field(0, ge=0)
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Schedule:
+        if (self.interval_minutes is None) == (self.cron is None):
+            raise ValueError("give exactly one of interval_minutes or cron")
+        if self.cron is not None and len(self.cron.split()) != 5:
+            raise ValueError(f"cron {self.cron!r} must have five fields")
+        return self
+
+
+class ApiOptions(_Strict):
+    """A JSON app API used for discovery and as the article fallback (潮新闻)."""
+
+    detail_url: str = Field(description="article detail endpoint, with {id}")
+    page_size: int = Field(20, ge=1, le=100)
+    signing_salt_env: str = Field(description="environment variable holding the signing salt")
+    user_agent: str = "zjolapp; 6.0.0; tidewatch;"
+
+
+class Source(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    spider: Literal["html", "tidenews", "epaper"] = "html"
+    hosts: list[str] = Field(min_length=1)
+    start_urls: list[str] = Field(min_length=1)
+    start_days: int = Field(
+        1, ge=1, le=31, description="for dated start URLs ({date:%Y-%m}): today and days before"
+    )
+    article_url_patterns: list[str] = Field(min_length=1)
+    list_url_patterns: list[str] = Field(default_factory=list)
+    next_page_text: str | None = "下一页"
+    max_list_pages: int = Field(5, ge=1)
+    keep_query: list[str] = Field(default_factory=list, description="query keys in canonical URLs")
+    encoding: str | None = Field(None, description="charset to use when a page's is missing/wrong")
+    politeness: Politeness = Politeness()
+    schedule: Schedule
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+    drop_selectors: list[str] = Field(
+        default_factory=list, description="elements inside the body that are not article text"
+    )
+    drop_lines: list[str] = Field(
+        default_factory=list, description="regexes of whole body lines to drop (notices)"
+    )
+    channels: dict[str, str] = Field(default_factory=dict, description="URL channel code → name")
+    api: ApiOptions | None = None
+
+    @field_validator("article_url_patterns", "list_url_patterns", "drop_lines")
+    @classmethod
+    def _regexes(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise ValueError(f"bad regular expression {p!r}: {e}") from None
+        return patterns
+
+    @field_validator("start_urls")
+    @classmethod
+    def _absolute(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"{url!r} is not an absolute http(s) URL")
+        return urls
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, name: str | None) -> str | None:
+        if name is not None:
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                raise ValueError(f"unknown encoding {name!r}") from None
+        return name
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, fields: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(fields) - set(FIELD_NAMES)
+        if unknown:
+            raise ValueError(f"unknown field(s) {sorted(unknown)}; known: {list(FIELD_NAMES)}")
+        return fields
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Source:
+        for url in self.start_urls:
+            host = urlsplit(url).hostname
+            if host not in self.hosts:
+                raise ValueError(f"start URL {url!r} is not on hosts {self.hosts}")
+        if self.spider == "tidenews" and self.api is None:
+            raise ValueError("spider 'tidenews' needs an [api] table")
+        return self
+
+    def entry_urls(self, today: date) -> list[str]:
+        """Start URLs with ``{date:…}`` filled in for today and ``start_days - 1`` days before."""
+        urls: list[str] = []
+        for template in self.start_urls:
+            if "{date" not in template:
+                urls.append(template)
+                continue
+            for back in range(self.start_days):
+                urls.append(template.format(date=today - timedelta(days=back)))
+        return urls
+
+    def selectors(self, field: str) -> list[str]:
+        return self.fields.get(field, [])
+
+
+def load_sources(seeds_dir: Path) -> dict[str, Source]:
+    """Every ``*.toml`` in ``seeds_dir``, validated, by name."""
+    files = sorted(Path(seeds_dir).glob("*.toml"))
+    if not files:
+        raise SeedsError(f"{seeds_dir}: no seeds files (*.toml)")
+    sources = {}
+    for path in files:
+        source = load_source(path)
+        sources[source.name] = source
+    return sources
+
+
+def load_source(path: Path) -> Source:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise SeedsError(f"{path}: {e}") from None
+    try:
+        source = Source(**data)
+    except ValidationError as err:
+        raise SeedsError("\n".join(_describe(path, text, e) for e in err.errors())) from None
+    if source.name != path.stem:
+        raise SeedsError(
+            f"{path}, line {_line_of(text, ('name',))}, name: {source.name!r} must match "
+            f"the file name {path.stem!r}"
+        )
+    return source
+
+
+def _describe(path: Path, text: str, error: dict[str, Any]) -> str:
+    loc = tuple(str(part) for part in error["loc"])
+    where = ".".join(loc) or "(file)"
+    return f"{path}, line {_line_of(text, loc)}, {where}: {error['msg']}"
+
+
+def _line_of(text: str, loc: tuple[str, ...]) -> int:
+    """Best line for a key path: the key's own line, else its table's, else line 1."""
+    lines = text.splitlines()
+    keys = [part for part in loc if not part.isdigit()]
+    table: tuple[str, ...] = ()
+    best = 1
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if header := re.fullmatch(r"\[\[?([^\]]+)\]\]?", stripped):
+            table = tuple(header.group(1).strip().split("."))
+            if keys[: len(table)] == list(table):
+                best = number
+            continue
+        key = re.match(r"([A-Za-z0-9_\"']+)\s*=", stripped)
+        if key and list(table) + [key.group(1).strip("\"'")] == keys[: len(table) + 1]:
+            best = number
+            if len(table) + 1 == len(keys):
+                return number
+    return best

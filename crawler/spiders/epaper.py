@@ -1,0 +1,50 @@
+"""E-papers on the Founder 数字报 system (萧山日报): 版面 pages node_N.htm → content_*.htm.
+
+Founder pages carry their metadata in an ``<!--enpproperty …/enpproperty-->`` comment: the
+date, byline and 版面 name are read from there; the text from ``founder-content``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrapy.http import TextResponse
+
+from crawler.extract.byline import Byline, parse_byline
+from crawler.extract.dates import parse_datetime
+from crawler.spiders.html import NOTHING, Found, HtmlSpider
+
+_ENP = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.S)
+_TAG = re.compile(r"<(\w+)>(.*?)</\1>", re.S)
+
+
+def enp_properties(html: str) -> dict[str, str]:
+    comment = _ENP.search(html)
+    if not comment:
+        return {}
+    return {tag: value.strip() for tag, value in _TAG.findall(comment.group(1))}
+
+
+class EpaperSpider(HtmlSpider):
+    def published_at(self, page: TextResponse) -> Found:
+        moment = parse_datetime(enp_properties(page.text).get("date", ""))
+        return (moment, "enpproperty:date") if moment else super().published_at(page)
+
+    def byline(self, page: TextResponse) -> tuple[Byline, str | None]:
+        byline = parse_byline(enp_properties(page.text).get("author", ""))
+        return (byline, "enpproperty:author") if byline else super().byline(page)
+
+    def channel(self, page: TextResponse) -> Found:
+        node = enp_properties(page.text).get("nodename")
+        return (node, "enpproperty:nodename") if node else super().channel(page)
+
+    def origin(self, page: TextResponse) -> Found:
+        found = super().origin(page)
+        return found if found[0] else (self.source.title, "seeds:title")
+
+    def title(self, page: TextResponse) -> Found:
+        found = super().title(page)
+        if found[0]:
+            return found
+        title = enp_properties(page.text).get("title")
+        return (title, "enpproperty:title") if title else NOTHING

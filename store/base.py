@@ -1,0 +1,161 @@
+"""The article store contract: what the crawler writes to and alerting reads from.
+
+Backends (SQLite embedded, Elasticsearch) implement ``ArticleStore``; one behavioural test
+suite runs against each. Search semantics are fixed here, not by a backend's analyser: a
+backend narrows candidates, then ``rank_and_snippet`` decides matches exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from crawler.items import Article
+from store.query import Query
+from store.textnorm import normalize_with_map
+
+EXPORT_FIELDS = (
+    "id",
+    "url",
+    "source",
+    "channel",
+    "title",
+    "published_at",
+    "origin",
+    "authors",
+    "contributors",
+    "editor",
+    "body",
+    "images",
+    "content_hash",
+    "first_seen",
+    "last_seen",
+    "version",
+)
+
+
+def article_id(url: str) -> str:
+    """Stable id: a hash of the canonical URL, so a re-crawl updates instead of duplicating."""
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: str
+    url: str
+    source: str
+    channel: str | None
+    title: str
+    published_at: str
+    origin: str | None
+    authors: list[str]
+    contributors: list[str]
+    editor: str | None
+    body: str
+    images: list[str]
+    content_hash: str
+    first_seen: str
+    last_seen: str
+    version: int
+    extraction: dict[str, str]
+
+    def export(self) -> dict[str, object]:
+        """The public record: exactly EXPORT_FIELDS, in that order."""
+        data = asdict(self)
+        return {name: data[name] for name in EXPORT_FIELDS}
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional re-fetch needs to know about a stored page."""
+
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: StoredArticle
+    snippet: str
+    highlights: list[tuple[int, int]]  # [start, end) in snippet
+    title_highlights: list[tuple[int, int]]  # [start, end) in article.title
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    kind: Outcome
+    article: StoredArticle
+
+
+class ArticleStore(Protocol):
+    def upsert(
+        self, article: Article, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Outcome: ...
+
+    def touch(self, url: str) -> bool: ...
+
+    def validators(self, url: str) -> Validators | None: ...
+
+    def get(self, article_id: str) -> StoredArticle | None: ...
+
+    def search(
+        self,
+        query: Query,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        limit: int = 20,
+    ) -> list[SearchHit]: ...
+
+    def articles(
+        self, *, source: str | None = None, since: datetime | None = None
+    ) -> Iterator[StoredArticle]: ...
+
+    def changes(self, after: int = 0, limit: int = 500) -> list[Change]: ...
+
+    def count(self, source: str | None = None) -> int: ...
+
+    def close(self) -> None: ...
+
+
+SNIPPET_BEFORE = 30
+SNIPPET_AFTER = 90
+
+
+def rank_and_snippet(query: Query, candidates: list[StoredArticle], limit: int) -> list[SearchHit]:
+    """Exact matching on normalised text; title hits first, then newest first."""
+    scored = []
+    for article in candidates:
+        title, body = normalize_with_map(article.title), normalize_with_map(article.body)
+        if not query.matches_text(title.text, body.text):
+            continue
+        title_spans = [title.span(s, e) for s, e in query.highlight_spans(title.text)]
+        body_spans = [body.span(s, e) for s, e in query.highlight_spans(body.text)]
+        snippet, highlights = _snippet(article.body, body_spans)
+        hit = SearchHit(article, snippet, highlights, title_spans)
+        scored.append((len(title_spans) > 0, article.published_at, hit))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [hit for *_, hit in scored[:limit]]
+
+
+def _snippet(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """A one-line window around the first hit, with the hits inside it re-based."""
+    anchor = spans[0][0] if spans else 0
+    start = max(0, anchor - SNIPPET_BEFORE)
+    end = min(len(text), anchor + SNIPPET_AFTER)
+    prefix = "…" if start > 0 else ""
+    window = prefix + text[start:end].replace("\n", " ") + ("…" if end < len(text) else "")
+    shift = len(prefix) - start
+    inside = [(s + shift, e + shift) for s, e in spans if s >= start and e <= end]
+    return window, inside

@@ -1,0 +1,106 @@
+"""Tidewatch's one configuration: an optional TOML file, overridden by TIDEWATCH_* variables.
+
+Every key, its variable and its default is listed in the README. Values are validated when
+loaded; a bad one fails at start-up naming the variable (or file and key) and the problem.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TIMEZONE = "Asia/Shanghai"
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used; the message names where it came from."""
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_dir: Path = Field(Path("data"), description="where the SQLite store and outbox live")
+    seeds_dir: Path = Field(REPO_ROOT / "seeds", description="folder of source definitions")
+    host_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="host=address[,…]: fetch a source host from another address (mirrors)",
+    )
+    download_delay: float | None = Field(
+        None, ge=0, description="override every source's politeness delay, in seconds"
+    )
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+
+    @field_validator("host_map", mode="before")
+    @classmethod
+    def _parse_host_map(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_host_map(value)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "tidewatch.sqlite3"
+
+
+ENV_PREFIX = "TIDEWATCH_"
+
+
+def parse_host_map(text: str) -> dict[str, str]:
+    """``a.com=127.0.0.1:8001,b.cn=127.0.0.1:8002`` → {host: address}."""
+    mapping: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        host, sep, address = item.partition("=")
+        if not sep or not host.strip() or not address.strip():
+            raise ValueError(f"{item!r} is not host=address")
+        mapping[host.strip().lower()] = address.strip()
+    return mapping
+
+
+def load_config(environ: dict[str, str] | None = None) -> Config:
+    """Read ``TIDEWATCH_CONFIG`` (a TOML file, optional), then ``TIDEWATCH_*`` variables."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    if path := environ.get(ENV_PREFIX + "CONFIG"):
+        values, origin = _read_file(Path(path))
+    for key in Config.model_fields:
+        var = ENV_PREFIX + key.upper()
+        if var in environ:
+            values[key] = environ[var] if environ[var] != "" else None
+            origin[key] = var
+    values = {k: v for k, v in values.items() if v is not None}
+    try:
+        return Config(**values)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            key = str(e["loc"][0]) if e["loc"] else "?"
+            where = origin.get(key, key)
+            problems.append(f"{where}: {e['msg']}")
+        raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: {e}") from None
+    unknown = set(data) - set(Config.model_fields)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    return data, {k: f"{path} [{k}]" for k in data}

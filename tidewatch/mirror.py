@@ -1,0 +1,244 @@
+"""Serve saved copies of news sites over real HTTP on loopback.
+
+A mirror root holds one folder per host (``www.xsnet.cn/``, ``tidenews.com.cn/`` …) with
+files at their URL paths. The request's ``Host`` header picks the folder, so one server can
+stand in for several sites: point ``TIDEWATCH_HOST_MAP`` at it and crawl as if online.
+
+A host folder may hold ``routes.toml`` for what plain files cannot express::
+
+    [defaults]
+    content_type = "text/html; charset=utf-8"   # for .html/.shtml/.htm files of this host
+
+    [[route]]
+    path = "/news.html"
+    query = { id = "3041187" }   # these parameters must match; others are ignored
+    file = "news/3041187.html"   # or: status = 404 / redirect = "http://…" / truncate = 200
+    content_type = "text/html"   # optional per-route override
+    signed = true                # answer an error envelope unless X-SIGNATURE is valid
+
+Every static answer carries an ``ETag`` and honours ``If-None-Match`` with 304, like the
+CDNs in front of real news sites. Requests are logged in ``MirrorServer.requests``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from crawler.signing import zjol_signature
+
+HTML_SUFFIXES = {".html", ".htm", ".shtml"}
+INDEX_FILES = ("index.shtml", "index.html", "index.htm")
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    query: dict[str, str]
+    file: str | None = None
+    status: int = 200
+    redirect: str | None = None
+    truncate: int | None = None
+    content_type: str | None = None
+    signed: bool = False
+
+    def matches(self, path: str, query: dict[str, str]) -> bool:
+        return path == self.path and all(query.get(k) == v for k, v in self.query.items())
+
+
+@dataclass
+class HostSite:
+    root: Path
+    routes: list[Route] = field(default_factory=list)
+    html_content_type: str = "text/html"
+
+    @classmethod
+    def load(cls, root: Path) -> HostSite:
+        site = cls(root)
+        routes_file = root / "routes.toml"
+        if routes_file.exists():
+            data = tomllib.loads(routes_file.read_text(encoding="utf-8"))
+            site.html_content_type = data.get("defaults", {}).get(
+                "content_type", site.html_content_type
+            )
+            site.routes = [
+                Route(query={k: str(v) for k, v in r.pop("query", {}).items()}, **r)
+                for r in data.get("route", [])
+            ]
+        return site
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    host: str
+    path: str
+    status: int
+    headers: dict[str, str]
+
+
+class MirrorServer:
+    """A threaded HTTP server for a mirror root. Use as a context manager."""
+
+    def __init__(
+        self,
+        root: Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        default_host: str | None = None,
+        signing_salt: str | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.default_host = default_host
+        self.signing_salt = signing_salt
+        self.requests: list[LoggedRequest] = []
+        self._sites: dict[str, HostSite] = {}
+        self._lock = threading.Lock()
+        handler = type("Handler", (_Handler,), {"mirror": self})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def address(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"{host}:{port}"
+
+    def hosts(self) -> list[str]:
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir())
+
+    def host_map(self) -> str:
+        """A ``TIDEWATCH_HOST_MAP`` value sending every mirrored host here."""
+        return ",".join(f"{h}={self.address}" for h in self.hosts())
+
+    def site(self, host: str) -> HostSite | None:
+        with self._lock:
+            if host not in self._sites:
+                folder = self.root / host
+                if not folder.is_dir():
+                    return None
+                self._sites[host] = HostSite.load(folder)
+            return self._sites[host]
+
+    def reload(self) -> None:
+        """Forget cached routes, after a test edits the mirror."""
+        with self._lock:
+            self._sites.clear()
+
+    def start(self) -> MirrorServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> MirrorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    mirror: MirrorServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass  # the request log on the server is the record; stderr noise helps nobody
+
+    def do_HEAD(self) -> None:
+        self._serve(send_body=False)
+
+    def do_GET(self) -> None:
+        self._serve(send_body=True)
+
+    def _serve(self, send_body: bool) -> None:
+        host = (self.headers.get("Host") or "").split(":")[0]
+        site = self.mirror.site(host)
+        if site is None and self.mirror.default_host:
+            host = self.mirror.default_host
+            site = self.mirror.site(host)
+        url = urlsplit(self.path)  # absolute-form (proxy) request lines work too
+        path, query = url.path, dict(parse_qsl(url.query, keep_blank_values=True))
+        status, headers, body = self._answer(site, path, query)
+        self.mirror.requests.append(LoggedRequest(host, self.path, status, dict(self.headers)))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body and body:
+            self.wfile.write(body)
+
+    def _answer(
+        self, site: HostSite | None, path: str, query: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        if site is None:
+            return _plain(404, "unknown host")
+        route = next((r for r in site.routes if r.matches(path, query)), None)
+        if route and route.signed and not self._signature_ok(path):
+            body = json.dumps({"code": 10003, "message": "签名错误", "data": None})
+            return _plain(200, body, "application/json; charset=utf-8")
+        if route and route.redirect:
+            return 302, {"Location": route.redirect, "Content-Length": "0"}, b""
+        if route and route.status != 200:
+            return _plain(route.status, f"{route.status} {self.responses[route.status][0]}")
+        file = _resolve(site.root, route.file if route and route.file else path)
+        if file is None:
+            return _plain(404, "404 Not Found")
+        body = file.read_bytes()
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            return 304, {"ETag": etag}, b""
+        content_type = (route and route.content_type) or _content_type(site, file)
+        headers = {"Content-Type": content_type, "Content-Length": str(len(body)), "ETag": etag}
+        if route and route.truncate is not None:
+            body = body[: route.truncate]  # promise more than we send: a truncated transfer
+            headers["Connection"] = "close"
+            self.close_connection = True
+        return 200, headers, body
+
+    def _signature_ok(self, path: str) -> bool:
+        salt = self.mirror.signing_salt
+        if salt is None:
+            return True
+        h = self.headers
+        expected = zjol_signature(
+            path,
+            h.get("X-SESSION-ID", ""),
+            h.get("X-REQUEST-ID", ""),
+            h.get("X-TIMESTAMP", ""),
+            salt,
+        )
+        return h.get("X-SIGNATURE") == expected
+
+
+def _plain(
+    status: int, text: str, content_type: str = "text/plain; charset=utf-8"
+) -> tuple[int, dict[str, str], bytes]:
+    body = text.encode()
+    return status, {"Content-Type": content_type, "Content-Length": str(len(body))}, body
+
+
+def _resolve(root: Path, path: str) -> Path | None:
+    target = (root / path.lstrip("/")).resolve()
+    if not target.is_relative_to(root.resolve()):
+        return None  # no escaping the mirror with ../
+    if target.is_dir():
+        target = next((target / n for n in INDEX_FILES if (target / n).is_file()), target)
+    if not target.is_file() or target.name == "routes.toml":
+        return None
+    return target
+
+
+def _content_type(site: HostSite, file: Path) -> str:
+    if file.suffix in HTML_SUFFIXES:
+        return site.html_content_type
+    return mimetypes.guess_type(file.name)[0] or "application/octet-stream"
