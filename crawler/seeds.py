@@ -194,7 +194,7 @@ def _line_of(text: str, loc: tuple[str, ...]) -> int:
                 best = number
             continue
         key = re.match(r"([A-Za-z0-9_\"']+)\s*=", stripped)
-        if key and list(table) + [key.group(1).strip("\"'")] == keys[: len(table) + 1]:
+        if key and [*table, key.group(1).strip("\"'")] == keys[: len(table) + 1]:
             best = number
             if len(table) + 1 == len(keys):
                 return number

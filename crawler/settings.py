@@ -36,4 +36,5 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 500}
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
-TELNETCONSOLE_ENABLED = False
+TELNETCONSOLE_ENABLED = False  # no debugging consoles listening on ports in production
+REMOTE_CONTROL_ENABLED = False

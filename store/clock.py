@@ -1,4 +1,4 @@
-"""Time in Tidewatch is Asia/Shanghai: stored as ISO 8601 with +08:00, so text order is time order."""
+"""Tidewatch keeps time in Asia/Shanghai, as ISO 8601 with +08:00: text order is time order."""
 
 from __future__ import annotations
 

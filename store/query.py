@@ -190,7 +190,9 @@ class _Parser:
                 closed = m["qend"] if m["quoted"] is not None else m["cqend"]
                 if not closed:
                     raise QueryError("unclosed quote", column)
-                yield _Token("term", column, m["quoted"] if m["quoted"] is not None else m["cquoted"])
+                yield _Token(
+                    "term", column, m["quoted"] if m["quoted"] is not None else m["cquoted"]
+                )
 
     def _peek(self) -> _Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None

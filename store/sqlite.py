@@ -73,10 +73,25 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, body, tokenize = 'trigram');
 """
 
-_COLUMNS = (
-    "id url source channel title published_at origin authors contributors editor body images "
-    "extraction content_hash first_seen last_seen version"
-).split()
+_COLUMNS = [
+    "id",
+    "url",
+    "source",
+    "channel",
+    "title",
+    "published_at",
+    "origin",
+    "authors",
+    "contributors",
+    "editor",
+    "body",
+    "images",
+    "extraction",
+    "content_hash",
+    "first_seen",
+    "last_seen",
+    "version",
+]
 _JSON_COLUMNS = {"authors", "contributors", "images", "extraction"}
 
 
@@ -135,7 +150,11 @@ class SqliteStore:
                 f"last_modified) VALUES ({placeholders}, ?)",
                 (row["rowid"] if row else None, *values.values(), etag, last_modified),
             )
-            rowid = row["rowid"] if row else self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
+            rowid = (
+                row["rowid"]
+                if row
+                else self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
+            )
             self._db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
             self._db.execute(
                 "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
@@ -265,7 +284,9 @@ def _row_values(
         "last_seen": seen,
         "version": version,
     }
-    return {k: json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v for k, v in data.items()}
+    return {
+        k: json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v for k, v in data.items()
+    }
 
 
 def _decode(data: dict[str, object]) -> dict[str, object]:

@@ -33,7 +33,7 @@ class Config(BaseModel):
     download_delay: float | None = Field(
         None, ge=0, description="override every source's politeness delay, in seconds"
     )
-    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_level: str = Field("WARNING", description="DEBUG, INFO, WARNING or ERROR")
 
     @field_validator("host_map", mode="before")
     @classmethod

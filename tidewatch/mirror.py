@@ -17,7 +17,8 @@ A host folder may hold ``routes.toml`` for what plain files cannot express::
     signed = true                # answer an error envelope unless X-SIGNATURE is valid
 
 Every static answer carries an ``ETag`` and honours ``If-None-Match`` with 304, like the
-CDNs in front of real news sites. Requests are logged in ``MirrorServer.requests``.
+CDNs in front of real news sites. ``Mirror.answer`` gives the same answers without a
+socket (for saved-page tests); ``MirrorServer`` serves them and logs every request.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ import json
 import mimetypes
 import threading
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -83,39 +86,24 @@ class LoggedRequest:
     headers: dict[str, str]
 
 
-class MirrorServer:
-    """A threaded HTTP server for a mirror root. Use as a context manager."""
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
 
-    def __init__(
-        self,
-        root: Path,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        default_host: str | None = None,
-        signing_salt: str | None = None,
-    ) -> None:
+
+class Mirror:
+    """What the mirror answers for a request; no sockets, so tests can use it directly."""
+
+    def __init__(self, root: Path, signing_salt: str | None = None) -> None:
         self.root = Path(root)
-        self.default_host = default_host
         self.signing_salt = signing_salt
-        self.requests: list[LoggedRequest] = []
         self._sites: dict[str, HostSite] = {}
         self._lock = threading.Lock()
-        handler = type("Handler", (_Handler,), {"mirror": self})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def address(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"{host}:{port}"
 
     def hosts(self) -> list[str]:
         return sorted(p.name for p in self.root.iterdir() if p.is_dir())
-
-    def host_map(self) -> str:
-        """A ``TIDEWATCH_HOST_MAP`` value sending every mirrored host here."""
-        return ",".join(f"{h}={self.address}" for h in self.hosts())
 
     def site(self, host: str) -> HostSite | None:
         with self._lock:
@@ -131,9 +119,81 @@ class MirrorServer:
         with self._lock:
             self._sites.clear()
 
+    def answer(self, host: str, target: str, headers: Mapping[str, str] | None = None) -> Answer:
+        """The answer to ``GET target`` (path and query) on ``host``."""
+        headers = headers or {}
+        site = self.site(host)
+        if site is None:
+            return _plain(404, "unknown host")
+        url = urlsplit(target)  # absolute-form (proxy) request lines work too
+        path, query = url.path, dict(parse_qsl(url.query, keep_blank_values=True))
+        route = next((r for r in site.routes if r.matches(path, query)), None)
+        if route and route.signed and not self._signature_ok(path, headers):
+            body = json.dumps({"code": 10003, "message": "签名错误", "data": None})
+            return _plain(200, body, "application/json; charset=utf-8")
+        if route and route.redirect:
+            return Answer(302, {"Location": route.redirect, "Content-Length": "0"}, b"")
+        if route and route.status != 200:
+            return _plain(route.status, f"{route.status} {HTTPStatus(route.status).phrase}")
+        file = _resolve(site.root, route.file if route and route.file else path)
+        if file is None:
+            return _plain(404, "404 Not Found")
+        body = file.read_bytes()
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if headers.get("If-None-Match") == etag:
+            return Answer(304, {"ETag": etag}, b"")
+        content_type = (route and route.content_type) or _content_type(site, file)
+        out = {"Content-Type": content_type, "Content-Length": str(len(body)), "ETag": etag}
+        if route and route.truncate is not None:
+            body = body[: route.truncate]  # promise more than we send: a truncated transfer
+            out["Connection"] = "close"
+        return Answer(200, out, body)
+
+    def _signature_ok(self, path: str, headers: Mapping[str, str]) -> bool:
+        if self.signing_salt is None:
+            return True
+        expected = zjol_signature(
+            path,
+            headers.get("X-SESSION-ID", ""),
+            headers.get("X-REQUEST-ID", ""),
+            headers.get("X-TIMESTAMP", ""),
+            self.signing_salt,
+        )
+        return headers.get("X-SIGNATURE") == expected
+
+
+class MirrorServer:
+    """A threaded HTTP server for a mirror root. Use as a context manager."""
+
+    def __init__(
+        self,
+        root: Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        default_host: str | None = None,
+        signing_salt: str | None = None,
+    ) -> None:
+        self.mirror = Mirror(root, signing_salt)
+        self.default_host = default_host
+        self.requests: list[LoggedRequest] = []
+        handler = type("Handler", (_Handler,), {"server_state": self})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+
+    @property
+    def address(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"{host}:{port}"
+
+    def hosts(self) -> list[str]:
+        return self.mirror.hosts()
+
+    def host_map(self) -> str:
+        """A ``TIDEWATCH_HOST_MAP`` value sending every mirrored host here."""
+        return ",".join(f"{h}={self.address}" for h in self.hosts())
+
     def start(self) -> MirrorServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self._thread.start()
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -148,10 +208,10 @@ class MirrorServer:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    mirror: MirrorServer
+    server_state: MirrorServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass  # the request log on the server is the record; stderr noise helps nobody
 
     def do_HEAD(self) -> None:
@@ -161,70 +221,25 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(send_body=True)
 
     def _serve(self, send_body: bool) -> None:
+        state = self.server_state
         host = (self.headers.get("Host") or "").split(":")[0]
-        site = self.mirror.site(host)
-        if site is None and self.mirror.default_host:
-            host = self.mirror.default_host
-            site = self.mirror.site(host)
-        url = urlsplit(self.path)  # absolute-form (proxy) request lines work too
-        path, query = url.path, dict(parse_qsl(url.query, keep_blank_values=True))
-        status, headers, body = self._answer(site, path, query)
-        self.mirror.requests.append(LoggedRequest(host, self.path, status, dict(self.headers)))
-        self.send_response(status)
-        for name, value in headers.items():
+        if state.mirror.site(host) is None and state.default_host:
+            host = state.default_host
+        answer = state.mirror.answer(host, self.path, self.headers)
+        state.requests.append(LoggedRequest(host, self.path, answer.status, dict(self.headers)))
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if send_body and body:
-            self.wfile.write(body)
-
-    def _answer(
-        self, site: HostSite | None, path: str, query: dict[str, str]
-    ) -> tuple[int, dict[str, str], bytes]:
-        if site is None:
-            return _plain(404, "unknown host")
-        route = next((r for r in site.routes if r.matches(path, query)), None)
-        if route and route.signed and not self._signature_ok(path):
-            body = json.dumps({"code": 10003, "message": "签名错误", "data": None})
-            return _plain(200, body, "application/json; charset=utf-8")
-        if route and route.redirect:
-            return 302, {"Location": route.redirect, "Content-Length": "0"}, b""
-        if route and route.status != 200:
-            return _plain(route.status, f"{route.status} {self.responses[route.status][0]}")
-        file = _resolve(site.root, route.file if route and route.file else path)
-        if file is None:
-            return _plain(404, "404 Not Found")
-        body = file.read_bytes()
-        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-        if self.headers.get("If-None-Match") == etag:
-            return 304, {"ETag": etag}, b""
-        content_type = (route and route.content_type) or _content_type(site, file)
-        headers = {"Content-Type": content_type, "Content-Length": str(len(body)), "ETag": etag}
-        if route and route.truncate is not None:
-            body = body[: route.truncate]  # promise more than we send: a truncated transfer
-            headers["Connection"] = "close"
+        if answer.headers.get("Connection") == "close":
             self.close_connection = True
-        return 200, headers, body
-
-    def _signature_ok(self, path: str) -> bool:
-        salt = self.mirror.signing_salt
-        if salt is None:
-            return True
-        h = self.headers
-        expected = zjol_signature(
-            path,
-            h.get("X-SESSION-ID", ""),
-            h.get("X-REQUEST-ID", ""),
-            h.get("X-TIMESTAMP", ""),
-            salt,
-        )
-        return h.get("X-SIGNATURE") == expected
+        if send_body and answer.body:
+            self.wfile.write(answer.body)
 
 
-def _plain(
-    status: int, text: str, content_type: str = "text/plain; charset=utf-8"
-) -> tuple[int, dict[str, str], bytes]:
+def _plain(status: int, text: str, content_type: str = "text/plain; charset=utf-8") -> Answer:
     body = text.encode()
-    return status, {"Content-Type": content_type, "Content-Length": str(len(body))}, body
+    return Answer(status, {"Content-Type": content_type, "Content-Length": str(len(body))}, body)
 
 
 def _resolve(root: Path, path: str) -> Path | None:

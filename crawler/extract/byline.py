@@ -1,7 +1,7 @@
 """Bylines: 记者 (reporters) and 通讯员 (correspondents) kept apart.
 
-    潮新闻客户端 记者 金檬 谢春晖 通讯员 彭仲莉  → authors [金檬, 谢春晖], contributors [彭仲莉]
-    作者：记者 洪凯                                → authors [洪凯]
+潮新闻客户端 记者 金檬 谢春晖 通讯员 彭仲莉  → authors [金檬, 谢春晖], contributors [彭仲莉]
+作者：记者 洪凯                                → authors [洪凯]
 """
 
 from __future__ import annotations

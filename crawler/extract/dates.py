@@ -30,7 +30,11 @@ def parse_datetime(text: str) -> datetime | None:
     m = min(found, key=lambda item: item[0])[1]
     try:
         moment = datetime(
-            int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"] or 0), int(m["mi"] or 0),
+            int(m["y"]),
+            int(m["mo"]),
+            int(m["d"]),
+            int(m["h"] or 0),
+            int(m["mi"] or 0),
             int(m["s"] or 0),
         )
     except ValueError:

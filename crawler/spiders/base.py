@@ -57,8 +57,9 @@ class NewsSpider(Spider):
         super().update_settings(settings)
         config = settings.get("TIDEWATCH_CONFIG") or load_config()
         delay = cls.source.politeness.download_delay
-        if config.download_delay is not None:
+        if config.download_delay is not None:  # an operator's fixed delay: no auto-throttling
             delay = config.download_delay
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
         settings.set("DOWNLOAD_DELAY", delay, priority="spider")
         settings.set(
             "CONCURRENT_REQUESTS_PER_DOMAIN", cls.source.politeness.concurrency, priority="spider"

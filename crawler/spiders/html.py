@@ -88,13 +88,12 @@ class HtmlSpider(NewsSpider):
         found = self.first(page, "published_at", parse_datetime)
         if found[0]:
             return found
+        metas = {
+            "meta:article:published_time": "meta[property='article:published_time']",
+            "meta:publishdate": "meta[name=publishdate]",
+        }
         found = self._first_of(
-            page,
-            {
-                "meta:article:published_time": "meta[property='article:published_time']::attr(content)",
-                "meta:publishdate": "meta[name=publishdate]::attr(content)",
-            },
-            parse_datetime,
+            page, {k: f"{css}::attr(content)" for k, css in metas.items()}, parse_datetime
         )
         # No generic date guessing past this point: guessers invent dates (trafilatura's
         # htmldate invented 216 of 511 on WCXB); a missing date fails the article loudly.
@@ -107,7 +106,9 @@ class HtmlSpider(NewsSpider):
         return self.first(page, "editor", lambda t: after_label(t, EDITOR_LABELS))
 
     def byline(self, page: TextResponse) -> tuple[Byline, str | None]:
-        found = self.first(page, "byline", lambda t: parse_byline(after_label(t, AUTHOR_LABELS) or "") or None)
+        found = self.first(
+            page, "byline", lambda t: parse_byline(after_label(t, AUTHOR_LABELS) or "") or None
+        )
         return (found[0] or Byline(), found[1])
 
     def channel(self, page: TextResponse) -> Found:
@@ -140,7 +141,9 @@ class HtmlSpider(NewsSpider):
 
     def first(self, page: TextResponse, field: str, convert: Callable[[str], T | None]) -> Found:
         """The first selector of the seeds field whose text converts to a value."""
-        return self._first_of(page, {f"css:{css}": css for css in self.source.selectors(field)}, convert)
+        return self._first_of(
+            page, {f"css:{css}": css for css in self.source.selectors(field)}, convert
+        )
 
     @staticmethod
     def _first_of(

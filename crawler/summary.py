@@ -1,0 +1,52 @@
+"""What one crawl did, read from its Scrapy stats: the contract for the CLI and run records."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ERROR_PREFIX = "tidewatch/errors/"
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    source: str
+    pages: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    last_error: str | None = None
+    finish_reason: str | None = None
+
+    @classmethod
+    def from_stats(cls, source: str, stats: dict[str, Any]) -> CrawlSummary:
+        return cls(
+            source=source,
+            pages=stats.get("response_received_count", 0),
+            new=stats.get("tidewatch/articles/new", 0),
+            updated=stats.get("tidewatch/articles/updated", 0),
+            unchanged=stats.get("tidewatch/articles/unchanged", 0),
+            errors={
+                k.removeprefix(ERROR_PREFIX): v
+                for k, v in sorted(stats.items())
+                if k.startswith(ERROR_PREFIX)
+            },
+            last_error=stats.get("tidewatch/last_error"),
+            finish_reason=stats.get("finish_reason"),
+        )
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "error_count": self.error_count}
+
+    def line(self) -> str:
+        detail = ", ".join(f"{kind} {n}" for kind, n in self.errors.items())
+        errors = f"{self.error_count} errors" + (f" ({detail})" if detail else "")
+        return (
+            f"{self.source}: {self.pages} pages, {self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {errors}"
+        )

@@ -1,0 +1,220 @@
+"""The `tidewatch` command line. Output formats here are a contract other tools rely on."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TextIO
+
+from crawler.seeds import SeedsError, load_sources
+from store import open_store
+from store.base import SearchHit
+from store.clock import parse_since
+from store.query import QueryError, parse
+from tidewatch.config import Config, ConfigError, load_config
+
+
+class UsageError(Exception):
+    """Bad input on the command line: printed, exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config()
+        return args.run(config, args)
+    except (UsageError, ConfigError, SeedsError) as e:
+        print(f"tidewatch: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `tidewatch export | head`: the reader has had enough
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tidewatch", description="Monitor Chinese regional news: crawl, search, export."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    crawl = commands.add_parser("crawl", help="crawl one source now and print a summary")
+    crawl.add_argument("source", help="a source name from seeds/ (xsnet, xsrb, tidenews)")
+    crawl.add_argument(
+        "--start-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="start from this list page instead of the seeds' (repeatable)",
+    )
+    crawl.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="ARTICLE_URL",
+        help="fetch just this article (repeatable)",
+    )
+    crawl.add_argument("--json", action="store_true", help="print the summary as JSON")
+    crawl.set_defaults(run=cmd_crawl)
+
+    search = commands.add_parser("search", help="search stored articles")
+    search.add_argument("query", help='e.g. 钱塘, "digital economy", 钱塘 -钱塘江, A OR (B AND C)')
+    _add_filters(search)
+    search.add_argument("--limit", type=int, default=20, help="at most this many results")
+    search.add_argument("--json", action="store_true", help="print results as a JSON array")
+    search.set_defaults(run=cmd_search)
+
+    export = commands.add_parser("export", help="every stored article as JSON lines")
+    _add_filters(export)
+    export.set_defaults(run=cmd_export)
+
+    show = commands.add_parser("show", help="one stored article, with how each field was found")
+    show.add_argument("article", help="an article id or URL")
+    show.set_defaults(run=cmd_show)
+
+    demo = commands.add_parser("demo", help="crawl the bundled replica sites and show results")
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", help="only this source")
+    parser.add_argument("--since", type=_since, help="published on/after (YYYY-MM-DD or ISO time)")
+
+
+def _since(text: str) -> datetime:
+    try:
+        return parse_since(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+def cmd_crawl(config: Config, args: argparse.Namespace) -> int:
+    from crawler.run import run_crawls  # Scrapy loads only for commands that crawl
+
+    _check_source(config, args.source)
+    arguments = {"start_url": args.start_url or None, "url": args.url or None}
+    (summary,) = run_crawls(config, {args.source: arguments})
+    print(json.dumps(summary.as_dict(), ensure_ascii=False) if args.json else summary.line())
+    return 1 if summary.pages == 0 else 0
+
+
+def cmd_search(config: Config, args: argparse.Namespace) -> int:
+    try:
+        query = parse(args.query)
+    except QueryError as e:
+        pad = _display_width(unicodedata.normalize("NFKC", args.query)[: e.column - 1])
+        raise UsageError(f"bad query: {e.reason}\n  {args.query}\n  {' ' * pad}^") from None
+    if args.source:
+        _check_source(config, args.source)
+    store = open_store(config)
+    try:
+        hits = store.search(query, source=args.source, since=args.since, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=2))
+    else:
+        _print_hits(hits, sys.stdout)
+    return 0
+
+
+def cmd_export(config: Config, args: argparse.Namespace) -> int:
+    store = open_store(config)
+    try:
+        for article in store.articles(source=args.source, since=args.since):
+            print(json.dumps(article.export(), ensure_ascii=False))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_show(config: Config, args: argparse.Namespace) -> int:
+    from store.base import article_id
+
+    store = open_store(config)
+    try:
+        ref = args.article
+        article = store.get(article_id(ref) if "://" in ref else ref)
+        if article is None:
+            raise UsageError(f"no stored article {ref!r}")
+        print(
+            json.dumps(
+                {**article.export(), "extraction": article.extraction}, ensure_ascii=False, indent=2
+            )
+        )
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    from tidewatch.demo import run_demo
+
+    return run_demo(config, sys.stdout)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _check_source(config: Config, name: str) -> None:
+    known = load_sources(config.seeds_dir)
+    if name not in known:
+        raise UsageError(f"unknown source {name!r}; known: {', '.join(sorted(known))}")
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _hit_json(hit: SearchHit) -> dict[str, Any]:
+    a = hit.article
+    return {
+        "id": a.id,
+        "url": a.url,
+        "source": a.source,
+        "channel": a.channel,
+        "title": a.title,
+        "published_at": a.published_at,
+        "origin": a.origin,
+        "snippet": hit.snippet,
+        "highlights": hit.highlights,
+        "title_highlights": hit.title_highlights,
+    }
+
+
+def _print_hits(hits: list[SearchHit], out: TextIO) -> None:
+    if not hits:
+        print("no matches", file=out)
+        return
+    tty = out.isatty()
+    for n, hit in enumerate(hits, 1):
+        a = hit.article
+        print(f"{n}. {mark(a.title, hit.title_highlights, tty)}", file=out)
+        when = a.published_at[:16].replace("T", " ")
+        meta = " · ".join(x for x in (a.source, when, a.origin, a.url) if x)
+        print(f"   {meta}", file=out)
+        print(f"   {mark(hit.snippet, hit.highlights, tty)}", file=out)
+
+
+def mark(text: str, spans: list[tuple[int, int]], tty: bool = False) -> str:
+    """Highlight spans: bold yellow on a terminal, **…** markers in pipes and files."""
+    start_mark, end_mark = ("\x1b[1;33m", "\x1b[0m") if tty else ("**", "**")
+    out, last = [], 0
+    for s, e in spans:
+        out += [text[last:s], start_mark, text[s:e], end_mark]
+        last = e
+    out.append(text[last:])
+    return "".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
