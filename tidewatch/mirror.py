@@ -121,7 +121,7 @@ class Mirror:
 
     def answer(self, host: str, target: str, headers: Mapping[str, str] | None = None) -> Answer:
         """The answer to ``GET target`` (path and query) on ``host``."""
-        headers = headers or {}
+        headers = {k.lower(): v for k, v in (headers or {}).items()}  # names are case-blind
         site = self.site(host)
         if site is None:
             return _plain(404, "unknown host")
@@ -140,7 +140,7 @@ class Mirror:
             return _plain(404, "404 Not Found")
         body = file.read_bytes()
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-        if headers.get("If-None-Match") == etag:
+        if headers.get("if-none-match") == etag:
             return Answer(304, {"ETag": etag}, b"")
         content_type = (route and route.content_type) or _content_type(site, file)
         out = {"Content-Type": content_type, "Content-Length": str(len(body)), "ETag": etag}
@@ -154,12 +154,12 @@ class Mirror:
             return True
         expected = zjol_signature(
             path,
-            headers.get("X-SESSION-ID", ""),
-            headers.get("X-REQUEST-ID", ""),
-            headers.get("X-TIMESTAMP", ""),
+            headers.get("x-session-id", ""),
+            headers.get("x-request-id", ""),
+            headers.get("x-timestamp", ""),
             self.signing_salt,
         )
-        return headers.get("X-SIGNATURE") == expected
+        return headers.get("x-signature") == expected
 
 
 class MirrorServer:

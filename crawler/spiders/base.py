@@ -120,8 +120,9 @@ class NewsSpider(Spider):
 
     def parse_list(self, response: Response) -> Iterator[Request]:
         """Every article link on a list page, plus further list pages and the next page."""
-        for href in response.css("a::attr(href)").getall():
-            url = self.canonical(response.urljoin(href.strip()))
+        hrefs = response.css("a::attr(href)").getall()
+        urls = dict.fromkeys(self.canonical(response.urljoin(h.strip())) for h in hrefs)
+        for url in urls:  # sidebars repeat links; one request each is enough
             if self.is_article(url):
                 yield self.article_request(url)
             elif self.is_list(url) and (request := self.list_request(url)):
