@@ -1,0 +1,1 @@
+"""Keyword alerts: match new articles against subscribers' rules and send digests (to come)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 CONTENT_FIELDS = (
@@ -38,7 +38,7 @@ class Article:
 
     def content_hash(self) -> str:
         """Changes exactly when what a reader sees changes."""
-        data = asdict(self)
-        data["published_at"] = self.published_at.isoformat()
-        payload = json.dumps([data[f] for f in CONTENT_FIELDS], ensure_ascii=False)
+        values = [getattr(self, name) for name in CONTENT_FIELDS]
+        values[CONTENT_FIELDS.index("published_at")] = self.published_at.isoformat()
+        payload = json.dumps(values, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 FIELD_NAMES = ("title", "published_at", "origin", "byline", "editor", "breadcrumb", "body")
 
@@ -80,7 +88,7 @@ class Source(_Strict):
         default_factory=list, description="regexes of whole body lines to drop (notices)"
     )
     channels: dict[str, str] = Field(default_factory=dict, description="URL channel code → name")
-    api: ApiOptions | None = None
+    api: ApiOptions | None = Field(None, validate_default=True)
 
     @field_validator("article_url_patterns", "list_url_patterns", "drop_lines")
     @classmethod
@@ -94,11 +102,14 @@ class Source(_Strict):
 
     @field_validator("start_urls")
     @classmethod
-    def _absolute(cls, urls: list[str]) -> list[str]:
+    def _absolute_and_ours(cls, urls: list[str], info: ValidationInfo) -> list[str]:
+        hosts = info.data.get("hosts") or []
         for url in urls:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ValueError(f"{url!r} is not an absolute http(s) URL")
+            if hosts and parts.hostname not in hosts:
+                raise ValueError(f"{url!r} is not on hosts {hosts}")
         return urls
 
     @field_validator("encoding")
@@ -119,15 +130,12 @@ class Source(_Strict):
             raise ValueError(f"unknown field(s) {sorted(unknown)}; known: {list(FIELD_NAMES)}")
         return fields
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Source:
-        for url in self.start_urls:
-            host = urlsplit(url).hostname
-            if host not in self.hosts:
-                raise ValueError(f"start URL {url!r} is not on hosts {self.hosts}")
-        if self.spider == "tidenews" and self.api is None:
+    @field_validator("api")
+    @classmethod
+    def _api_when_needed(cls, api: ApiOptions | None, info: ValidationInfo) -> ApiOptions | None:
+        if api is None and info.data.get("spider") == "tidenews":
             raise ValueError("spider 'tidenews' needs an [api] table")
-        return self
+        return api
 
     def entry_urls(self, today: date) -> list[str]:
         """Start URLs with ``{date:…}`` filled in for today and ``start_days - 1`` days before."""
@@ -188,7 +196,7 @@ def _line_of(text: str, loc: tuple[str, ...]) -> int:
     best = 1
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
-        if header := re.fullmatch(r"\[\[?([^\]]+)\]\]?", stripped):
+        if header := re.fullmatch(r"\[\[?([^\]]+)\]\]?\s*(?:#.*)?", stripped):
             table = tuple(header.group(1).strip().split("."))
             if keys[: len(table)] == list(table):
                 best = number

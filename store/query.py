@@ -156,7 +156,10 @@ class _Exclusion:
 class _Parser:
     def __init__(self, source: str) -> None:
         self.source = source
-        self.tokens = list(self._tokenize(unicodedata.normalize("NFKC", source)))
+        # NFKC makes （） and ＡＮＤ plain; columns[i] maps NFKC text back to the query as written
+        folded = [unicodedata.normalize("NFKC", ch) for ch in source]
+        self.columns = [i + 1 for i, f in enumerate(folded) for _ in f] + [len(source) + 1]
+        self.tokens = list(self._tokenize("".join(folded)))
         self.pos = 0
 
     def parse(self) -> Node:
@@ -175,7 +178,7 @@ class _Parser:
             if not m or m.end() == pos:
                 break  # only trailing whitespace left
             token = m.group(0)
-            column = m.start() + len(token) - len(token.lstrip()) + 1
+            column = self.columns[m.start() + len(token) - len(token.lstrip())]
             pos = m.end()
             if m["lparen"]:
                 yield _Token("lparen", column)

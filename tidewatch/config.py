@@ -40,6 +40,8 @@ class Config(BaseModel):
     def _parse_host_map(cls, value: Any) -> Any:
         if isinstance(value, str):
             return parse_host_map(value)
+        if isinstance(value, dict):  # a [host_map] table in the file
+            return {str(host).strip().lower(): address for host, address in value.items()}
         return value
 
     @field_validator("log_level")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import re
 import threading
 import tomllib
 from collections.abc import Mapping
@@ -39,6 +40,7 @@ from crawler.signing import zjol_signature
 
 HTML_SUFFIXES = {".html", ".htm", ".shtml"}
 INDEX_FILES = ("index.shtml", "index.html", "index.htm")
+_HOST_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class Mirror:
         return sorted(p.name for p in self.root.iterdir() if p.is_dir())
 
     def site(self, host: str) -> HostSite | None:
+        if not _HOST_NAME.fullmatch(host):
+            return None  # "", ".", ".." or a path: never a folder outside a host's own
         with self._lock:
             if host not in self._sites:
                 folder = self.root / host

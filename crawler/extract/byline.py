@@ -13,7 +13,8 @@ _ROLE = re.compile(r"(见习记者|实习记者|首席记者|记者|通讯员|�
 _CONTRIBUTOR_ROLES = {"通讯员", "实习生"}
 _SPLIT = re.compile(r"[\s、，,/|]+")
 # A paragraph that is only a byline: an optional outlet, then roles each followed by names.
-_NAMES = r"(?:[\u4e00-\u9fff·]{2,5}(?:[\s、，,]+|$))+"
+_NAME = r"(?:[\u4e00-\u9fff]{2,5}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8})"  # 阿卜杜·热西提
+_NAMES = rf"(?:{_NAME}(?:[\s、，,]+|$))+"
 _BYLINE_LINE = re.compile(
     rf"^\S{{0,12}}?\s*(?:(?:见习记者|实习记者|首席记者|记者|通讯员|实习生)\s*{_NAMES})+$"
 )

@@ -77,7 +77,7 @@ def generic_body(html: str, url: str) -> list[str]:
 def clean_title(title: str, site_names: tuple[str, ...]) -> str:
     """Drop a trailing site name: 「标题-潮新闻」 → 「标题」."""
     for name in site_names:
-        title = re.sub(rf"\s*[-_|—–]+\s*{re.escape(name)}\s*$", "", title)
+        title = re.sub(rf"\s*[-_|—–｜－＿]+\s*{re.escape(name)}\s*$", "", title)
     return title.strip()
 
 

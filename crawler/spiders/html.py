@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from crawler.extract.byline import Byline, is_byline_paragraph, parse_byline
@@ -39,6 +40,9 @@ class HtmlSpider(NewsSpider):
     def parse_article(self, response: Response) -> Iterator[Article | Any]:
         page, how = decoded(response, self.source.encoding)
         fields, extraction = self.extract(page)
+        if not fields["body"] and (fallback := self.body_fallback(response)):
+            yield fallback
+            return
         extraction["encoding"] = how
         if how.startswith("lossy") or "wrong" in how:
             self.crawler.stats.inc_value("tidewatch/warnings/charset")
@@ -132,6 +136,10 @@ class HtmlSpider(NewsSpider):
                     return (lines, images), f"css:{css}"
         lines = self.keep_lines(generic_body(page.text, page.url))
         return (lines, []), ("trafilatura" if lines else None)
+
+    def body_fallback(self, response: Response) -> Request | None:
+        """Another request that can supply the body when the page has none (an API)."""
+        return None
 
     def keep_lines(self, lines: list[str]) -> list[str]:
         drop = [re.compile(p) for p in self.source.drop_lines]

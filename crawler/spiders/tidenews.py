@@ -7,7 +7,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -36,10 +36,6 @@ class TidenewsSpider(HtmlSpider):
             )
 
     # -- the API ----------------------------------------------------------------------------
-
-    async def start(self) -> AsyncIterator[Request]:
-        async for request in super().start():
-            yield request
 
     def entry_request(self, url: str) -> Request:
         if self.is_article(self.canonical(url)):
@@ -104,27 +100,18 @@ class TidenewsSpider(HtmlSpider):
 
     # -- articles ---------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article | Request]:
-        page = response.text if isinstance(response, TextResponse) else ""
-        if page and self.source.selectors("body") and self._has_body(response):
-            yield from super().parse_article(response)
-            return
+    def body_fallback(self, response: Response) -> Request | None:
+        """A JavaScript-shell page: ask the app API for the article instead."""
         article_id = dict(parse_qsl(urlsplit(response.url).query)).get("id", "")
         if not article_id.isdigit():
-            self.count_error("incomplete_article", response.url, "no body, and no API detail")
-            return
+            return None  # 潮鸣号 posts have no API detail; the page is all there is
         detail = Request(
             self.api.detail_url.format(id=article_id),
             callback=self.parse_detail,
             errback=self.on_error,
             meta={"for_article": response.url, "validators": _validators(response)},
         )
-        yield self.sign(detail)
-
-    def _has_body(self, response: Response) -> bool:
-        return any(
-            response.css(css).css("::text").re(r"\S") for css in self.source.selectors("body")
-        )
+        return self.sign(detail)
 
     def parse_detail(self, response: Response) -> Iterator[Article]:
         data = self.envelope(response)

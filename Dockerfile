@@ -1,0 +1,23 @@
+# Tidewatch service image: the crawler, store and CLI, with seeds and the replica sites.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    TIDEWATCH_DATA_DIR=/data
+
+WORKDIR /app
+COPY pyproject.toml README.md scrapy.cfg ./
+COPY tidewatch ./tidewatch
+COPY crawler ./crawler
+COPY store ./store
+COPY scheduler ./scheduler
+COPY alerts ./alerts
+COPY seeds ./seeds
+COPY tests/replica ./tests/replica
+RUN pip install -e . && useradd --create-home --uid 1000 tidewatch && mkdir /data \
+    && chown tidewatch /data
+USER tidewatch
+VOLUME ["/data"]
+ENTRYPOINT ["tidewatch"]
+CMD ["demo"]

@@ -1,0 +1,115 @@
+"""crawler.extract.dates: publish times as Chinese sites write them, aware in Asia/Shanghai."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from crawler.extract.dates import from_epoch_ms, from_object_id, parse_datetime
+from store.clock import SHANGHAI
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019年1月16日 7:57", "2019-01-16T07:57:00+08:00"),
+        ("2019年1月16日\u00a07:57", "2019-01-16T07:57:00+08:00"),  # &nbsp; between
+        ("2019年1月16日\u30007:57", "2019-01-16T07:57:00+08:00"),  # ideographic space
+        ("2019年1月16日7:57", "2019-01-16T07:57:00+08:00"),
+        ("2019年1月16日 7：57", "2019-01-16T07:57:00+08:00"),  # full-width colon
+        ("2019年1月16日 ７：５７", "2019-01-16T07:57:00+08:00"),  # full-width digits too
+        ("2019年1月16日7时57分", "2019-01-16T07:57:00+08:00"),
+        ("2019年01月16日 07:57:12", "2019-01-16T07:57:12+08:00"),
+        ("2019 年 1 月 16 日", "2019-01-16T00:00:00+08:00"),  # date only: midnight
+        ("发布时间：2019年1月17日 08:20 来源：萧山日报", "2019-01-17T08:20:00+08:00"),
+        ("2025-03-09 11:20", "2025-03-09T11:20:00+08:00"),
+        ("2025/03/09 11:20:21", "2025-03-09T11:20:21+08:00"),
+        ("2025.3.9", "2025-03-09T00:00:00+08:00"),
+        ("2026-10-02T16:11:41+08:00", "2026-10-02T16:11:41+08:00"),
+        ("2026-10-02T16:11:41+0800", "2026-10-02T16:11:41+08:00"),
+    ],
+)
+def test_parse_datetime(text: str, expected: str) -> None:
+    moment = parse_datetime(text)
+    assert moment is not None
+    assert moment.isoformat() == expected
+
+
+def test_local_times_are_in_asia_shanghai() -> None:
+    moment = parse_datetime("2025-03-09 11:20")
+    assert moment is not None
+    assert moment.tzinfo == SHANGHAI
+
+
+def test_utc_z_time_is_converted_to_shanghai() -> None:
+    moment = parse_datetime("2026-10-02T08:11:41Z")
+    assert moment is not None
+    assert moment.isoformat() == "2026-10-02T16:11:41+08:00"
+
+
+def test_other_offset_is_converted_to_shanghai() -> None:
+    moment = parse_datetime("2026-10-02T04:11:41-04:00")
+    assert moment is not None
+    assert moment.isoformat() == "2026-10-02T16:11:41+08:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019年2月30日",
+        "2019年13月1日",
+        "2025-02-29 10:00",  # 2025 is not a leap year
+        "2019年1月16日 25:00",
+        "2019年1月16日 7:61",
+    ],
+)
+def test_impossible_dates_give_none(text: str) -> None:
+    assert parse_datetime(text) is None
+
+
+@pytest.mark.parametrize("text", ["", "没有日期的文字", "萧山日报 第3版", "12:30"])
+def test_text_without_a_date_gives_none(text: str) -> None:
+    assert parse_datetime(text) is None
+
+
+def test_first_date_in_the_text_wins_over_a_later_one() -> None:
+    moment = parse_datetime("更新于2025-03-09 11:20，原文发表于2019年1月16日")
+    assert moment == datetime(2025, 3, 9, 11, 20, tzinfo=SHANGHAI)
+
+
+def test_first_date_in_the_text_wins_even_if_it_is_chronologically_later() -> None:
+    moment = parse_datetime("2019年1月16日 转载自 2018-12-01 的报道")
+    assert moment == datetime(2019, 1, 16, tzinfo=SHANGHAI)
+
+
+def test_first_of_two_dates_of_the_same_format_wins() -> None:
+    moment = parse_datetime("2019-01-17 08:20 更新 2019-01-18 09:00")
+    assert moment == datetime(2019, 1, 17, 8, 20, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize("ms", [1741490421000, "1741490421000"])
+def test_from_epoch_ms(ms: int | str) -> None:
+    assert from_epoch_ms(ms).isoformat() == "2025-03-09T11:20:21+08:00"
+
+
+@pytest.mark.parametrize("object_id", ["69db7c9238547700016fac51", "69DB7C9238547700016FAC51"])
+def test_from_object_id_reads_the_creation_time(object_id: str) -> None:
+    moment = from_object_id(object_id)
+    assert moment is not None
+    assert moment.isoformat() == "2026-04-12T19:05:54+08:00"
+
+
+@pytest.mark.parametrize(
+    "object_id",
+    [
+        "",
+        "3041187",
+        "69db7c9238547700016fac5",  # 23 hex digits
+        "69db7c9238547700016fac51a",  # 25 hex digits
+        "g9db7c9238547700016fac51",  # not hex
+        " 69db7c9238547700016fac51",
+    ],
+)
+def test_bad_object_ids_give_none(object_id: str) -> None:
+    assert from_object_id(object_id) is None

@@ -1,0 +1,162 @@
+"""The `tidewatch` command line: output formats other tools rely on, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import crawl_offline, make_spider
+
+from store.base import EXPORT_FIELDS
+from store.sqlite import SqliteStore
+from tidewatch.cli import main
+from tidewatch.config import REPO_ROOT
+
+SEED_URL = "http://www.xsnet.cn/news/szjj/2019_1/3025263.shtml"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store holding the replica's 萧山网 and 潮新闻 articles."""
+    store = SqliteStore(tmp_path / "tidewatch.sqlite3")
+    entry = {
+        "xsnet": ["http://www.xsnet.cn/news/szjj/"],
+        "tidenews": [make_spider("tidenews").source.start_urls[0]],
+    }
+    for source, urls in entry.items():
+        for article in crawl_offline(make_spider(source), urls).values():
+            store.upsert(article)
+    store.close()
+    monkeypatch.setenv("TIDEWATCH_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_search_marks_matches_in_title_and_snippet(data_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "search", "数字经济", "--source", "xsnet")
+    assert code == 0
+    assert "**数字经济**" in out
+    assert SEED_URL in out
+    assert out.startswith("1. ")
+
+
+def test_search_json_schema(data_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "search", "钱塘 -钱塘江", "--json", "--limit", "50")
+    hits = json.loads(out)
+    assert code == 0 and hits
+    for hit in hits:
+        assert set(hit) == {
+            "id", "url", "source", "channel", "title", "published_at", "origin", "snippet",
+            "highlights", "title_highlights",
+        }  # fmt: skip
+        for s, e in hit["highlights"]:
+            assert hit["snippet"][s:e] == "钱塘"
+    assert "https://tidenews.com.cn/news.html?id=3041190" not in [h["url"] for h in hits]
+
+
+def test_search_since_filters_by_publish_time(data_dir: Path, capsys) -> None:
+    _, out, _ = run(capsys, "search", "钱塘", "--since", "2026-01-01", "--json")
+    assert {h["published_at"][:4] for h in json.loads(out)} == {"2026"}
+
+
+def test_search_without_matches_says_so(data_dir: Path, capsys) -> None:
+    assert run(capsys, "search", "量子引力波") == (0, "no matches\n", "")
+
+
+def test_bad_query_points_at_the_problem(data_dir: Path, capsys) -> None:
+    code, _, err = run(capsys, "search", "钱塘 AND (数字经济")
+    assert code == 2
+    assert "'(' is never closed" in err
+    caret_line = err.splitlines()[2]
+    # under the "(": the indent, then 钱塘 at two terminal columns a character, then " AND "
+    assert caret_line.index("^") == len("  ") + 2 * 2 + len(" AND ")
+
+
+def test_export_writes_exactly_the_public_fields(data_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "export", "--source", "xsnet")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(records) == 5
+    assert all(tuple(r) == EXPORT_FIELDS for r in records)
+    assert {r["source"] for r in records} == {"xsnet"}
+    assert "萧山:创新发展行动 加快新旧动能转换" in out  # UTF-8, not \\u escapes
+
+
+def test_show_includes_how_fields_were_found(data_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "show", SEED_URL)
+    record = json.loads(out)
+    assert code == 0 and record["url"] == SEED_URL
+    assert record["extraction"]["title"] == "css:.con_title"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["crawl", "nosuch"], "unknown source 'nosuch'; known: tidenews, xsnet, xsrb"),
+        (["search", '"unclosed'], "unclosed quote"),
+        (["show", "no-such-id"], "no stored article"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(
+    data_dir: Path, capsys, argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and message in err
+
+
+def test_bad_configuration_fails_at_start_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("TIDEWATCH_DOWNLOAD_DELAY", "-1")
+    code, _, err = run(capsys, "export")
+    assert code == 2 and "TIDEWATCH_DOWNLOAD_DELAY" in err
+
+
+def test_bad_since_is_rejected(data_dir: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["export", "--since", "yesterday"])
+    assert exit_info.value.code == 2
+    assert "'yesterday' is not a date" in capsys.readouterr().err
+
+
+def clean_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIDEWATCH_")}
+    return env | {"TIDEWATCH_DATA_DIR": str(tmp_path / "data")}
+
+
+def test_demo_crawls_the_replica_and_finds_the_keywords(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tidewatch", "demo"],
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "xsnet: 7 pages, 5 new" in out
+    assert "xsrb: 5 pages, 3 new" in out
+    assert "tidenews: 11 pages, 6 new" in out
+    assert "14 articles" in out
+    for keyword in ("钱塘", "数字经济", "新型工业化"):
+        assert f"**{keyword}**" in out
+
+
+def test_scrapy_sees_the_project(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=REPO_ROOT,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["tidenews", "xsnet", "xsrb"], done.stderr
