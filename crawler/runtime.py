@@ -12,11 +12,7 @@ from tidewatch.config import Config, load_config
 
 def config_for(crawler: Crawler) -> Config:
     """The Config the CLI handed in, or one read from the environment (plain `scrapy crawl`)."""
-    config = crawler.settings.get("TIDEWATCH_CONFIG")
-    if config is None:
-        config = load_config()
-        crawler.settings.frozen or crawler.settings.set("TIDEWATCH_CONFIG", config)
-    return config
+    return crawler.settings.get("TIDEWATCH_CONFIG") or load_config()
 
 
 def store_for(crawler: Crawler) -> ArticleStore:

@@ -7,6 +7,7 @@ or more characters from the index; shorter terms fall back to a scan, which is s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -73,25 +74,7 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, body, tokenize = 'trigram');
 """
 
-_COLUMNS = [
-    "id",
-    "url",
-    "source",
-    "channel",
-    "title",
-    "published_at",
-    "origin",
-    "authors",
-    "contributors",
-    "editor",
-    "body",
-    "images",
-    "extraction",
-    "content_hash",
-    "first_seen",
-    "last_seen",
-    "version",
-]
+_COLUMNS = [f.name for f in dataclasses.fields(StoredArticle)]  # the record, column for column
 _JSON_COLUMNS = {"authors", "contributors", "images", "extraction"}
 
 
@@ -143,7 +126,14 @@ class SqliteStore:
                 return Outcome.UNCHANGED
             version = row["version"] + 1 if row else 1
             first_seen = row["first_seen"] if row else seen
-            values = _row_values(article, aid, content_hash, first_seen, seen, version)
+            values = _row_values(
+                article,
+                id=aid,
+                content_hash=content_hash,
+                first_seen=first_seen,
+                last_seen=seen,
+                version=version,
+            )
             placeholders = ", ".join("?" * (len(_COLUMNS) + 2))
             self._db.execute(
                 f"INSERT OR REPLACE INTO articles (rowid, {', '.join(_COLUMNS)}, etag, "
@@ -262,28 +252,10 @@ class _Transaction:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-def _row_values(
-    article: Article, aid: str, content_hash: str, first_seen: str, seen: str, version: int
-) -> dict[str, object]:
-    data: dict[str, object] = {
-        "id": aid,
-        "url": article.url,
-        "source": article.source,
-        "channel": article.channel,
-        "title": article.title,
-        "published_at": iso(article.published_at),
-        "origin": article.origin,
-        "authors": article.authors,
-        "contributors": article.contributors,
-        "editor": article.editor,
-        "body": article.body,
-        "images": article.images,
-        "extraction": article.extraction,
-        "content_hash": content_hash,
-        "first_seen": first_seen,
-        "last_seen": seen,
-        "version": version,
-    }
+def _row_values(article: Article, **bookkeeping: object) -> dict[str, object]:
+    """A row for the articles table: the item's fields plus the store's own bookkeeping."""
+    data = {name: getattr(article, name, None) for name in _COLUMNS}
+    data.update(published_at=iso(article.published_at), **bookkeeping)
     return {
         k: json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v for k, v in data.items()
     }

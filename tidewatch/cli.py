@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from crawler.seeds import SeedsError, load_sources
 from store import open_store
-from store.base import SearchHit
+from store.base import SearchHit, article_id
 from store.clock import parse_since
 from store.query import QueryError, parse
 from tidewatch.config import Config, ConfigError, load_config
@@ -137,8 +137,6 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_show(config: Config, args: argparse.Namespace) -> int:
-    from store.base import article_id
-
     store = open_store(config)
     try:
         ref = args.article

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from urllib.parse import urljoin
 
 import trafilatura
 from lxml import html as lxml_html
 from parsel import Selector
+
+# trafilatura warns for every page it declines; an empty result is our signal, not its log
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 ORIGIN_LABELS = ("内容来源", "稿件来源", "来源")
 EDITOR_LABELS = ("责任编辑", "编辑")

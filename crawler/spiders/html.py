@@ -40,8 +40,9 @@ class HtmlSpider(NewsSpider):
     def parse_article(self, response: Response) -> Iterator[Article | Any]:
         page, how = decoded(response, self.source.encoding)
         fields, extraction = self.extract(page)
-        if not fields["body"] and (fallback := self.body_fallback(response)):
-            yield fallback
+        generic_or_none = extraction.get("body") in (None, "trafilatura")
+        if generic_or_none and (fallback := self.body_fallback(response)):
+            yield fallback  # a site's own source of the text beats a generic guess
             return
         extraction["encoding"] = how
         if how.startswith("lossy") or "wrong" in how:

@@ -104,3 +104,15 @@ def test_without_a_salt_requests_go_unsigned_with_a_warning(
     assert b"X-SIGNATURE" not in spider.entry_request(LIST).headers
     assert SALT_ENV in caplog.text
     assert SIGNING_SALT not in caplog.text
+
+
+def test_the_api_outranks_a_generic_extractor_on_a_js_shell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Even if the generic extractor salvages some text, the site's API is asked instead."""
+    monkeypatch.setattr(
+        "crawler.spiders.html.generic_body", lambda html, url: ["请在潮新闻客户端内打开"]
+    )
+    url = "https://tidenews.com.cn/news.html?id=3095412"
+    (result,) = make_spider("tidenews").parse_article(replica_response(url, {"article_url": url}))
+    assert isinstance(result, Request) and "/api/article/detail" in result.url
