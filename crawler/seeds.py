@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import codecs
 import re
-import tomllib
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+
+from tidewatch.tomlfile import FileError, line_of, load_model, read_toml
 
 FIELD_NAMES = ("title", "published_at", "origin", "byline", "editor", "breadcrumb", "body")
 
@@ -165,45 +165,14 @@ def load_sources(seeds_dir: Path) -> dict[str, Source]:
 
 
 def load_source(path: Path) -> Source:
-    text = path.read_text(encoding="utf-8")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise SeedsError(f"{path}: {e}") from None
-    try:
-        source = Source(**data)
-    except ValidationError as err:
-        raise SeedsError("\n".join(_describe(path, text, e) for e in err.errors())) from None
+        source = load_model(path, Source)
+    except FileError as e:
+        raise SeedsError(str(e)) from None
     if source.name != path.stem:
+        _, text = read_toml(path)
         raise SeedsError(
-            f"{path}, line {_line_of(text, ('name',))}, name: {source.name!r} must match "
+            f"{path}, line {line_of(text, ('name',))}, name: {source.name!r} must match "
             f"the file name {path.stem!r}"
         )
     return source
-
-
-def _describe(path: Path, text: str, error: dict[str, Any]) -> str:
-    loc = tuple(str(part) for part in error["loc"])
-    where = ".".join(loc) or "(file)"
-    return f"{path}, line {_line_of(text, loc)}, {where}: {error['msg']}"
-
-
-def _line_of(text: str, loc: tuple[str, ...]) -> int:
-    """Best line for a key path: the key's own line, else its table's, else line 1."""
-    lines = text.splitlines()
-    keys = [part for part in loc if not part.isdigit()]
-    table: tuple[str, ...] = ()
-    best = 1
-    for number, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if header := re.fullmatch(r"\[\[?([^\]]+)\]\]?\s*(?:#.*)?", stripped):
-            table = tuple(header.group(1).strip().split("."))
-            if keys[: len(table)] == list(table):
-                best = number
-            continue
-        key = re.match(r"([A-Za-z0-9_\"']+)\s*=", stripped)
-        if key and [*table, key.group(1).strip("\"'")] == keys[: len(table) + 1]:
-            best = number
-            if len(table) + 1 == len(keys):
-                return number
-    return best

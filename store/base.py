@@ -133,20 +133,22 @@ SNIPPET_BEFORE = 30
 SNIPPET_AFTER = 90
 
 
+def highlight(query: Query, article: StoredArticle) -> SearchHit | None:
+    """The article as a hit for ``query`` (snippet and highlights), or None if it fails it."""
+    title, body = normalize_with_map(article.title), normalize_with_map(article.body)
+    if not query.matches_text(title.text, body.text):
+        return None
+    title_spans = [title.span(s, e) for s, e in query.highlight_spans(title.text)]
+    body_spans = [body.span(s, e) for s, e in query.highlight_spans(body.text)]
+    snippet, highlights = _snippet(article.body, body_spans)
+    return SearchHit(article, snippet, highlights, title_spans)
+
+
 def rank_and_snippet(query: Query, candidates: list[StoredArticle], limit: int) -> list[SearchHit]:
     """Exact matching on normalised text; title hits first, then newest first."""
-    scored = []
-    for article in candidates:
-        title, body = normalize_with_map(article.title), normalize_with_map(article.body)
-        if not query.matches_text(title.text, body.text):
-            continue
-        title_spans = [title.span(s, e) for s, e in query.highlight_spans(title.text)]
-        body_spans = [body.span(s, e) for s, e in query.highlight_spans(body.text)]
-        snippet, highlights = _snippet(article.body, body_spans)
-        hit = SearchHit(article, snippet, highlights, title_spans)
-        scored.append((len(title_spans) > 0, article.published_at, hit))
-    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [hit for *_, hit in scored[:limit]]
+    hits = [hit for article in candidates if (hit := highlight(query, article))]
+    hits.sort(key=lambda h: (bool(h.title_highlights), h.article.published_at), reverse=True)
+    return hits[:limit]
 
 
 def _snippet(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:

@@ -79,6 +79,14 @@ class Query:
         """True if the normalised texts (e.g. title, body) satisfy the query."""
         return self.evaluate(lambda t: any(t.spans(x) for x in texts))
 
+    def all_terms(self) -> set[Term]:
+        """Every term, negated ones included."""
+        return set(_all_terms(self.root))
+
+    def needles(self) -> set[str]:
+        """Every string whose occurrences decide this query: all terms and their contexts."""
+        return {n for t in self.all_terms() for n in (t.text, *t.unless_in)}
+
     def highlight_spans(self, text: str) -> list[tuple[int, int]]:
         """Merged spans of positive-term hits in normalised ``text``."""
         spans = sorted(s for t in self.terms for s in t.spans(text))
@@ -116,6 +124,17 @@ def _evaluate(node: Node, has: Callable[[Term], bool]) -> bool:
         case Not(part):
             return not _evaluate(part, has)
     raise TypeError(node)
+
+
+def _all_terms(node: Node) -> Iterator[Term]:
+    match node:
+        case Term():
+            yield node
+        case And(parts) | Or(parts):
+            for p in parts:
+                yield from _all_terms(p)
+        case Not(part):
+            yield from _all_terms(part)
 
 
 def _positive_terms(node: Node) -> Iterator[Term]:

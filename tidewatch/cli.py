@@ -15,8 +15,9 @@ from crawler.seeds import SeedsError, load_sources
 from store import open_store
 from store.base import SearchHit, article_id
 from store.clock import parse_since
-from store.query import QueryError, parse
+from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError, load_config
+from tidewatch.tomlfile import FileError
 
 
 class UsageError(Exception):
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
         return args.run(config, args)
-    except (UsageError, ConfigError, SeedsError) as e:
+    except (UsageError, ConfigError, SeedsError, FileError) as e:
         print(f"tidewatch: {e}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `tidewatch export | head`: the reader has had enough
@@ -76,6 +77,31 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("article", help="an article id or URL")
     show.set_defaults(run=cmd_show)
 
+    digest = commands.add_parser("digest", help="match new articles and send due digests now")
+    digest.add_argument(
+        "--subscriber",
+        metavar="EMAIL",
+        help="only this subscriber, with whatever is pending, due or not",
+    )
+    digest.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the digests instead of sending them (nothing is marked sent)",
+    )
+    digest.set_defaults(run=cmd_digest)
+
+    alerts = commands.add_parser("alerts", help="keyword alert rules and subscribers")
+    actions = alerts.add_subparsers(required=True, metavar="ACTION")
+    check = actions.add_parser("check", help="validate the subscribers file")
+    check.set_defaults(run=cmd_alerts_check)
+    test = actions.add_parser("test", help="which stored articles a rule would match")
+    test.add_argument("rule", help="a rule, e.g. '钱塘 -钱塘江'")
+    test.add_argument("--source", help="only this source")
+    test.add_argument("--limit", type=int, default=20)
+    test.set_defaults(run=cmd_alerts_test)
+    serve = actions.add_parser("serve", help="serve the unsubscribe endpoint on web_listen")
+    serve.set_defaults(run=cmd_alerts_serve)
+
     demo = commands.add_parser("demo", help="crawl the bundled replica sites and show results")
     demo.set_defaults(run=cmd_demo)
     return parser
@@ -107,11 +133,7 @@ def cmd_crawl(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_search(config: Config, args: argparse.Namespace) -> int:
-    try:
-        query = parse(args.query)
-    except QueryError as e:
-        pad = _display_width(unicodedata.normalize("NFKC", args.query)[: e.column - 1])
-        raise UsageError(f"bad query: {e.reason}\n  {args.query}\n  {' ' * pad}^") from None
+    query = _parse_query(args.query)
     if args.source:
         _check_source(config, args.source)
     store = open_store(config)
@@ -153,6 +175,61 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(config: Config, args: argparse.Namespace) -> int:
+    from alerts.service import Alerts
+
+    store = open_store(config)
+    alerts = Alerts(config, store)
+    try:
+        if args.subscriber and args.subscriber not in {s.email for s in alerts.subscribers}:
+            raise UsageError(f"no subscriber {args.subscriber!r} in {config.subscribers_file}")
+        matched = alerts.match_new_articles()
+        reports = alerts.send_due(only=args.subscriber, dry_run=args.dry_run)
+    finally:
+        alerts.close()
+        store.close()
+    print(f"{matched} new matches; {len(reports)} digests")
+    for r in reports:
+        print(f"{r.subscriber}: {r.status} {r.articles} articles · {r.subject} {r.detail}".rstrip())
+        if r.rendered and args.dry_run:
+            print(f"\n{r.rendered.text}")
+    return 1 if any(r.status == "failed" for r in reports) else 0
+
+
+def cmd_alerts_check(config: Config, args: argparse.Namespace) -> int:
+    from alerts.subscriptions import load_subscribers
+
+    subscribers = load_subscribers(config.subscribers_file, set(load_sources(config.seeds_dir)))
+    rules = sum(len(s.rules) for s in subscribers)
+    print(f"{config.subscribers_file}: {len(subscribers)} subscribers, {rules} rules: OK")
+    return 0
+
+
+def cmd_alerts_test(config: Config, args: argparse.Namespace) -> int:
+    query = _parse_query(args.rule)
+    store = open_store(config)
+    try:
+        hits = store.search(query, source=args.source, limit=args.limit)
+    finally:
+        store.close()
+    _print_hits(hits, sys.stdout)
+    return 0
+
+
+def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
+    from wsgiref.simple_server import make_server
+
+    from alerts.ledger import Ledger
+    from alerts.unsubscribe import UnsubscribeApp, load_secret
+
+    host, port = config.web_listen.rsplit(":", 1)
+    app = UnsubscribeApp(Ledger(config.ledger_path), load_secret(config))
+    with make_server(host, int(port), app) as server:
+        print(f"unsubscribe endpoint on http://{config.web_listen}/unsubscribe", flush=True)
+        server.serve_forever()
+    return 0
+
+
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     from tidewatch.demo import run_demo
 
@@ -160,6 +237,14 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+
+def _parse_query(text: str) -> Query:
+    try:
+        return parse(text)
+    except QueryError as e:
+        pad = _display_width(unicodedata.normalize("NFKC", text)[: e.column - 1])
+        raise UsageError(f"bad query: {e.reason}\n  {text}\n  {' ' * pad}^") from None
 
 
 def _check_source(config: Config, name: str) -> None:

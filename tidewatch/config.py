@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEZONE = "Asia/Shanghai"
@@ -35,6 +35,21 @@ class Config(BaseModel):
     )
     log_level: str = Field("WARNING", description="DEBUG, INFO, WARNING or ERROR")
 
+    subscribers_file: Path = Field(REPO_ROOT / "alerts" / "subscribers.toml")
+    public_url: str = Field("http://127.0.0.1:8080", pattern=r"^https?://[^/\s]+(/\S*)?$")
+    web_listen: str = Field("127.0.0.1:8080", pattern=r"^[^\s:]+:\d{1,5}$")
+    mail_from: str = "Tidewatch <tidewatch@localhost>"
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(None, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_ca_file: Path | None = None  # extra CA bundle to trust (a private mail relay)
+    smtp_timeout: float = Field(30.0, gt=0)
+    smtp_attempts: int = Field(4, ge=1, le=20)
+    smtp_backoff: float = Field(2.0, ge=0)
+    unsubscribe_secret: SecretStr | None = None
+
     @field_validator("host_map", mode="before")
     @classmethod
     def _parse_host_map(cls, value: Any) -> Any:
@@ -56,8 +71,21 @@ class Config(BaseModel):
     def store_path(self) -> Path:
         return self.data_dir / "tidewatch.sqlite3"
 
+    @property
+    def ledger_path(self) -> Path:
+        return self.data_dir / "alerts.sqlite3"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def smtp_port_or_default(self) -> int:
+        return self.smtp_port or {"starttls": 587, "tls": 465, "none": 25}[self.smtp_security]
+
 
 ENV_PREFIX = "TIDEWATCH_"
+SECRETS = ("smtp_password", "unsubscribe_secret")  # environment only: never in a file
 
 
 def parse_host_map(text: str) -> dict[str, str]:
@@ -105,4 +133,8 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     unknown = set(data) - set(Config.model_fields)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in SECRETS:
+        if key in data:
+            variable = ENV_PREFIX + key.upper()
+            raise ConfigError(f"{path}: {key} is a secret: set {variable} in the environment")
     return data, {k: f"{path} [{k}]" for k in data}

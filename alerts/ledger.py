@@ -1,0 +1,289 @@
+"""The alert ledger: every (subscriber, article, rule) match and whether it was sent.
+
+A durable SQLite file beside the store. Matching and the change-feed cursor advance in one
+transaction, so a crash re-reads the same changes and records nothing twice. A match is
+``pending`` until a digest takes it (``sending``), and ``sent`` only after the mail server
+accepted that digest; a failed send puts it back to ``pending``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from alerts.matcher import RuleMatch
+from store.base import Change
+from store.clock import iso, now
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS matches (
+    id          INTEGER PRIMARY KEY,
+    subscriber  TEXT NOT NULL,
+    article_id  TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    rule        TEXT NOT NULL,
+    terms       TEXT NOT NULL,
+    in_title    INTEGER NOT NULL,
+    updated     INTEGER NOT NULL DEFAULT 0,
+    status      TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'dropped')),
+    digest_id   TEXT,
+    matched_at  TEXT NOT NULL,
+    sent_at     TEXT,
+    UNIQUE (subscriber, article_id, rule)
+);
+CREATE INDEX IF NOT EXISTS matches_by_status ON matches (subscriber, status);
+CREATE TABLE IF NOT EXISTS digests (
+    id          TEXT PRIMARY KEY,
+    subscriber  TEXT NOT NULL,
+    slot        TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+    message_id  TEXT,
+    subject     TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    created_at  TEXT NOT NULL,
+    sent_at     TEXT
+);
+CREATE TABLE IF NOT EXISTS subscribers (
+    email            TEXT PRIMARY KEY,
+    last_slot        TEXT,
+    unsubscribed_at  TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class PendingMatch:
+    id: int
+    subscriber: str
+    article_id: str
+    rule: str
+    terms: tuple[str, ...]
+    in_title: bool
+    updated: bool
+    digest_id: str | None
+
+
+class Ledger:
+    def __init__(self, path: Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = FULL")  # a sent mark must survive power loss
+        self._db.execute("PRAGMA busy_timeout = 10000")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self._db, self._lock)
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def cursor(self, name: str = "store") -> int:
+        row = self._db.execute("SELECT seq FROM cursors WHERE name = ?", (name,)).fetchone()
+        return row["seq"] if row else 0
+
+    def record(
+        self, results: Iterable[tuple[Change, list[RuleMatch]]], cursor: int, name: str = "store"
+    ) -> int:
+        """Store the matches of a batch of changes and move the cursor past them, atomically.
+
+        Returns how many matches became pending. An article already sent is pending again
+        only if it now matches a term it did not match before (it is then marked updated).
+        """
+        pending = 0
+        at = iso(now())
+        with self._write():
+            blocked = {r["email"] for r in self._db.execute(
+                "SELECT email FROM subscribers WHERE unsubscribed_at IS NOT NULL")}  # fmt: skip
+            for change, matches in results:
+                for m in matches:
+                    if m.subscriber not in blocked:
+                        pending += self._record_one(change, m, at)
+            self._db.execute(
+                "INSERT INTO cursors VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = ?",
+                (name, cursor, cursor),
+            )
+        return pending
+
+    def _record_one(self, change: Change, m: RuleMatch, at: str) -> int:
+        key = (m.subscriber, change.article.id, m.rule)
+        row = self._db.execute(
+            "SELECT id, terms, status FROM matches WHERE subscriber = ? AND article_id = ? "
+            "AND rule = ?",
+            key,
+        ).fetchone()
+        if row is None:
+            self._db.execute(
+                "INSERT INTO matches (subscriber, article_id, version, rule, terms, in_title, "
+                "status, matched_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                (*key[:2], change.article.version, m.rule, _terms(m.terms), m.in_title, at),
+            )
+            return 1
+        known = tuple(json.loads(row["terms"]))
+        terms = _terms((*known, *(t for t in m.terms if t not in known)))
+        if row["status"] == "sent":
+            if not set(m.terms) - set(known):
+                return 0  # changed, but nothing new for this rule: do not send it again
+            self._db.execute(
+                "UPDATE matches SET status = 'pending', updated = 1, terms = ?, version = ?, "
+                "in_title = ?, digest_id = NULL, matched_at = ? WHERE id = ?",
+                (terms, change.article.version, m.in_title, at, row["id"]),
+            )
+            return 1
+        self._db.execute(
+            "UPDATE matches SET terms = ?, version = ?, in_title = ? WHERE id = ?",
+            (terms, change.article.version, m.in_title, row["id"]),
+        )
+        return 0
+
+    # -- digests ----------------------------------------------------------------------------
+
+    def pending(self, subscriber: str) -> list[PendingMatch]:
+        return self._matches("subscriber = ? AND status = 'pending'", (subscriber,))
+
+    def in_digest(self, digest_id: str) -> list[PendingMatch]:
+        return self._matches("digest_id = ?", (digest_id,))
+
+    def unfinished_digests(self) -> list[sqlite3.Row]:
+        """Digests whose sending was interrupted (a crash between send and mark)."""
+        return self._db.execute(
+            "SELECT * FROM digests WHERE status = 'sending' ORDER BY created_at"
+        ).fetchall()
+
+    def begin_digest(
+        self, digest_id: str, subscriber: str, slot: str, subject: str, match_ids: list[int]
+    ) -> None:
+        with self._write():
+            self._db.execute(
+                "INSERT INTO digests (id, subscriber, slot, status, subject, created_at) "
+                "VALUES (?, ?, ?, 'sending', ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "status = 'sending'",
+                (digest_id, subscriber, slot, subject, iso(now())),
+            )
+            self._db.executemany(
+                "UPDATE matches SET status = 'sending', digest_id = ? WHERE id = ?",
+                [(digest_id, i) for i in match_ids],
+            )
+
+    def digest_sent(self, digest_id: str, message_id: str, attempts: int) -> None:
+        at = iso(now())
+        with self._write():
+            digest = self._db.execute(
+                "SELECT subscriber, slot FROM digests WHERE id = ?", (digest_id,)
+            ).fetchone()
+            self._db.execute(
+                "UPDATE digests SET status = 'sent', message_id = ?, sent_at = ?, "
+                "attempts = attempts + ? WHERE id = ?",
+                (message_id, at, attempts, digest_id),
+            )
+            self._db.execute(
+                "UPDATE matches SET status = 'sent', sent_at = ? WHERE digest_id = ?",
+                (at, digest_id),
+            )
+            self._set_slot(digest["subscriber"], digest["slot"])
+
+    def digest_failed(self, digest_id: str, error: str, attempts: int) -> None:
+        with self._write():
+            self._db.execute(
+                "UPDATE digests SET status = 'failed', last_error = ?, attempts = attempts + ? "
+                "WHERE id = ?",
+                (error, attempts, digest_id),
+            )
+            self._db.execute(
+                "UPDATE matches SET status = 'pending', digest_id = NULL WHERE digest_id = ?",
+                (digest_id,),
+            )
+
+    def digests(self, subscriber: str | None = None) -> list[sqlite3.Row]:
+        where, params = ("WHERE subscriber = ?", (subscriber,)) if subscriber else ("", ())
+        return self._db.execute(
+            f"SELECT * FROM digests {where} ORDER BY created_at", params
+        ).fetchall()
+
+    # -- subscribers ------------------------------------------------------------------------
+
+    def last_slot(self, subscriber: str) -> str | None:
+        row = self._db.execute(
+            "SELECT last_slot FROM subscribers WHERE email = ?", (subscriber,)
+        ).fetchone()
+        return row["last_slot"] if row else None
+
+    def skip_slot(self, subscriber: str, slot: str) -> None:
+        """A slot passed with nothing to send: the next digest waits for the next slot."""
+        with self._write():
+            self._set_slot(subscriber, slot)
+
+    def _set_slot(self, subscriber: str, slot: str) -> None:
+        self._db.execute(
+            "INSERT INTO subscribers (email, last_slot) VALUES (?, ?) ON CONFLICT (email) "
+            "DO UPDATE SET last_slot = max(coalesce(last_slot, ''), excluded.last_slot)",
+            (subscriber, slot),
+        )
+
+    def unsubscribe(self, email: str) -> None:
+        """No more mail to this address: its pending matches are dropped."""
+        with self._write():
+            self._db.execute(
+                "INSERT INTO subscribers (email, unsubscribed_at) VALUES (?, ?) ON CONFLICT "
+                "(email) DO UPDATE SET unsubscribed_at = excluded.unsubscribed_at",
+                (email, iso(now())),
+            )
+            self._db.execute(
+                "UPDATE matches SET status = 'dropped' WHERE subscriber = ? AND status = 'pending'",
+                (email,),
+            )
+
+    def is_unsubscribed(self, email: str) -> bool:
+        row = self._db.execute(
+            "SELECT unsubscribed_at FROM subscribers WHERE email = ?", (email,)
+        ).fetchone()
+        return bool(row and row["unsubscribed_at"])
+
+    def _matches(self, where: str, params: tuple[object, ...]) -> list[PendingMatch]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM matches WHERE {where} ORDER BY id", params
+            ).fetchall()
+        return [
+            PendingMatch(
+                r["id"],
+                r["subscriber"],
+                r["article_id"],
+                r["rule"],
+                tuple(json.loads(r["terms"])),
+                bool(r["in_title"]),
+                bool(r["updated"]),
+                r["digest_id"],
+            )
+            for r in rows
+        ]
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+        self.db, self.lock = db, lock
+
+    def __enter__(self) -> None:
+        self.lock.acquire()
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        try:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.lock.release()
+
+
+def _terms(terms: Iterable[str]) -> str:
+    return json.dumps(list(terms), ensure_ascii=False)

@@ -1,0 +1,145 @@
+"""Subscribers and their rules, from a TOML file (``alerts/subscribers.toml`` by default).
+
+    [[subscriber]]
+    email = "newsroom@example.com"
+    name = "萧山新闻编辑部"
+    rules = ["钱塘 -钱塘江", "数字经济", "新型工业化"]  # the search syntax of store/query.py
+    sources = ["xsnet", "tidenews"]                     # default: every source
+    frequency = "daily 08:00"  # immediate | hourly | daily HH:MM | weekly DAY HH:MM (Shanghai)
+    language = "zh"            # zh (default) | en
+
+A bad entry fails at load time with the file, the line and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from store.query import Query, QueryError, parse
+from tidewatch.tomlfile import load_model
+
+WEEKDAYS = {
+    **{day: n for n, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{day: n for n, day in enumerate(("周一", "周二", "周三", "周四", "周五", "周六", "周日"))},
+}
+
+
+@dataclass(frozen=True)
+class Frequency:
+    kind: Literal["immediate", "hourly", "daily", "weekly"]
+    at: time | None = None
+    weekday: int | None = None
+
+    def latest_slot(self, now: datetime) -> datetime:
+        """The most recent moment at or before ``now`` when a digest fell due."""
+        if self.kind == "immediate":
+            return now
+        if self.kind == "hourly":
+            return now.replace(minute=0, second=0, microsecond=0)
+        slot = now.replace(hour=self.at.hour, minute=self.at.minute, second=0, microsecond=0)
+        if self.kind == "weekly":
+            slot -= timedelta(days=(now.weekday() - self.weekday) % 7)
+        step = timedelta(days=7 if self.kind == "weekly" else 1)
+        return slot - step if slot > now else slot
+
+
+def parse_frequency(text: str) -> Frequency:
+    words = text.strip().lower().split()
+    if words in (["immediate"], ["hourly"]):
+        return Frequency(words[0])  # type: ignore[arg-type]
+    if len(words) == 2 and words[0] == "daily":
+        return Frequency("daily", _clock(words[1]))
+    if len(words) == 3 and words[0] == "weekly":
+        if words[1] not in WEEKDAYS:
+            raise ValueError(f"unknown day {words[1]!r}; use mon … sun")
+        return Frequency("weekly", _clock(words[2]), WEEKDAYS[words[1]])
+    raise ValueError(
+        f"frequency {text!r} must be immediate, hourly, 'daily HH:MM' or 'weekly DAY HH:MM'"
+    )
+
+
+def _clock(text: str) -> time:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"bad time {text!r}; use HH:MM, 00:00 to 23:59")
+    return time(int(match[1]), int(match[2]))
+
+
+class Subscriber(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    email: str
+    name: str = Field(min_length=1)
+    rules: list[str] = Field(min_length=1)
+    sources: list[str] | None = None  # None: every source
+    frequency: str = "daily 08:00"
+    language: Literal["zh", "en"] = "zh"
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError as e:
+            raise ValueError(f"invalid email {value!r}: {e}") from None
+
+    @field_validator("rules")
+    @classmethod
+    def _rules(cls, rules: list[str]) -> list[str]:
+        for rule in rules:
+            try:
+                parse(rule)
+            except QueryError as e:
+                raise ValueError(f"rule {rule!r}: {e}") from None
+        return rules
+
+    @field_validator("sources")
+    @classmethod
+    def _known_sources(cls, sources: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        known = (info.context or {}).get("sources")
+        unknown = [s for s in sources or [] if known is not None and s not in known]
+        if unknown:
+            raise ValueError(f"unknown source(s) {unknown}; known: {sorted(known)}")
+        return sources
+
+    @field_validator("frequency")
+    @classmethod
+    def _frequency(cls, value: str) -> str:
+        parse_frequency(value)
+        return value
+
+    @property
+    def schedule(self) -> Frequency:
+        return parse_frequency(self.frequency)
+
+    def queries(self) -> list[tuple[str, Query]]:
+        return [(rule, parse(rule)) for rule in self.rules]
+
+    def wants(self, source: str) -> bool:
+        return self.sources is None or source in self.sources
+
+
+class Subscriptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    subscriber: list[Subscriber] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Subscriptions:
+        emails = [s.email for s in self.subscriber]
+        duplicates = sorted({e for e in emails if emails.count(e) > 1})
+        if duplicates:
+            raise ValueError(f"subscribed twice: {', '.join(duplicates)}")
+        return self
+
+
+def load_subscribers(path: Path, known_sources: set[str] | None = None) -> list[Subscriber]:
+    """Every subscriber in ``path``; raises tidewatch.tomlfile.FileError naming the place."""
+    return load_model(path, Subscriptions, context={"sources": known_sources}).subscriber
