@@ -124,11 +124,16 @@ class Ledger:
             key,
         ).fetchone()
         if row is None:
+            seen_before = self._db.execute(  # the subscriber got this article for another rule
+                "SELECT 1 FROM matches WHERE subscriber = ? AND article_id = ? AND status = 'sent'",
+                key[:2],
+            ).fetchone()
             self._db.execute(
                 "INSERT INTO matches (subscriber, article_id, version, rule, terms, in_title, "
-                "status, matched_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
-                (*key[:2], change.article.version, m.rule, _terms(m.terms), m.in_title, at),
-            )
+                "updated, status, matched_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                (*key[:2], change.article.version, m.rule, _terms(m.terms), m.in_title,
+                 seen_before is not None, at),
+            )  # fmt: skip
             return 1
         known = tuple(json.loads(row["terms"]))
         terms = _terms((*known, *(t for t in m.terms if t not in known)))

@@ -3,6 +3,7 @@ with no SMTP configured, ``.eml`` files in an outbox folder so the main job work
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import smtplib
@@ -105,10 +106,22 @@ class SmtpSender:
                 smtp.starttls(context=context)
             if c.smtp_user:
                 password = c.smtp_password.get_secret_value() if c.smtp_password else ""
-                smtp.login(c.smtp_user, password)
+                _login(smtp, c.smtp_user, password)
             refused = smtp.send_message(message)
             if refused:
                 raise smtplib.SMTPRecipientsRefused(refused)
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """smtplib sends credentials as ASCII only; RFC 4616 PLAIN carries UTF-8."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode()
+    code, answer = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
 
 
 def sender_for(config: Config) -> Sender:

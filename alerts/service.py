@@ -72,7 +72,8 @@ class Alerts:
                 continue
             slot = iso(subscriber.schedule.latest_slot(moment))
             last = self.ledger.last_slot(subscriber.email)
-            if not only and last is not None and last >= slot:
+            scheduled = subscriber.schedule.kind != "immediate"
+            if not only and scheduled and last is not None and last >= slot:
                 continue  # not due yet
             matches = self.ledger.pending(subscriber.email)
             digest = build_digest(subscriber, matches, self.store, slot) if matches else None

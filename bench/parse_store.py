@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from conftest import EXPECTED, expected, make_spider, replica_response  # noqa: E402
+from support import EXPECTED, expected, make_spider, replica_response  # noqa: E402
 
 from store.sqlite import SqliteStore  # noqa: E402
 

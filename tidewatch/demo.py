@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
+from alerts.mail import Outbox
+from alerts.service import Alerts
 from crawler.run import run_crawls
 from crawler.seeds import load_sources
 from store import open_store
+from store.base import ArticleStore
 from store.query import parse
 from tidewatch.cli import mark
 from tidewatch.config import REPO_ROOT, Config, parse_host_map
@@ -48,7 +51,22 @@ def run_demo(config: Config, out: TextIO) -> int:
                 a = hit.article
                 print(f"  [{a.source}] {a.title}  ({a.published_at[:10]})", file=out)
                 print(f"      {mark(hit.snippet, hit.highlights, out.isatty())}", file=out)
+        _digests(config, store, out)
     finally:
         store.close()
     print("\nTry: tidewatch search '钱塘 -钱塘江'   tidewatch export --source xsnet", file=out)
     return 0
+
+
+def _digests(config: Config, store: ArticleStore, out: TextIO) -> None:
+    """Match the crawl against the subscribers file; digests go to the outbox, never to SMTP."""
+    alerts = Alerts(config, store, sender=Outbox(config.outbox_dir))
+    try:
+        matched = alerts.match_new_articles()
+        reports = alerts.send_due()
+    finally:
+        alerts.close()
+    print(f"\nAlerts: {matched} new matches for {config.subscribers_file.name}", file=out)
+    for report in reports:
+        eml = config.outbox_dir / f"{report.digest_id}.eml"
+        print(f"  {report.subscriber}: {report.subject} → {eml}", file=out)

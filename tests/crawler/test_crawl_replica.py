@@ -4,7 +4,6 @@ articles in a real SQLite file."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SIGNING_SALT, expected, expected_cases
+from support import expected, expected_cases, run_tidewatch, tidewatch_env
 
 from store.sqlite import SqliteStore
 from tidewatch.mirror import MirrorServer
@@ -26,23 +25,8 @@ HOSTS = {"xsnet": "www.xsnet.cn", "xsrb": "xsrb.xsnet.cn", "tidenews": "tidenews
 SEED_PAGE = "www.xsnet.cn/news/szjj/2019_1/3025263.shtml"
 
 
-def env_for(server: MirrorServer, data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TIDEWATCH_")}
-    return env | {
-        "TIDEWATCH_HOST_MAP": server.host_map(),
-        "TIDEWATCH_DATA_DIR": str(data_dir),
-        "TIDEWATCH_DOWNLOAD_DELAY": "0",
-        "TIDEWATCH_TIDENEWS_SALT": SIGNING_SALT,
-        **extra,
-    }
-
-
 def crawl(server: MirrorServer, data_dir: Path, source: str, *args: str, **env: str) -> Any:
-    command = [sys.executable, "-m", "tidewatch", "crawl", source, "--json", *args]
-    done = subprocess.run(
-        command, env=env_for(server, data_dir, **env), capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = run_tidewatch(tidewatch_env(server, data_dir, **env), "crawl", source, "--json", *args)
     summary = json.loads(done.stdout)
     summary["stderr"] = done.stderr
     return summary
@@ -149,7 +133,7 @@ def test_url_option_fetches_one_article(replica_server: MirrorServer, tmp_path: 
 def test_crawl_killed_half_way_resumes_without_duplicates_or_loss(
     replica_server: MirrorServer, tmp_path: Path
 ) -> None:
-    slow = env_for(replica_server, tmp_path, TIDEWATCH_DOWNLOAD_DELAY="1")
+    slow = tidewatch_env(replica_server, tmp_path, TIDEWATCH_DOWNLOAD_DELAY="1")
     command = [sys.executable, "-m", "tidewatch", "crawl", "tidenews"]
     process = subprocess.Popen(command, env=slow, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     database = tmp_path / "tidewatch.sqlite3"

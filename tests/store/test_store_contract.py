@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import EXPECTED, expected
+from support import EXPECTED, expected
 
 from crawler.items import Article
 from store.base import EXPORT_FIELDS, ArticleStore, Outcome, article_id

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import crawl_offline, make_spider
+from support import crawl_offline, make_spider
 
 from store.base import EXPORT_FIELDS
 from store.sqlite import SqliteStore

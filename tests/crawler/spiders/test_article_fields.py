@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import crawl_offline, expected, expected_cases, make_spider
+from support import crawl_offline, expected, expected_cases, make_spider
 
 from crawler.items import Article
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPO_ROOT, crawl_offline, make_spider
+from support import REPO_ROOT, crawl_offline, make_spider
 
 SHARED_SEEDS = REPO_ROOT.parent / "shared" / "seeds"
 SEEDS = {

@@ -6,8 +6,8 @@ import json
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import REPLICA, SIGNING_SALT, make_spider, replica_response
 from scrapy import Request
+from support import REPLICA, SIGNING_SALT, make_spider, replica_response
 
 from crawler.signing import zjol_signature
 from tidewatch.mirror import Mirror

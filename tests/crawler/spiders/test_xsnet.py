@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-from conftest import make_spider, replica_response
 from scrapy import Request
+from support import make_spider, replica_response
 
 LIST_1 = "http://www.xsnet.cn/news/szjj/"
 LIST_2 = "http://www.xsnet.cn/news/szjj/index_2.shtml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import make_spider, replica_response
+from support import make_spider, replica_response
 
 from crawler.spiders.epaper import enp_properties
 

@@ -1,0 +1,68 @@
+"""Alert test helpers: an SMTP sink for aiosmtpd, and a store filled from the replica."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from support import crawl_offline, make_spider
+
+from store.sqlite import SqliteStore
+from tidewatch.config import Config
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "subscribers"
+ENTRY_POINTS = {
+    "xsnet": ["http://www.xsnet.cn/news/szjj/"],
+    "xsrb": ["https://xsrb.xsnet.cn/html/2026-03/18/node_1.htm"],
+    "tidenews": [
+        "https://app-api.zjol.com.cn/api/article/channel_list?channel_id=5d8b4d25cf8dfd0001a4143c"
+    ],
+}
+SMTP_USER, SMTP_PASSWORD = "tidewatch", "s3cret-pässword"
+
+
+@dataclass
+class MailSink:
+    """What the SMTP server received, and how it should treat the next deliveries."""
+
+    refuse_next: int = 0  # answer 451 to this many DATA commands first
+    messages: list[EmailMessage] = field(default_factory=list)
+    recipients: list[list[str]] = field(default_factory=list)
+    refused: int = 0
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        if self.refuse_next > 0:
+            self.refuse_next -= 1
+            self.refused += 1
+            return "451 4.3.0 Mailbox temporarily unavailable, try again later"
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 2.0.0 OK"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        if isinstance(auth_data, LoginPassword):
+            login = (auth_data.login.decode(), auth_data.password.decode())
+            self.logins.append(login)
+            # handled=False: let the server answer 535 itself (True means "I replied already")
+            return AuthResult(success=login == (SMTP_USER, SMTP_PASSWORD), handled=False)
+        return AuthResult(success=False, handled=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fill_store(config: Config, sources: tuple[str, ...] = tuple(ENTRY_POINTS)) -> SqliteStore:
+    """The store of ``config`` with the replica's articles of ``sources``."""
+    store = SqliteStore(config.store_path)
+    for source in sources:
+        for article in crawl_offline(make_spider(source), ENTRY_POINTS[source]).values():
+            store.upsert(article)
+    return store

@@ -1,0 +1,116 @@
+"""Test helpers shared by every test folder: the replica, expected values, spiders offline.
+
+Saved-page tests read the replica through ``Mirror.answer``: the same bytes and headers the
+HTTP server sends, so a parse test and a real crawl see identical input. (Fixtures live in
+conftest.py; plain helpers live here so that any test module can import them.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.seeds import load_sources
+from crawler.spiderloader import spider_class
+from tidewatch.config import REPO_ROOT, Config
+from tidewatch.mirror import Mirror, MirrorServer
+
+TESTS = Path(__file__).parent
+REPLICA = TESTS / "replica"
+EXPECTED = TESTS / "fixtures" / "expected"
+SEEDS = REPO_ROOT / "seeds"
+SIGNING_SALT = "replica-test-salt"
+
+
+def replica_response(url: str, meta: dict[str, Any] | None = None) -> Response:
+    """The response a crawl gets for ``url`` (canonical), read from the replica files."""
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    answer = Mirror(REPLICA).answer(parts.hostname or "", target)
+    content_type = answer.headers.get("Content-Type", "")
+    cls = HtmlResponse if "html" in content_type else TextResponse
+    return cls(
+        url=url,
+        status=answer.status,
+        headers=answer.headers,
+        body=answer.body,
+        request=Request(url, meta=meta or {}),
+    )
+
+
+def expected(host: str, stem: str) -> dict[str, Any]:
+    return json.loads((EXPECTED / host / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def expected_cases(host: str) -> list[str]:
+    return sorted(p.stem for p in (EXPECTED / host).glob("*.json"))
+
+
+def make_spider(name: str, config: Config | None = None, **arguments: Any) -> Spider:
+    """A spider for a seeds source, built through a real (unstarted) Scrapy crawler."""
+    cls = spider_class(load_sources(SEEDS)[name])
+    settings = {"TIDEWATCH_CONFIG": config or Config(), "LOG_LEVEL": "WARNING"}
+    crawler = get_crawler(cls, settings)
+    spider = cls.from_crawler(crawler, **arguments)
+    crawler.spider = spider
+    return spider
+
+
+def crawl_offline(spider: Spider, start_urls: list[str]) -> dict[str, Any]:
+    """Run a spider's callbacks over the replica without a network or a reactor.
+
+    Follows every request the spider yields (list pages, articles, API fallbacks) once, as
+    Scrapy's dupefilter would, skipping non-200 answers as HttpErrorMiddleware would.
+    Returns the items by URL.
+    """
+    pending = [spider.entry_request(url) for url in start_urls]
+    seen: set[str] = set()
+    items: dict[str, Any] = {}
+    while pending:
+        request = pending.pop(0)
+        if request is None or request.url in seen:
+            continue
+        seen.add(request.url)
+        response = replica_response(request.url, request.meta)
+        if response.status != 200:
+            continue
+        for result in request.callback(response) or ():
+            if isinstance(result, Request):
+                pending.append(result)
+            else:
+                items[result.url] = result
+    return items
+
+
+def tidewatch_env(server: MirrorServer, data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `tidewatch` process that sees the replica instead of the web."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIDEWATCH_")}
+    return env | {
+        "TIDEWATCH_HOST_MAP": server.host_map(),
+        "TIDEWATCH_DATA_DIR": str(data_dir),
+        "TIDEWATCH_DOWNLOAD_DELAY": "0",
+        "TIDEWATCH_TIDENEWS_SALT": SIGNING_SALT,
+        **extra,
+    }
+
+
+def run_tidewatch(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`tidewatch ARGS…` as a real process; fails the test if it exits non-zero."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tidewatch", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, f"tidewatch {' '.join(args)}:\n{done.stderr[-3000:]}"
+    return done
