@@ -1,4 +1,5 @@
-"""A subscriber's digest: pending matches grouped by rule, newest first, one entry per story.
+"""A subscriber's digest: pending matches grouped by rule — title hits first, newest first —
+one entry per story.
 
 The same story often runs on two sources (a 浙江日报 piece on 潮新闻 and in the e-paper);
 articles whose bodies are near-identical fold into one entry that links to both.
@@ -75,7 +76,9 @@ def build_digest(
             items.append(DigestItem(hit, m.updated))
             kept.append(m.id)
         if items:
-            items.sort(key=lambda i: i.article.published_at, reverse=True)
+            # title hits rank above body hits; newest first within each
+            items.sort(key=lambda i: (bool(i.hit.title_highlights), i.article.published_at),
+                       reverse=True)  # fmt: skip
             groups.append((rule, fold_same_stories(items)))
     if not groups:
         return None

@@ -74,6 +74,7 @@ def render(digest: Digest, unsubscribe_url: str, source_titles: dict[str, str]) 
     language = digest.subscriber.language
     context = {
         "subject": digest.subject(),
+        "headline": digest.subject().removeprefix("【Tidewatch】").removeprefix("[Tidewatch] "),
         "name": digest.subscriber.name,
         "labels": LABELS[language],
         "groups": [
