@@ -53,10 +53,15 @@ class Digest:
         )
 
 
-def digest_id(subscriber: str, match_ids: list[int]) -> str:
-    """Stable for the same matches, so a resent digest keeps its Message-ID."""
-    key = subscriber + ":" + ",".join(map(str, sorted(match_ids)))
+def digest_id(subscriber: str, matches: list[PendingMatch]) -> str:
+    """Stable for the same matches of the same article versions, so a resent digest keeps
+    its Message-ID while an update about a changed article gets a new one."""
+    key = subscriber + ":" + ",".join(f"{m.id}v{m.version}" for m in sorted(matches, key=_id))
     return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def _id(match: PendingMatch) -> int:
+    return match.id
 
 
 def build_digest(
@@ -64,7 +69,7 @@ def build_digest(
 ) -> Digest | None:
     """The digest for these matches, or None when nothing in them can be shown."""
     groups = []
-    kept: list[int] = []
+    kept: list[PendingMatch] = []
     for rule in subscriber.rules:
         query = parse(rule)
         items = []
@@ -74,7 +79,7 @@ def build_digest(
                 continue
             hit = highlight(query, article) or SearchHit(article, article.body[:120], [], [])
             items.append(DigestItem(hit, m.updated))
-            kept.append(m.id)
+            kept.append(m)
         if items:
             # title hits rank above body hits; newest first within each
             items.sort(key=lambda i: (bool(i.hit.title_highlights), i.article.published_at),
@@ -82,7 +87,8 @@ def build_digest(
             groups.append((rule, fold_same_stories(items)))
     if not groups:
         return None
-    return Digest(digest_id(subscriber.email, kept), subscriber, slot, groups, kept)
+    ids = [m.id for m in kept]
+    return Digest(digest_id(subscriber.email, kept), subscriber, slot, groups, ids)
 
 
 def fold_same_stories(items: list[DigestItem]) -> list[DigestItem]:

@@ -28,8 +28,10 @@ CREATE TABLE IF NOT EXISTS matches (
     version     INTEGER NOT NULL,
     rule        TEXT NOT NULL,
     terms       TEXT NOT NULL,
+    spans       TEXT NOT NULL DEFAULT '{}',
     in_title    INTEGER NOT NULL,
     updated     INTEGER NOT NULL DEFAULT 0,
+    resend      INTEGER NOT NULL DEFAULT 0,  -- new terms arrived while it was being sent
     status      TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'dropped')),
     digest_id   TEXT,
     matched_at  TEXT NOT NULL,
@@ -63,7 +65,9 @@ class PendingMatch:
     subscriber: str
     article_id: str
     rule: str
+    version: int  # the article version that matched
     terms: tuple[str, ...]
+    spans: dict[str, list[list[int]]]  # where the terms were in the version that matched
     in_title: bool
     updated: bool
     digest_id: str | None
@@ -129,10 +133,11 @@ class Ledger:
                 key[:2],
             ).fetchone()
             self._db.execute(
-                "INSERT INTO matches (subscriber, article_id, version, rule, terms, in_title, "
-                "updated, status, matched_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
-                (*key[:2], change.article.version, m.rule, _terms(m.terms), m.in_title,
-                 seen_before is not None, at),
+                "INSERT INTO matches (subscriber, article_id, version, rule, terms, spans, "
+                "in_title, updated, status, matched_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                (*key[:2], change.article.version, m.rule, _terms(m.terms), json.dumps(m.spans),
+                 m.in_title, seen_before is not None, at),
             )  # fmt: skip
             return 1
         known = tuple(json.loads(row["terms"]))
@@ -141,16 +146,18 @@ class Ledger:
             if not set(m.terms) - set(known):
                 return 0  # changed, but nothing new for this rule: do not send it again
             self._db.execute(
-                "UPDATE matches SET status = 'pending', updated = 1, terms = ?, version = ?, "
-                "in_title = ?, digest_id = NULL, matched_at = ? WHERE id = ?",
-                (terms, change.article.version, m.in_title, at, row["id"]),
+                "UPDATE matches SET status = 'pending', updated = 1, terms = ?, spans = ?, "
+                "version = ?, in_title = ?, digest_id = NULL, matched_at = ? WHERE id = ?",
+                (terms, json.dumps(m.spans), change.article.version, m.in_title, at, row["id"]),
             )
             return 1
+        resend = row["status"] == "sending" and bool(set(m.terms) - set(known))
         self._db.execute(
-            "UPDATE matches SET terms = ?, version = ?, in_title = ? WHERE id = ?",
-            (terms, change.article.version, m.in_title, row["id"]),
+            "UPDATE matches SET terms = ?, spans = ?, version = ?, in_title = ?, "
+            "resend = resend OR ? WHERE id = ?",
+            (terms, json.dumps(m.spans), change.article.version, m.in_title, resend, row["id"]),
         )
-        return 0
+        return int(resend)
 
     # -- digests ----------------------------------------------------------------------------
 
@@ -192,8 +199,11 @@ class Ledger:
                 "attempts = attempts + ? WHERE id = ?",
                 (message_id, at, attempts, digest_id),
             )
-            self._db.execute(
-                "UPDATE matches SET status = 'sent', sent_at = ? WHERE digest_id = ?",
+            self._db.execute(  # a match that changed meanwhile goes out again, as updated
+                "UPDATE matches SET sent_at = ?, status = CASE WHEN resend THEN 'pending' "
+                "ELSE 'sent' END, updated = updated OR resend, "
+                "digest_id = CASE WHEN resend THEN NULL ELSE digest_id END, resend = 0 "
+                "WHERE digest_id = ?",
                 (at, digest_id),
             )
             self._set_slot(digest["subscriber"], digest["slot"])
@@ -236,6 +246,14 @@ class Ledger:
             (subscriber, slot),
         )
 
+    def drop(self, match_ids: Iterable[int]) -> None:
+        """Pending matches that can no longer be sent (their rule was removed)."""
+        with self._write():
+            self._db.executemany(
+                "UPDATE matches SET status = 'dropped' WHERE id = ? AND status = 'pending'",
+                [(i,) for i in match_ids],
+            )
+
     def unsubscribe(self, email: str) -> None:
         """No more mail to this address: its pending matches are dropped."""
         with self._write():
@@ -266,7 +284,9 @@ class Ledger:
                 r["subscriber"],
                 r["article_id"],
                 r["rule"],
+                r["version"],
                 tuple(json.loads(r["terms"])),
+                json.loads(r["spans"]),
                 bool(r["in_title"]),
                 bool(r["updated"]),
                 r["digest_id"],

@@ -17,7 +17,7 @@ import ahocorasick
 from alerts.subscriptions import Subscriber
 from store.base import StoredArticle
 from store.query import Query, Term
-from store.textnorm import normalize
+from store.textnorm import NormalText, normalize, normalize_with_map
 
 Spans = dict[str, list[tuple[int, int]]]  # needle → [start, end) in one normalised field
 
@@ -28,6 +28,7 @@ class RuleMatch:
     rule: str
     terms: tuple[str, ...]  # the rule's positive terms found, as written
     in_title: bool
+    spans: dict[str, list[tuple[int, int]]]  # "title"/"body" → where they are in the article
 
 
 @dataclass(frozen=True)
@@ -35,18 +36,23 @@ class _Rule:
     subscriber: Subscriber
     text: str
     query: Query
+    terms: frozenset[Term]  # every term, negated ones included: what decides the rule
+
+    @classmethod
+    def of(cls, subscriber: Subscriber, text: str, query: Query) -> _Rule:
+        return cls(subscriber, text, query, frozenset(query.all_terms()))
 
 
 class Matcher:
     def __init__(self, subscribers: Iterable[Subscriber]) -> None:
-        self.rules = [_Rule(s, text, query) for s in subscribers for text, query in s.queries()]
+        self.rules = [_Rule.of(s, text, q) for s in subscribers for text, q in s.queries()]
         self._by_needle: dict[str, list[int]] = defaultdict(list)
-        self._always: list[int] = []  # rules with no positive term: "NOT 广告" matches by absence
+        self._always: list[int] = []  # rules true with no term found: "NOT 广告", "A OR NOT B"
         self._automaton = ahocorasick.Automaton()
         for index, rule in enumerate(self.rules):
             for term in rule.query.terms:
                 self._by_needle[term.text].append(index)
-            if not rule.query.terms:
+            if rule.query.evaluate(lambda term: False):
                 self._always.append(index)
             for needle in rule.query.needles():
                 self._automaton.add_word(needle, needle)
@@ -54,27 +60,30 @@ class Matcher:
             self._automaton.make_automaton()
 
     def match(self, article: StoredArticle) -> list[RuleMatch]:
-        title, body = self._scan(normalize(article.title)), self._scan(normalize(article.body))
-        candidates = sorted(
-            {i for needle in title.keys() | body.keys() for i in self._by_needle.get(needle, ())}
-            | set(self._always)
-        )
+        found_in = {"title": self._scan(normalize(article.title)),
+                    "body": self._scan(normalize(article.body))}  # fmt: skip
+        needles = found_in["title"].keys() | found_in["body"].keys()
+        candidates = {i for needle in needles for i in self._by_needle.get(needle, ())}
+        texts: dict[str, NormalText] = {}  # mapped back to the original only on a match
         matches = []
-        for index in candidates:
+        for index in sorted(candidates | set(self._always)):
             rule = self.rules[index]
             if not rule.subscriber.wants(article.source):
                 continue
-            found = {t for t in rule.query.all_terms() if _present(t, title) or _present(t, body)}
-            if rule.query.evaluate(lambda t, found=found: t in found):
-                positive = [t for t in rule.query.terms if t in found]
-                matches.append(
-                    RuleMatch(
-                        rule.subscriber.email,
-                        rule.text,
-                        tuple(t.raw for t in positive),
-                        any(_present(t, title) for t in positive),
-                    )
-                )
+            present = {t for t in rule.terms if any(_spans(t, f) for f in found_in.values())}
+            if not rule.query.evaluate(present.__contains__):
+                continue
+            positive = [t for t in rule.query.terms if t in present]
+            if not texts:
+                texts = {"title": normalize_with_map(article.title),
+                         "body": normalize_with_map(article.body)}  # fmt: skip
+            spans = {
+                field: [texts[field].span(s, e) for s, e in _merged(positive, found)]
+                for field, found in found_in.items()
+            }
+            match = RuleMatch(rule.subscriber.email, rule.text, tuple(t.raw for t in positive),
+                              bool(spans["title"]), spans)  # fmt: skip
+            matches.append(match)
         return matches
 
     def _scan(self, text: str) -> Spans:
@@ -85,10 +94,21 @@ class Matcher:
         return spans
 
 
-def _present(term: Term, spans: Spans) -> bool:
-    """An occurrence of the term that no excluded context covers (钱塘 in 钱塘区, not 钱塘江)."""
-    occurrences = spans.get(term.text)
-    if not occurrences:
-        return False
-    covers = [c for context in term.unless_in for c in spans.get(context, ())]
-    return any(not any(q <= s and e <= qe for q, qe in covers) for s, e in occurrences)
+def _spans(term: Term, found: Spans) -> list[tuple[int, int]]:
+    """The term's occurrences that no excluded context covers (钱塘 in 钱塘区, not 钱塘江)."""
+    occurrences = found.get(term.text, [])
+    if not occurrences or not term.unless_in:
+        return occurrences
+    covers = [c for context in term.unless_in for c in found.get(context, ())]
+    return [(s, e) for s, e in occurrences if not any(q <= s and e <= qe for q, qe in covers)]
+
+
+def _merged(terms: list[Term], found: Spans) -> list[tuple[int, int]]:
+    """All the terms' occurrences, overlapping ones merged, in text order."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(span for term in terms for span in _spans(term, found)):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged

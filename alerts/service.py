@@ -75,7 +75,7 @@ class Alerts:
             scheduled = subscriber.schedule.kind != "immediate"
             if not only and scheduled and last is not None and last >= slot:
                 continue  # not due yet
-            matches = self.ledger.pending(subscriber.email)
+            matches = self._sendable(subscriber)
             digest = build_digest(subscriber, matches, self.store, slot) if matches else None
             if digest is None:
                 if not dry_run:
@@ -83,6 +83,13 @@ class Alerts:
                 continue
             reports.append(self._deliver(digest, dry_run))
         return reports
+
+    def _sendable(self, subscriber: Subscriber) -> list[PendingMatch]:
+        """Pending matches of rules the subscriber still has; the others are dropped."""
+        matches = self.ledger.pending(subscriber.email)
+        if orphans := [m.id for m in matches if m.rule not in subscriber.rules]:
+            self.ledger.drop(orphans)
+        return [m for m in matches if m.rule in subscriber.rules]
 
     def _deliver(self, digest: Digest, dry_run: bool) -> DigestReport:
         email = digest.subscriber.email

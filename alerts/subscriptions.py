@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from store.clock import SHANGHAI
 from store.query import Query, QueryError, parse
-from tidewatch.tomlfile import load_model
+from tidewatch.tomlfile import FileError, line_of, load_model, read_toml
 
 WEEKDAYS = {
     **{day: n for n, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
@@ -38,7 +39,8 @@ class Frequency:
     weekday: int | None = None
 
     def latest_slot(self, now: datetime) -> datetime:
-        """The most recent moment at or before ``now`` when a digest fell due."""
+        """The most recent moment at or before ``now`` when a digest fell due (Shanghai time)."""
+        now = now.astimezone(SHANGHAI)
         if self.kind == "immediate":
             return now
         if self.kind == "hourly":
@@ -93,6 +95,8 @@ class Subscriber(BaseModel):
     @field_validator("rules")
     @classmethod
     def _rules(cls, rules: list[str]) -> list[str]:
+        if twice := sorted({r for r in rules if rules.count(r) > 1}):
+            raise ValueError(f"rule {twice[0]!r} is listed twice")
         for rule in rules:
             try:
                 parse(rule)
@@ -131,15 +135,16 @@ class Subscriptions(BaseModel):
 
     subscriber: list[Subscriber] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _unique(self) -> Subscriptions:
-        emails = [s.email for s in self.subscriber]
-        duplicates = sorted({e for e in emails if emails.count(e) > 1})
-        if duplicates:
-            raise ValueError(f"subscribed twice: {', '.join(duplicates)}")
-        return self
-
 
 def load_subscribers(path: Path, known_sources: set[str] | None = None) -> list[Subscriber]:
     """Every subscriber in ``path``; raises tidewatch.tomlfile.FileError naming the place."""
-    return load_model(path, Subscriptions, context={"sources": known_sources}).subscriber
+    subscribers = load_model(path, Subscriptions, context={"sources": known_sources}).subscriber
+    seen: set[str] = set()
+    for index, subscriber in enumerate(subscribers):
+        if subscriber.email in seen:
+            _, text = read_toml(path)
+            line = line_of(text, ("subscriber", str(index), "email"))
+            raise FileError(f"{path}, line {line}, subscriber.{index}.email: "
+                            f"{subscriber.email} is subscribed twice")  # fmt: skip
+        seen.add(subscriber.email)
+    return subscribers

@@ -15,25 +15,31 @@ import html
 import os
 import secrets
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 from alerts.ledger import Ledger
 from tidewatch.config import Config
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
+MIN_KEY_LENGTH = 32
 
 
 def load_secret(config: Config) -> bytes:
     if config.unsubscribe_secret:
         return config.unsubscribe_secret.get_secret_value().encode()
     path = config.data_dir / "unsubscribe.key"
-    if not path.exists():
+    key = path.read_text().strip() if path.exists() else ""
+    if len(key) < MIN_KEY_LENGTH:  # missing, or cut short by a crash: never sign with it
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_hex(32))
-    return Path(path).read_text().strip().encode()
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, path)  # whole or not at all
+        key = path.read_text().strip()
+    return key.encode()
 
 
 def make_token(secret: bytes, email: str) -> str:
@@ -48,7 +54,8 @@ def check_token(secret: bytes, token: str) -> str | None:
         email = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
         return None
-    return email if hmac.compare_digest(signature, _signature(secret, email)) else None
+    expected = _signature(secret, email).encode()
+    return email if hmac.compare_digest(signature.encode(), expected) else None
 
 
 def unsubscribe_url(config: Config, secret: bytes, email: str) -> str:

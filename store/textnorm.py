@@ -58,6 +58,10 @@ def normalize(text: str) -> str:
 
 
 def normalize_with_map(text: str) -> NormalText:
+    if not _MARK.search(text):
+        folded = normalize(text)
+        if len(folded) == len(text):  # one character for one: the map is the identity
+            return NormalText(folded, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
