@@ -160,3 +160,36 @@ def test_scrapy_sees_the_project(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.stdout.split() == ["tidenews", "xsnet", "xsrb"], done.stderr
+
+
+def test_alerts_check_accepts_the_shipped_subscribers(capsys) -> None:
+    code, out, _ = run(capsys, "alerts", "check")
+    assert code == 0 and out.endswith("subscribers.toml: 2 subscribers, 5 rules: OK\n")
+
+
+def test_alerts_check_names_the_line_of_a_bad_rule(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    bad = REPO_ROOT / "tests" / "fixtures" / "subscribers" / "bad_unbalanced_parenthesis.toml"
+    monkeypatch.setenv("TIDEWATCH_SUBSCRIBERS_FILE", str(bad))
+    code, _, err = run(capsys, "alerts", "check")
+    assert code == 2 and f"{bad}, line " in err and "'(' is never closed" in err
+
+
+def test_alerts_test_shows_what_a_rule_would_match(data_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "alerts", "test", "钱塘 -钱塘江")
+    assert code == 0 and "**钱塘**" in out
+    assert "https://tidenews.com.cn/news.html?id=3041187" in out
+    assert "https://tidenews.com.cn/news.html?id=3041190" not in out  # 钱塘江 only
+
+
+def test_digest_dry_run_prints_and_marks_nothing(data_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "digest", "--dry-run", "--subscriber", "newsroom@example.com")
+    assert code == 0 and "newsroom@example.com: dry-run" in out
+    assert "【Tidewatch】钱塘 " in out and "【钱塘】" in out
+    assert not (data_dir / "outbox").exists()
+    _, again, _ = run(capsys, "digest", "--dry-run", "--subscriber", "newsroom@example.com")
+    assert "newsroom@example.com: dry-run" in again  # still pending: nothing was marked sent
+
+
+def test_digest_for_an_unknown_subscriber_is_a_usage_error(data_dir: Path, capsys) -> None:
+    code, _, err = run(capsys, "digest", "--subscriber", "nobody@example.com")
+    assert code == 2 and "no subscriber 'nobody@example.com'" in err
