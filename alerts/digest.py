@@ -45,8 +45,10 @@ class Digest:
 
     def subject(self) -> str:
         if self.subscriber.language == "en":
-            parts = [f"{rule}: {len(items)} article{'s' * (len(items) > 1)}"
-                     for rule, items in self.groups]  # fmt: skip
+            parts = [
+                f"{rule}: {len(items)} article{'s' * (len(items) > 1)}"
+                for rule, items in self.groups
+            ]
             return "[Tidewatch] " + " · ".join(parts)
         return "【Tidewatch】" + " · ".join(
             f"{rule} {len(items)} 篇" for rule, items in self.groups
@@ -82,8 +84,9 @@ def build_digest(
             kept.append(m)
         if items:
             # title hits rank above body hits; newest first within each
-            items.sort(key=lambda i: (bool(i.hit.title_highlights), i.article.published_at),
-                       reverse=True)  # fmt: skip
+            items.sort(
+                key=lambda i: (bool(i.hit.title_highlights), i.article.published_at), reverse=True
+            )
             groups.append((rule, fold_same_stories(items)))
     if not groups:
         return None

@@ -108,8 +108,12 @@ class Ledger:
         pending = 0
         at = iso(now())
         with self._write():
-            blocked = {r["email"] for r in self._db.execute(
-                "SELECT email FROM subscribers WHERE unsubscribed_at IS NOT NULL")}  # fmt: skip
+            blocked = {
+                r["email"]
+                for r in self._db.execute(
+                    "SELECT email FROM subscribers WHERE unsubscribed_at IS NOT NULL"
+                )
+            }
             for change, matches in results:
                 for m in matches:
                     if m.subscriber not in blocked:
@@ -136,9 +140,17 @@ class Ledger:
                 "INSERT INTO matches (subscriber, article_id, version, rule, terms, spans, "
                 "in_title, updated, status, matched_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
-                (*key[:2], change.article.version, m.rule, _terms(m.terms), json.dumps(m.spans),
-                 m.in_title, seen_before is not None, at),
-            )  # fmt: skip
+                (
+                    *key[:2],
+                    change.article.version,
+                    m.rule,
+                    _terms(m.terms),
+                    json.dumps(m.spans),
+                    m.in_title,
+                    seen_before is not None,
+                    at,
+                ),
+            )
             return 1
         known = tuple(json.loads(row["terms"]))
         terms = _terms((*known, *(t for t in m.terms if t not in known)))

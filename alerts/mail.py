@@ -83,9 +83,12 @@ class SmtpSender:
                 permanent = isinstance(e, smtplib.SMTPResponseException) and e.smtp_code >= 500
                 log.warning(
                     "SMTP %s:%s attempt %d/%d failed: %s",
-                    self.config.smtp_host, self.config.smtp_port_or_default, attempt, attempts,
+                    self.config.smtp_host,
+                    self.config.smtp_port_or_default,
+                    attempt,
+                    attempts,
                     _describe(e),
-                )  # fmt: skip
+                )
                 if permanent or attempt == attempts:
                     raise DeliveryError(_describe(e)) from e
                 self.sleep(self.config.smtp_backoff * 2 ** (attempt - 1))

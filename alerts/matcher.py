@@ -60,8 +60,10 @@ class Matcher:
             self._automaton.make_automaton()
 
     def match(self, article: StoredArticle) -> list[RuleMatch]:
-        found_in = {"title": self._scan(normalize(article.title)),
-                    "body": self._scan(normalize(article.body))}  # fmt: skip
+        found_in = {
+            "title": self._scan(normalize(article.title)),
+            "body": self._scan(normalize(article.body)),
+        }
         needles = found_in["title"].keys() | found_in["body"].keys()
         candidates = {i for needle in needles for i in self._by_needle.get(needle, ())}
         texts: dict[str, NormalText] = {}  # mapped back to the original only on a match
@@ -75,14 +77,21 @@ class Matcher:
                 continue
             positive = [t for t in rule.query.terms if t in present]
             if not texts:
-                texts = {"title": normalize_with_map(article.title),
-                         "body": normalize_with_map(article.body)}  # fmt: skip
+                texts = {
+                    "title": normalize_with_map(article.title),
+                    "body": normalize_with_map(article.body),
+                }
             spans = {
                 field: [texts[field].span(s, e) for s, e in _merged(positive, found)]
                 for field, found in found_in.items()
             }
-            match = RuleMatch(rule.subscriber.email, rule.text, tuple(t.raw for t in positive),
-                              bool(spans["title"]), spans)  # fmt: skip
+            match = RuleMatch(
+                rule.subscriber.email,
+                rule.text,
+                tuple(t.raw for t in positive),
+                bool(spans["title"]),
+                spans,
+            )
             matches.append(match)
         return matches
 

@@ -93,15 +93,18 @@ class Alerts:
 
     def _deliver(self, digest: Digest, dry_run: bool) -> DigestReport:
         email = digest.subscriber.email
-        rendered = render(digest, unsubscribe_url(self.config, self.secret, email),
-                          self.source_titles)  # fmt: skip
+        rendered = render(
+            digest, unsubscribe_url(self.config, self.secret, email), self.source_titles
+        )
         articles = sum(len(items) for _, items in digest.groups)
-        report = DigestReport(email, digest.id, rendered.subject, articles, "dry-run",
-                              rendered=rendered)  # fmt: skip
+        report = DigestReport(
+            email, digest.id, rendered.subject, articles, "dry-run", rendered=rendered
+        )
         if dry_run:
             return report
-        message = compose(digest, rendered, self.config,
-                          unsubscribe_url(self.config, self.secret, email))  # fmt: skip
+        message = compose(
+            digest, rendered, self.config, unsubscribe_url(self.config, self.secret, email)
+        )
         self.ledger.begin_digest(digest.id, email, digest.slot, rendered.subject, digest.match_ids)
         try:
             attempts = self.sender.send(message)
@@ -110,8 +113,9 @@ class Alerts:
             log.error("digest %s to %s not delivered: %s", digest.id, email, e)
             return DigestReport(email, digest.id, rendered.subject, articles, "failed", str(e))
         self.ledger.digest_sent(digest.id, digest.message_id, attempts)
-        return DigestReport(email, digest.id, rendered.subject, articles, "sent",
-                            f"{attempts} attempt(s)")  # fmt: skip
+        return DigestReport(
+            email, digest.id, rendered.subject, articles, "sent", f"{attempts} attempt(s)"
+        )
 
     def _resume_interrupted(self) -> list[DigestReport]:
         """A crash between handing a digest to SMTP and marking it sent: send it again,

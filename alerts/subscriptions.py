@@ -144,7 +144,9 @@ def load_subscribers(path: Path, known_sources: set[str] | None = None) -> list[
         if subscriber.email in seen:
             _, text = read_toml(path)
             line = line_of(text, ("subscriber", str(index), "email"))
-            raise FileError(f"{path}, line {line}, subscriber.{index}.email: "
-                            f"{subscriber.email} is subscribed twice")  # fmt: skip
+            raise FileError(
+                f"{path}, line {line}, subscriber.{index}.email: "
+                f"{subscriber.email} is subscribed twice"
+            )
         seen.add(subscriber.email)
     return subscribers

@@ -97,6 +97,7 @@ def _page(start_response: StartResponse, status: str, title: str, body: str) -> 
         f'<body style="font-family:sans-serif;max-width:36em;margin:3em auto"><h1>{title}</h1>'
         f"{body}</body></html>"
     ).encode()
-    start_response(status, [("Content-Type", "text/html; charset=utf-8"),
-                            ("Content-Length", str(len(page)))])  # fmt: skip
+    start_response(
+        status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page)))]
+    )
     return [page]

@@ -143,8 +143,10 @@ def table(
     title: str, vocabulary: Vocabulary, articles: list[StoredArticle], args: argparse.Namespace
 ) -> None:
     print(f"\n{title}")
-    print(f"{'rules':>7} {'subscribers':>11} {'build':>9} {'articles/s':>11} {'µs/article':>11} "
-          f"{'matches/article':>16} {'µs/match':>9} {'peak RSS':>10}")  # fmt: skip
+    print(
+        f"{'rules':>7} {'subscribers':>11} {'build':>9} {'articles/s':>11} {'µs/article':>11} "
+        f"{'matches/article':>16} {'µs/match':>9} {'peak RSS':>10}"
+    )
     for size in args.sizes:
         people = subscribers(vocabulary, size)
         started = time.perf_counter()
@@ -170,14 +172,24 @@ def main() -> None:
     articles = replica_articles()
     chars = sum(len(a.title) + len(a.body) for a in articles)
     vocabulary = Vocabulary(articles, random.Random(20250309))
-    print(f"articles:    {len(articles)} ({chars:,} characters); "
-          f"vocabulary: {len(vocabulary.words):,} strings of 2–4 characters")  # fmt: skip
+    print(
+        f"articles:    {len(articles)} ({chars:,} characters); "
+        f"vocabulary: {len(vocabulary.words):,} strings of 2–4 characters"
+    )
     print(f"peak RSS before matching: {peak_rss_mib():.1f} MiB")
-    table("rules from the replica's vocabulary (each fires on some replica article):",
-          vocabulary, articles, args)  # fmt: skip
+    table(
+        "rules from the replica's vocabulary (each fires on some replica article):",
+        vocabulary,
+        articles,
+        args,
+    )
     selective = Vocabulary(articles, random.Random(20250309), selective=True)
-    table("selective rules (keywords absent from the replica: the scan alone):",
-          selective, articles, args)  # fmt: skip
+    table(
+        "selective rules (keywords absent from the replica: the scan alone):",
+        selective,
+        articles,
+        args,
+    )
     if args.profile:
         matcher = Matcher(subscribers(Vocabulary(articles, random.Random(1)), max(args.sizes)))
         profile = cProfile.Profile()

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 ERROR_PREFIX = "tidewatch/errors/"
+STATUS_PREFIX = "downloader/response_status_count/"
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class CrawlSummary:
     updated: int = 0
     unchanged: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)  # HTTP status → responses
     last_error: str | None = None
     finish_reason: str | None = None
 
@@ -32,9 +34,19 @@ class CrawlSummary:
                 for k, v in sorted(stats.items())
                 if k.startswith(ERROR_PREFIX)
             },
+            statuses={
+                k.removeprefix(STATUS_PREFIX): v
+                for k, v in sorted(stats.items())
+                if k.startswith(STATUS_PREFIX)
+            },
             last_error=stats.get("tidewatch/last_error"),
             finish_reason=stats.get("finish_reason"),
         )
+
+    @property
+    def articles(self) -> int:
+        """Articles the crawl saw, changed or not."""
+        return self.new + self.updated + self.unchanged
 
     @property
     def error_count(self) -> int:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from mailsink import MailSink, free_port
 from support import REPLICA, SIGNING_SALT
 
 from tidewatch.config import Config
@@ -43,3 +46,23 @@ def replica_copy(tmp_path: Path) -> Path:
 def replica_server(replica_copy: Path) -> MirrorServer:
     with MirrorServer(replica_copy, signing_salt=SIGNING_SALT) as server:
         yield server
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[MailSink, int]]:
+    """A plain SMTP server that requires AUTH LOGIN/PLAIN (allowed without TLS on loopback)."""
+    sink = MailSink()
+    port = free_port()
+    controller = Controller(
+        sink,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=sink.authenticate,
+        auth_require_tls=False,
+        auth_required=True,
+    )
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()

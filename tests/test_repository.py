@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from crawler.seeds import load_sources
-from tidewatch.config import ENV_PREFIX, REPO_ROOT, SECRETS, Config
+from tidewatch.config import ENV_PREFIX, FILE_ONLY, REPO_ROOT, SECRETS, Config
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
@@ -19,7 +19,9 @@ def test_readme_documents_every_secret() -> None:
 
 
 def variables_the_app_reads() -> set[str]:
-    config_vars = {ENV_PREFIX + name.upper() for name in Config.model_fields}
+    config_vars = {
+        ENV_PREFIX + name.upper() for name in Config.model_fields.keys() - set(FILE_ONLY)
+    }
     secrets = {s.api.signing_salt_env for s in load_sources(REPO_ROOT / "seeds").values() if s.api}
     return config_vars | secrets | {ENV_PREFIX + "CONFIG"}
 
@@ -28,6 +30,7 @@ def test_readme_documents_every_configuration_key_and_variable() -> None:
     for name in Config.model_fields:
         if name not in SECRETS:
             assert f"| `{name}` |" in README, name
+    assert "| `sources` | — (file only) |" in README
     for variable in variables_the_app_reads():
         assert f"`{variable}`" in README, variable
 
@@ -53,6 +56,7 @@ def test_compose_keeps_data_on_a_volume_with_limits_and_health() -> None:
     assert service["environment"]["TIDEWATCH_DATA_DIR"] == "/data"
     assert service["restart"] == "unless-stopped"
     assert service["healthcheck"]["test"][:2] == ["CMD", "tidewatch"]
+    assert service["command"] == ["serve"]
     assert service["deploy"]["resources"]["limits"]["memory"]
     assert service["build"] == "." and (REPO_ROOT / "Dockerfile").exists()
 

@@ -102,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = actions.add_parser("serve", help="serve the unsubscribe endpoint on web_listen")
     serve.set_defaults(run=cmd_alerts_serve)
 
+    serve = commands.add_parser("serve", help="the service: crawls and digests on schedule")
+    serve.set_defaults(run=cmd_serve)
+
+    status = commands.add_parser("status", help="each source's last run, health and next run")
+    status.add_argument("--json", action="store_true", help="print JSON for machines")
+    status.set_defaults(run=cmd_status)
+
     demo = commands.add_parser("demo", help="crawl the bundled replica sites and show results")
     demo.set_defaults(run=cmd_demo)
     return parser
@@ -227,6 +234,32 @@ def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
     with make_server(host, int(port), app) as server:
         print(f"unsubscribe endpoint on http://{config.web_listen}/unsubscribe", flush=True)
         server.serve_forever()
+    return 0
+
+
+def cmd_serve(config: Config, args: argparse.Namespace) -> int:
+    from scheduler.service import serve
+
+    return serve(config)
+
+
+def cmd_status(config: Config, args: argparse.Namespace) -> int:
+    from scheduler.status import source_status
+
+    rows = source_status(config)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'SOURCE':<10} {'HEALTH':<9} {'LAST RUN':<20} {'OUTCOME':<12} {'NEW':>4}  NEXT RUN")
+    for r in rows:
+        last = (r["last_run"] or "never")[:19].replace("T", " ")
+        upcoming = (r["next_run"] or "—")[:19].replace("T", " ")
+        print(
+            f"{r['source']:<10} {r['health']:<9} {last:<20} {r['outcome'] or '—':<12} "
+            f"{r['new'] or 0:>4}  {upcoming}"
+        )
+        if r["reason"] and r["health"] != "healthy":
+            print(f"           {r['reason']}")
     return 0
 
 

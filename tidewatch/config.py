@@ -21,6 +21,17 @@ class ConfigError(ValueError):
     """A configuration value that cannot be used; the message names where it came from."""
 
 
+class SourceOverride(BaseModel):
+    """Per-source changes to a seeds file's schedule, from the configuration file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = True
+    interval_minutes: float | None = Field(None, gt=0)
+    cron: str | None = None
+    jitter_seconds: int | None = Field(None, ge=0)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -49,6 +60,11 @@ class Config(BaseModel):
     smtp_attempts: int = Field(4, ge=1, le=20)
     smtp_backoff: float = Field(2.0, ge=0)
     unsubscribe_secret: SecretStr | None = None
+
+    sources: dict[str, SourceOverride] = Field(default_factory=dict)
+    operator_email: str | None = None
+    shutdown_grace: float = Field(20.0, gt=0)
+    backoff_max_minutes: float = Field(360.0, gt=0)
 
     @field_validator("host_map", mode="before")
     @classmethod
@@ -86,6 +102,7 @@ class Config(BaseModel):
 
 ENV_PREFIX = "TIDEWATCH_"
 SECRETS = ("smtp_password", "unsubscribe_secret")  # environment only: never in a file
+FILE_ONLY = ("sources",)  # tables: only a configuration file can hold them
 
 
 def parse_host_map(text: str) -> dict[str, str]:
@@ -106,7 +123,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
     origin: dict[str, str] = {}
     if path := environ.get(ENV_PREFIX + "CONFIG"):
         values, origin = _read_file(Path(path))
-    for key in Config.model_fields:
+    for key in Config.model_fields.keys() - set(FILE_ONLY):
         var = ENV_PREFIX + key.upper()
         if var in environ:
             values[key] = environ[var] if environ[var] != "" else None

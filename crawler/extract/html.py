@@ -21,10 +21,30 @@ _ANY_LABEL = re.compile(
     r"(内容来源|稿件来源|来源|责任编辑|编辑|作者|更新时间|发布时间|时间|字号|浏览|阅读)\s*[:：]"
 )
 _BLOCK_TAGS = {
-    "p", "div", "section", "article", "li", "ul", "ol", "table", "tr", "td", "blockquote",
-    "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "center", "br", "hr",
+    "p",
+    "div",
+    "section",
+    "article",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "td",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figure",
+    "figcaption",
+    "center",
+    "br",
+    "hr",
     "founder-content",
-}  # fmt: skip
+}
 _SKIP_TAGS = {"script", "style", "noscript", "iframe", "template", "button", "select"}
 
 

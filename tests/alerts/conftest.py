@@ -1,36 +1,14 @@
-"""Alert fixtures: a real SMTP server on loopback and a configuration pointing at it.
-(Helpers to import — MailSink, fill_store — are in mailsink.py.)"""
+"""Alert fixtures: a configuration pointing at the test SMTP server (tests/conftest.py).
+(Helpers to import — MailSink, fill_store — are in tests/mailsink.py.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink, free_port
+from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink
 
 from tidewatch.config import Config
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[MailSink, int]]:
-    """A plain SMTP server that requires AUTH LOGIN/PLAIN (allowed without TLS on loopback)."""
-    sink = MailSink()
-    port = free_port()
-    controller = Controller(
-        sink,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=sink.authenticate,
-        auth_require_tls=False,
-        auth_required=True,
-    )
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -189,8 +189,10 @@ def test_digest_id_is_stable_for_the_same_matches(store: SqliteStore, ledger: Le
 
 
 def pending(*ids_and_versions: tuple[int, int]) -> list[PendingMatch]:
-    return [PendingMatch(i, EMAIL, "a", "钱塘", v, ("钱塘",), {}, False, False, None)
-            for i, v in ids_and_versions]  # fmt: skip
+    return [
+        PendingMatch(i, EMAIL, "a", "钱塘", v, ("钱塘",), {}, False, False, None)
+        for i, v in ids_and_versions
+    ]
 
 
 @pytest.mark.parametrize(

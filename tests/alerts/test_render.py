@@ -270,11 +270,14 @@ def test_english_labels(store: SqliteStore, ledger: Ledger) -> None:
         ("杭州钱塘", [(2, 4)], [("杭州", False), ("钱塘", True)]),
         ("杭州钱塘新区", [(2, 4)], [("杭州", False), ("钱塘", True), ("新区", False)]),
         ("钱塘萧山", [(0, 2), (2, 4)], [("钱塘", True), ("萧山", True)]),
-        ("a钱塘b萧山c", [(1, 3), (4, 6)],
-         [("a", False), ("钱塘", True), ("b", False), ("萧山", True), ("c", False)]),
+        (
+            "a钱塘b萧山c",
+            [(1, 3), (4, 6)],
+            [("a", False), ("钱塘", True), ("b", False), ("萧山", True), ("c", False)],
+        ),
         ("ＡＩ产业", [(0, 2)], [("ＡＩ", True), ("产业", False)]),
     ],
-)  # fmt: skip
+)
 def test_segments(text: str, spans: list[tuple[int, int]], pieces: list[tuple[str, bool]]) -> None:
     assert segments(text, spans) == pieces
     assert "".join(piece for piece, _ in pieces) == text

@@ -102,24 +102,43 @@ def test_sources_are_not_checked_when_no_known_sources_are_given() -> None:
 @pytest.mark.parametrize(
     ("stem", "line", "field", "reason"),
     [
-        ("bad_unbalanced_parenthesis", 11, "subscriber.1.rules",
-         "rule '(钱塘 OR 萧山 数字经济': '(' is never closed (column 1)"),
-        ("bad_stray_parenthesis", 5, "subscriber.0.rules",
-         "rule '钱塘 OR 萧山)': unexpected ')' (column 9)"),
+        (
+            "bad_unbalanced_parenthesis",
+            11,
+            "subscriber.1.rules",
+            "rule '(钱塘 OR 萧山 数字经济': '(' is never closed (column 1)",
+        ),
+        (
+            "bad_stray_parenthesis",
+            5,
+            "subscriber.0.rules",
+            "rule '钱塘 OR 萧山)': unexpected ')' (column 9)",
+        ),
         ("bad_empty_rule", 6, "subscriber.0.rules", "rule '': empty query (column 1)"),
         ("bad_empty_term", 6, "subscriber.0.rules", """rule '钱塘 ""': empty term (column 4)"""),
-        ("bad_invalid_email", 10, "subscriber.1.email",
-         "invalid email 'analyst-at-example.com': An email address must have an @-sign."),
-        ("bad_unknown_source", 6, "subscriber.0.sources",
-         "unknown source(s) ['hznews']; known: ['tidenews', 'xsnet', 'xsrb']"),
-        ("bad_time_24", 6, "subscriber.0.frequency",
-         "bad time '24:00'; use HH:MM, 00:00 to 23:59"),
+        (
+            "bad_invalid_email",
+            10,
+            "subscriber.1.email",
+            "invalid email 'analyst-at-example.com': An email address must have an @-sign.",
+        ),
+        (
+            "bad_unknown_source",
+            6,
+            "subscriber.0.sources",
+            "unknown source(s) ['hznews']; known: ['tidenews', 'xsnet', 'xsrb']",
+        ),
+        ("bad_time_24", 6, "subscriber.0.frequency", "bad time '24:00'; use HH:MM, 00:00 to 23:59"),
         ("bad_weekday", 11, "subscriber.1.frequency", "unknown day 'funday'; use mon … sun"),
-        ("bad_monthly", 5, "subscriber.0.frequency",
-         "frequency 'monthly' must be immediate, hourly, 'daily HH:MM' or 'weekly DAY HH:MM'"),
+        (
+            "bad_monthly",
+            5,
+            "subscriber.0.frequency",
+            "frequency 'monthly' must be immediate, hourly, 'daily HH:MM' or 'weekly DAY HH:MM'",
+        ),
         ("bad_unknown_key", 6, "subscriber.0.frequncy", "Extra inputs are not permitted"),
     ],
-)  # fmt: skip
+)
 def test_bad_subscriber_file_names_file_line_field_and_reason(
     stem: str, line: int, field: str, reason: str
 ) -> None:

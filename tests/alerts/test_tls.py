@@ -59,8 +59,11 @@ def tls_server(certificate: tuple[Path, Path], implicit: bool) -> tuple[Controll
     context.load_cert_chain(*certificate)
     sink, port = MailSink(), free_port()
     # aiosmtpd only counts STARTTLS as encryption for AUTH, so tell it implicit TLS is too
-    mode = {"ssl_context": context, "auth_require_tls": False} if implicit else {
-        "tls_context": context, "require_starttls": True}  # fmt: skip
+    mode = (
+        {"ssl_context": context, "auth_require_tls": False}
+        if implicit
+        else {"tls_context": context, "require_starttls": True}
+    )
     controller = Controller(
         sink,
         hostname="127.0.0.1",

@@ -159,8 +159,12 @@ def test_short_chinese_term_finds_longer_words(filled: ArticleStore) -> None:
 
 
 def test_term_does_not_match_its_characters_apart(store: ArticleStore) -> None:
-    apart = article(*SEED_XS, url="http://www.xsnet.cn/x/1.shtml", title="数字 与 经济",
-                    body="数字化转型带动经济增长。")  # fmt: skip
+    apart = article(
+        *SEED_XS,
+        url="http://www.xsnet.cn/x/1.shtml",
+        title="数字 与 经济",
+        body="数字化转型带动经济增长。",
+    )
     store.upsert(apart)
     store.upsert(article(*SEED_XS))
     assert [h.article.url for h in store.search(parse("数字经济"))] == [article(*SEED_XS).url]

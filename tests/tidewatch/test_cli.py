@@ -55,9 +55,17 @@ def test_search_json_schema(data_dir: Path, capsys) -> None:
     assert code == 0 and hits
     for hit in hits:
         assert set(hit) == {
-            "id", "url", "source", "channel", "title", "published_at", "origin", "snippet",
-            "highlights", "title_highlights",
-        }  # fmt: skip
+            "id",
+            "url",
+            "source",
+            "channel",
+            "title",
+            "published_at",
+            "origin",
+            "snippet",
+            "highlights",
+            "title_highlights",
+        }
         for s, e in hit["highlights"]:
             assert hit["snippet"][s:e] == "钱塘"
     assert "https://tidenews.com.cn/news.html?id=3041190" not in [h["url"] for h in hits]

@@ -22,8 +22,19 @@ ENTRY_POINTS = {
 }
 HOSTS = {"xsnet": "www.xsnet.cn", "xsrb": "xsrb.xsnet.cn", "tidenews": "tidenews.com.cn"}
 CASES = [(source, stem) for source, host in HOSTS.items() for stem in expected_cases(host)]
-BOILERPLATE = ("相关新闻", "版权声明", "图片新闻", "头条推荐", "视频推荐", "热门资讯", "相关内容",
-               "转载请注明出处", "上一篇", "下一篇", "版权所有")  # fmt: skip
+BOILERPLATE = (
+    "相关新闻",
+    "版权声明",
+    "图片新闻",
+    "头条推荐",
+    "视频推荐",
+    "热门资讯",
+    "相关内容",
+    "转载请注明出处",
+    "上一篇",
+    "下一篇",
+    "版权所有",
+)
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,12 @@ def test_channel_list_yields_articles_with_their_channel() -> None:
     results = list(spider.parse_channel_list(replica_response(LIST)))
     articles = [r for r in results if r.meta.get("article_url")]
     assert [query(r.url)["id"] for r in articles] == [
-        "3464706", "3420434", "69db7c9238547700016fac51", "3095412", "3041187",
-    ]  # fmt: skip
+        "3464706",
+        "3420434",
+        "69db7c9238547700016fac51",
+        "3095412",
+        "3041187",
+    ]
     assert {r.meta["listing"]["channel"] for r in articles} == {"杭州"}
 
 

@@ -14,7 +14,7 @@ from support import crawl_offline, make_spider
 from store.sqlite import SqliteStore
 from tidewatch.config import Config
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "subscribers"
+FIXTURES = Path(__file__).parent / "fixtures" / "subscribers"
 ENTRY_POINTS = {
     "xsnet": ["http://www.xsnet.cn/news/szjj/"],
     "xsrb": ["https://xsrb.xsnet.cn/html/2026-03/18/node_1.htm"],

@@ -1,0 +1,327 @@
+"""`tidewatch serve`: crawls and digests on their schedules, for days, in one process.
+
+Each crawl runs as its own `tidewatch crawl SOURCE --json` process. A Twisted reactor
+cannot be restarted inside one process, and an isolated crawl keeps the service's memory
+flat, lets a crashing or hanging crawl be killed without harm, and on SIGTERM can be
+asked to stop (Scrapy's graceful shutdown) then killed after ``shutdown_grace`` seconds.
+APScheduler's AsyncIOScheduler drives the jobs; blocking work (SQLite, SMTP) runs in
+threads, one digest pass at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from datetime import timedelta
+from email.message import EmailMessage
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from alerts.mail import DeliveryError, sender_for
+from alerts.service import Alerts
+from alerts.subscriptions import Frequency
+from alerts.unsubscribe import UnsubscribeApp
+from crawler.seeds import Schedule, Source, load_sources
+from crawler.summary import CrawlSummary
+from scheduler.health import FAILED, HEALTHY, INTERRUPTED, assess, backoff_seconds
+from scheduler.runs import RunLog
+from store import open_store
+from store.clock import SHANGHAI, iso, now
+from tidewatch.config import Config
+
+log = logging.getLogger("tidewatch.serve")
+MISFIRE_GRACE = 15 * 60  # a job late by less than this (a busy or restarted service) still runs
+
+
+def crawl_trigger(schedule: Schedule) -> BaseTrigger:
+    if schedule.cron:
+        trigger = CronTrigger.from_crontab(schedule.cron, timezone=SHANGHAI)
+        trigger.jitter = schedule.jitter_seconds or None
+        return trigger
+    return IntervalTrigger(
+        seconds=schedule.interval_minutes * 60,
+        timezone=SHANGHAI,
+        jitter=schedule.jitter_seconds or None,
+    )
+
+
+def digest_trigger(frequency: Frequency) -> BaseTrigger | None:
+    """When digests of a frequency fall due; immediate ones go out after every crawl."""
+    if frequency.kind == "hourly":
+        return CronTrigger(minute=0, timezone=SHANGHAI)
+    if frequency.kind == "daily":
+        return CronTrigger(hour=frequency.at.hour, minute=frequency.at.minute, timezone=SHANGHAI)
+    if frequency.kind == "weekly":
+        return CronTrigger(
+            day_of_week=frequency.weekday,
+            hour=frequency.at.hour,
+            minute=frequency.at.minute,
+            timezone=SHANGHAI,
+        )
+    return None
+
+
+def effective_schedule(source: Source, config: Config) -> Schedule | None:
+    """The seeds schedule with the configuration's overrides; None if the source is off."""
+    override = config.sources.get(source.name)
+    if override is None:
+        return source.schedule
+    if not override.enabled:
+        return None
+    changes = {k: v for k, v in override.model_dump().items() if k != "enabled" and v is not None}
+    if "cron" in changes:
+        changes.setdefault("interval_minutes", None)
+    if "interval_minutes" in changes:
+        changes.setdefault("cron", None)
+    return Schedule(**{**source.schedule.model_dump(), **changes})
+
+
+class Service:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.sources = load_sources(config.seeds_dir)
+        self.schedules = {
+            name: schedule
+            for name, source in self.sources.items()
+            if (schedule := effective_schedule(source, config)) is not None
+        }
+        self.runs = RunLog(config.data_dir / "runs.sqlite3")
+        self.store = open_store(config)
+        self.alerts = Alerts(config, self.store)
+        self.scheduler = AsyncIOScheduler(
+            timezone=SHANGHAI,
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": MISFIRE_GRACE,
+            },
+        )
+        self.crawls: dict[str, asyncio.subprocess.Process] = {}
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.digest_lock = asyncio.Lock()
+        self.stopping = asyncio.Event()
+        self.web: WSGIServer | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        interrupted = self.runs.interrupt_unfinished("the service stopped during the crawl")
+        if interrupted:
+            log.warning("%d crawl run(s) were interrupted by the last shutdown", interrupted)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+        self._serve_web()
+        self._add_jobs()
+        self.scheduler.start()
+        self._remember_next_runs()
+        log.warning(
+            "serving %s; digests for %d subscribers",
+            ", ".join(self.schedules),
+            len(self.alerts.subscribers),
+        )
+        await self._digests()  # digests that fell due while the service was down: once, now
+        await self.stopping.wait()
+        await self.shutdown()
+
+    def _add_jobs(self) -> None:
+        start = now()
+        for offset, (name, schedule) in enumerate(self.schedules.items()):
+            self.scheduler.add_job(
+                self._crawl,
+                crawl_trigger(schedule),
+                args=[name],
+                id=f"crawl:{name}",
+                name=f"crawl {name}",
+                next_run_time=start + timedelta(seconds=offset),
+                replace_existing=True,
+            )
+        kinds = {s.schedule for s in self.alerts.subscribers}
+        for frequency in kinds:
+            if (trigger := digest_trigger(frequency)) is not None:
+                job_id = f"digest:{frequency.kind}:{frequency.at}:{frequency.weekday}"
+                self.scheduler.add_job(
+                    self._digests, trigger, id=job_id, name=f"digests {frequency.kind}"
+                )
+
+    async def shutdown(self) -> None:
+        log.warning("stopping: %d crawl(s) running", len(self.crawls))
+        self.scheduler.shutdown(wait=False)
+        for process in list(self.crawls.values()):
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()  # Scrapy stops gracefully on SIGTERM
+        grace = self.config.shutdown_grace
+        if self.tasks:
+            _, late = await asyncio.wait(self.tasks, timeout=grace)
+            for process in list(self.crawls.values()):
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+            if late:
+                await asyncio.wait(late, timeout=5)
+        async with self.digest_lock:  # let a digest in progress finish and be marked
+            pass
+        if self.web:
+            self.web.shutdown()
+        self.alerts.close()
+        self.store.close()
+        self.runs.close()
+        log.warning("stopped")
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    async def _crawl(self, source: str) -> None:
+        task = asyncio.current_task()
+        self.tasks.add(task)
+        try:
+            await self._crawl_once(source)
+        finally:
+            self.tasks.discard(task)
+
+    async def _crawl_once(self, source: str) -> None:
+        if self.stopping.is_set():
+            return
+        run_id = self.runs.start(source)
+        log_path = self.config.data_dir / "logs" / f"{source}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "ab") as crawl_log:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "tidewatch",
+                "crawl",
+                source,
+                "--json",
+                stdout=asyncio.subprocess.PIPE,
+                stderr=crawl_log,
+                preexec_fn=_die_with_parent,
+            )
+            self.crawls[source] = process
+            try:
+                output, _ = await process.communicate()
+            finally:
+                self.crawls.pop(source, None)
+        summary = _summary(source, output)
+        if self.stopping.is_set():
+            outcome, reason = INTERRUPTED, "the service was stopping"
+        else:
+            outcome, reason = assess(summary, process.returncode)
+        self.runs.finish(run_id, summary, outcome, reason)
+        previous_failures = self.runs.failures(source)
+        failures = self.runs.record_failures(source, failed=outcome == FAILED)
+        self._after_run(source, outcome, reason, failures, previous_failures)
+        if outcome != FAILED and not self.stopping.is_set():
+            await self._digests()
+
+    def _after_run(
+        self, source: str, outcome: str, reason: str, failures: int, previous_failures: int
+    ) -> None:
+        level = logging.INFO if outcome in (HEALTHY, INTERRUPTED) else logging.ERROR
+        log.log(level, "%s: %s (%s)", source, outcome, reason)
+        job = self.scheduler.get_job(f"crawl:{source}")
+        if failures and job:  # back off: a failing site is asked less often until it recovers
+            schedule = self.schedules[source]
+            interval = (schedule.interval_minutes or 60) * 60
+            delay = backoff_seconds(interval, failures, self.config.backoff_max_minutes * 60)
+            job.modify(next_run_time=now() + timedelta(seconds=delay))
+            log.error("%s failed %d time(s) in a row: next try in %.0f s", source, failures, delay)
+        last = self.runs.runs(source, limit=2)
+        became_unhealthy = outcome not in (HEALTHY, INTERRUPTED) and (
+            len(last) < 2 or last[1].outcome in (HEALTHY, INTERRUPTED)
+        )
+        if became_unhealthy:
+            self._tell_operator(source, outcome, reason)
+        elif outcome == HEALTHY and previous_failures:
+            log.warning("%s recovered after %d failed run(s)", source, previous_failures)
+        self._remember_next_runs()
+
+    async def _digests(self) -> None:
+        async with self.digest_lock:
+            try:
+                await asyncio.to_thread(self._digest_pass)
+            except Exception:
+                log.exception("digest pass failed; matches stay pending")
+
+    def _digest_pass(self) -> None:
+        matched = self.alerts.match_new_articles()
+        for report in self.alerts.send_due():
+            level = logging.ERROR if report.status == "failed" else logging.INFO
+            log.log(level, "digest to %s: %s %s", report.subscriber, report.status, report.detail)
+        if matched:
+            log.info("%d new matches", matched)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _remember_next_runs(self) -> None:
+        for name in self.schedules:
+            job = self.scheduler.get_job(f"crawl:{name}")
+            self.runs.set_next_run(
+                name, iso(job.next_run_time) if job and job.next_run_time else None
+            )
+
+    def _tell_operator(self, source: str, outcome: str, reason: str) -> None:
+        if not self.config.operator_email:
+            return
+        message = EmailMessage()
+        state = "failing" if outcome == FAILED else outcome
+        message["Subject"] = f"【Tidewatch】{source} is {state}: {reason}"
+        message["From"] = self.config.mail_from
+        message["To"] = self.config.operator_email
+        message["X-Tidewatch-Digest"] = f"operator-{source}-{int(now().timestamp())}"
+        message.set_content(
+            f"Source {source} is {state} since {iso(now())}.\n\n{reason}\n\n"
+            f"Crawl log: {self.config.data_dir / 'logs' / f'{source}.log'}\n"
+            "Run `tidewatch status` for details.\n"
+        )
+        try:
+            sender_for(self.config).send(message)
+        except DeliveryError as e:
+            log.error("could not tell the operator about %s: %s", source, e)
+
+    def _serve_web(self) -> None:
+        host, port = self.config.web_listen.rsplit(":", 1)
+        app = UnsubscribeApp(self.alerts.ledger, self.alerts.secret)
+        self.web = make_server(host, int(port), app, handler_class=_QuietHandler)
+        threading.Thread(target=self.web.serve_forever, daemon=True).start()
+        log.warning("unsubscribe endpoint on http://%s:%d/unsubscribe", host, self.web.server_port)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        log.info("web: " + format, *args)
+
+
+def _summary(source: str, output: bytes) -> CrawlSummary | None:
+    try:
+        data = json.loads(output.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+    data.pop("error_count", None)
+    return CrawlSummary(**{**data, "source": source})
+
+
+def _die_with_parent() -> None:
+    """A crawl must not outlive a killed service (Linux: PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+def serve(config: Config) -> int:
+    logging.basicConfig(
+        level=config.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    service = Service(config)
+    asyncio.run(service.run())
+    return 0

@@ -1,0 +1,119 @@
+"""Source health from crawl summaries, backoff, schedules and the run log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from support import SEEDS
+
+from alerts.subscriptions import parse_frequency
+from crawler.seeds import load_sources
+from crawler.summary import CrawlSummary
+from scheduler.health import DEGRADED, FAILED, HEALTHY, assess, backoff_seconds
+from scheduler.runs import RunLog
+from scheduler.service import crawl_trigger, digest_trigger, effective_schedule
+from scheduler.status import source_status
+from store.clock import SHANGHAI
+from tidewatch.config import Config, SourceOverride
+
+
+def summary(**fields: object) -> CrawlSummary:
+    return CrawlSummary(source="xsnet", **fields)
+
+
+@pytest.mark.parametrize(
+    ("run", "outcome", "reason_part"),
+    [
+        (None, FAILED, "no summary"),
+        (summary(pages=0, last_error="dns: x"), FAILED, "nothing could be fetched (dns: x)"),
+        (summary(pages=2), DEGRADED, "no articles found"),
+        (summary(pages=6, errors={"incomplete_article": 4}, new=1), DEGRADED, "4 of 5"),
+        (summary(pages=6, errors={"incomplete_article": 1}, new=4), HEALTHY, "4 new"),
+        (summary(pages=6, unchanged=5, errors={"http_404": 1}), HEALTHY, "5 unchanged"),
+    ],
+)
+def test_assess(run: CrawlSummary | None, outcome: str, reason_part: str) -> None:
+    got, reason = assess(run, 1)
+    assert got == outcome and reason_part in reason
+
+
+@pytest.mark.parametrize(
+    ("failures", "expected"), [(0, 600), (1, 1200), (2, 2400), (3, 3600), (10, 3600)]
+)
+def test_backoff_doubles_up_to_the_cap(failures: int, expected: float) -> None:
+    assert backoff_seconds(600, failures, cap=3600) == expected
+
+
+def test_configuration_overrides_a_seeds_schedule() -> None:
+    sources = load_sources(SEEDS)
+    config = Config(
+        sources={
+            "xsnet": SourceOverride(cron="*/5 * * * *"),
+            "xsrb": SourceOverride(enabled=False),
+            "tidenews": SourceOverride(jitter_seconds=0),
+        }
+    )
+    xsnet = effective_schedule(sources["xsnet"], config)
+    assert (xsnet.cron, xsnet.interval_minutes) == ("*/5 * * * *", None)
+    assert effective_schedule(sources["xsrb"], config) is None
+    tide = effective_schedule(sources["tidenews"], config)
+    assert (tide.interval_minutes, tide.jitter_seconds) == (10, 0)
+    assert effective_schedule(sources["xsnet"], Config()) == sources["xsnet"].schedule
+
+
+def test_crawl_triggers_follow_the_seeds() -> None:
+    sources = load_sources(SEEDS)
+    start = datetime(2026, 3, 18, 6, 0, tzinfo=SHANGHAI)
+    paper = crawl_trigger(sources["xsrb"].schedule.model_copy(update={"jitter_seconds": 0}))
+    assert paper.get_next_fire_time(None, start) == start.replace(minute=30)  # 30 6 * * *
+    portal = crawl_trigger(sources["xsnet"].schedule.model_copy(update={"jitter_seconds": 0}))
+    assert portal.interval == timedelta(minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("frequency", "expected"),
+    [
+        ("hourly", datetime(2026, 3, 18, 7, 0)),
+        ("daily 08:00", datetime(2026, 3, 18, 8, 0)),
+        ("weekly fri 09:30", datetime(2026, 3, 20, 9, 30)),  # 2026-03-18 is a Wednesday
+    ],
+)
+def test_digest_triggers_fire_at_the_subscribers_times(frequency: str, expected: datetime) -> None:
+    start = datetime(2026, 3, 18, 6, 10, tzinfo=SHANGHAI)
+    trigger = digest_trigger(parse_frequency(frequency))
+    assert trigger.get_next_fire_time(None, start) == expected.replace(tzinfo=SHANGHAI)
+    assert digest_trigger(parse_frequency("immediate")) is None  # sent after every crawl
+
+
+def test_run_log_records_and_interrupts(tmp_path: Path) -> None:
+    runs = RunLog(tmp_path / "runs.sqlite3")
+    first = runs.start("xsnet")
+    runs.finish(first, summary(pages=7, new=5, statuses={"200": 7}), HEALTHY, "5 new")
+    runs.start("xsnet")  # the service dies here
+    assert runs.interrupt_unfinished("killed") == 1
+    latest, earlier = runs.runs("xsnet")
+    assert (latest.outcome, latest.reason) == ("interrupted", "killed")
+    assert (earlier.new, earlier.statuses, earlier.outcome) == (5, {"200": 7}, HEALTHY)
+    assert [runs.record_failures("xsnet", failed=True) for _ in range(2)] == [1, 2]
+    assert runs.record_failures("xsnet", failed=False) == 0
+    runs.close()
+
+
+def test_status_reports_health_per_source(tmp_path: Path) -> None:
+    config = Config(data_dir=tmp_path, sources={"xsrb": SourceOverride(enabled=False)})
+    runs = RunLog(tmp_path / "runs.sqlite3")
+    runs.finish(runs.start("tidenews"), summary(pages=0), FAILED, "nothing could be fetched")
+    runs.record_failures("tidenews", failed=True)
+    runs.finish(runs.start("xsnet"), summary(pages=3), DEGRADED, "no articles found")
+    runs.set_next_run("xsnet", "2026-03-18T08:00:00+08:00")
+    runs.close()
+    status = {row["source"]: row for row in source_status(config)}
+    assert {name: row["health"] for name, row in status.items()} == {
+        "tidenews": "failing",
+        "xsnet": "degraded",
+        "xsrb": "disabled",
+    }
+    assert status["xsnet"]["next_run"] == "2026-03-18T08:00:00+08:00"
+    assert status["tidenews"]["consecutive_failures"] == 1

@@ -1,0 +1,170 @@
+"""`tidewatch serve` as a real process against the replica: schedules of seconds, real SMTP,
+SIGTERM and restart, SIGKILL in the middle of a crawl."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import signal
+from datetime import datetime
+from pathlib import Path
+
+from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink, free_port
+from serving import clean_env, finished_runs, query, start, stop, wait_for, write_config
+from support import SIGNING_SALT, run_tidewatch
+
+from tidewatch.mirror import MirrorServer
+
+SEED_URLS = {
+    "http://www.xsnet.cn/news/szjj/2019_1/3025263.shtml",
+    "https://tidenews.com.cn/news.html?id=3041187",
+}
+
+
+def service_env(folder: Path, server: MirrorServer, smtp_port: int, delay: float = 0) -> dict:
+    config = write_config(folder, FIXTURES / "newsroom.toml", delay=delay)
+    return clean_env() | {
+        "TIDEWATCH_CONFIG": str(config),
+        "TIDEWATCH_HOST_MAP": server.host_map(),
+        "TIDEWATCH_TIDENEWS_SALT": SIGNING_SALT,
+        "TIDEWATCH_SMTP_HOST": "127.0.0.1",
+        "TIDEWATCH_SMTP_PORT": str(smtp_port),
+        "TIDEWATCH_SMTP_SECURITY": "none",
+        "TIDEWATCH_SMTP_USER": SMTP_USER,
+        "TIDEWATCH_SMTP_PASSWORD": SMTP_PASSWORD,
+        "TIDEWATCH_SMTP_BACKOFF": "0",
+        "TIDEWATCH_UNSUBSCRIBE_SECRET": "serve-test",
+    }
+
+
+def urls_mailed(sink: MailSink) -> list[str]:
+    """Every (article link) listed in every digest received, duplicates kept."""
+    links = []
+    for message in sink.messages:
+        text = message.get_body(("plain",)).get_content()
+        links += [line.strip() for line in text.splitlines() if line.startswith("  http")]
+    return links
+
+
+def test_crawls_on_schedule_sends_once_stops_and_continues(
+    replica_server: MirrorServer, smtp_server: tuple[MailSink, int], tmp_path: Path
+) -> None:
+    sink, port = smtp_server
+    env, data = service_env(tmp_path, replica_server, port), tmp_path / "data"
+    log = tmp_path / "serve.log"
+    service = start(env, log)
+    try:
+        wait_for(
+            lambda: min(finished_runs(data, s) for s in ("xsnet", "tidenews")) >= 2,
+            "two crawls of each source",
+        )
+    finally:
+        code, seconds = stop(service)
+    assert code == 0 and seconds < 15, log.read_text()[-3000:]
+    assert len(sink.messages) >= 1
+    mailed = urls_mailed(sink)
+    assert set(mailed) >= SEED_URLS
+    received = len(sink.messages)
+
+    service = start(env, log)  # a restart picks up where it left off
+    try:
+        before = finished_runs(data, "xsnet")
+        wait_for(lambda: finished_runs(data, "xsnet") >= before + 2, "crawls after restart")
+    finally:
+        code, _ = stop(service)
+    assert code == 0
+    assert len(sink.messages) == received  # nothing new on the sites: nothing sent again
+    outcomes = {row[0] for row in query(data / "runs.sqlite3", "SELECT outcome FROM runs")}
+    assert outcomes == {"healthy"}, log.read_text()[-3000:]
+
+
+def test_killed_mid_crawl_loses_nothing_and_delivers_every_alert(
+    replica_server: MirrorServer, smtp_server: tuple[MailSink, int], tmp_path: Path
+) -> None:
+    sink, port = smtp_server
+    data, log = tmp_path / "data", tmp_path / "serve.log"
+    slow = service_env(tmp_path, replica_server, port, delay=1)  # about 10 s per crawl
+    service = start(slow, log)
+    store = data / "tidewatch.sqlite3"
+    wait_for(
+        lambda: (query(store, "SELECT count(*) FROM articles") or [(0,)])[0][0] >= 2,
+        "the first articles of a slow crawl",
+    )
+    running = query(data / "runs.sqlite3", "SELECT count(*) FROM runs WHERE outcome = 'running'")
+    assert running[0][0] >= 1  # killed while crawling
+    code, _ = stop(service, signal.SIGKILL)
+    assert code == -signal.SIGKILL
+
+    fast = service_env(tmp_path, replica_server, port)
+    service = start(fast, log)
+    try:
+        wait_for(
+            lambda: min(finished_runs(data, s) for s in ("xsnet", "tidenews")) >= 2,
+            "crawls after the restart",
+        )
+        wait_for(lambda: set(urls_mailed(sink)) >= SEED_URLS, "the seed articles mailed")
+    finally:
+        stop(service)
+    assert query(store, "PRAGMA integrity_check") == [("ok",)]
+    assert query(data / "alerts.sqlite3", "PRAGMA integrity_check") == [("ok",)]
+    urls = [row[0] for row in query(store, "SELECT url FROM articles")]
+    assert len(urls) == len(set(urls)) == 11  # 5 萧山网 + 6 潮新闻, none twice
+    interrupted = query(
+        data / "runs.sqlite3", "SELECT count(*) FROM runs WHERE outcome = ?", "interrupted"
+    )
+    assert interrupted[0][0] >= 1
+    unsent = "SELECT count(*) FROM matches WHERE status IN ('pending', 'sending')"
+    pending = query(data / "alerts.sqlite3", unsent)
+    assert pending == [(0,)]  # every alert went out
+    mailed = urls_mailed(sink)
+    matched_articles = query(
+        data / "alerts.sqlite3", "SELECT count(DISTINCT article_id) FROM matches"
+    )
+    assert len(set(mailed)) == matched_articles[0][0]
+
+
+def test_a_failing_source_backs_off_tells_the_operator_and_recovers(
+    replica_server: MirrorServer, smtp_server: tuple[MailSink, int], tmp_path: Path
+) -> None:
+    sink, port = smtp_server
+    down = free_port()  # 潮新闻 is unreachable until a server appears on this port
+    env = service_env(tmp_path, replica_server, port) | {
+        "TIDEWATCH_HOST_MAP": f"www.xsnet.cn={replica_server.address},"
+        f"tidenews.com.cn=127.0.0.1:{down},app-api.zjol.com.cn=127.0.0.1:{down}",
+        "TIDEWATCH_OPERATOR_EMAIL": "ops@tidewatch.example.com",
+    }
+    data, log = tmp_path / "data", tmp_path / "serve.log"
+    service = start(env, log)
+    try:
+        wait_for(lambda: finished_runs(data, "tidenews") >= 3, "three failed runs", timeout=120)
+        sql = "SELECT started_at FROM runs WHERE source = 'tidenews' ORDER BY id"
+        starts = [row[0] for row in query(data / "runs.sqlite3", sql)]
+        gaps = [_seconds(b) - _seconds(a) for a, b in itertools.pairwise(starts)]
+        assert gaps[1] > gaps[0] + 2, gaps  # longer waits after each failure (3 s, 6 s, 12 s …)
+        status = json.loads(run_tidewatch(env, "status", "--json").stdout)
+        tide = next(s for s in status if s["source"] == "tidenews")
+        assert tide["health"] == "failing" and tide["consecutive_failures"] >= 2
+        alarms = [m for m in sink.messages if m["To"] == "ops@tidewatch.example.com"]
+        assert len(alarms) == 1 and "tidenews is failing" in alarms[0]["Subject"]
+
+        with MirrorServer(replica_server.mirror.root, port=down, signing_salt=SIGNING_SALT):
+            wait_for(lambda: _last_outcome(data, "tidenews") == "healthy", "recovery", 60)
+    finally:
+        stop(service)
+    status = json.loads(run_tidewatch(env, "status", "--json").stdout)
+    tide = next(s for s in status if s["source"] == "tidenews")
+    assert (tide["health"], tide["consecutive_failures"], tide["new"]) == ("healthy", 0, 6)
+
+
+def _seconds(moment: str) -> float:
+    return datetime.fromisoformat(moment).timestamp()
+
+
+def _last_outcome(data: Path, source: str) -> str | None:
+    rows = query(
+        data / "runs.sqlite3",
+        "SELECT outcome FROM runs WHERE source = ? AND outcome "
+        "!= 'running' ORDER BY id DESC LIMIT 1",
+        source,
+    )
+    return rows[0][0] if rows else None
