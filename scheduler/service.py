@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import fcntl
 import json
 import logging
 import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -38,7 +40,7 @@ from scheduler.health import FAILED, HEALTHY, INTERRUPTED, assess, backoff_secon
 from scheduler.runs import RunLog
 from store import open_store
 from store.clock import SHANGHAI, iso, now
-from tidewatch.config import Config
+from tidewatch.config import Config, ConfigError
 
 log = logging.getLogger("tidewatch.serve")
 MISFIRE_GRACE = 15 * 60  # a job late by less than this (a busy or restarted service) still runs
@@ -321,7 +323,27 @@ def serve(config: Config) -> int:
         level=config.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    service = Service(config)
-    asyncio.run(service.run())
+    with _only_service(config):
+        service = Service(config)
+        asyncio.run(service.run())
     return 0
+
+
+@contextlib.contextmanager
+def _only_service(config: Config) -> Iterator[None]:
+    """One service per data directory, or crawls of a source would overlap."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    path = config.data_dir / "serve.lock"
+    with open(path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            raise ConfigError(
+                f"another `tidewatch serve` (pid {lock.read().strip() or '?'}) uses "
+                f"{config.data_dir}"
+            ) from None
+        lock.truncate(0)
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield

@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import json
 import signal
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -168,3 +170,49 @@ def _last_outcome(data: Path, source: str) -> str | None:
         source,
     )
     return rows[0][0] if rows else None
+
+
+def test_serve_refuses_bad_configuration_at_start(tmp_path: Path) -> None:
+    env = clean_env() | {"TIDEWATCH_DATA_DIR": str(tmp_path), "TIDEWATCH_SMTP_PORT": "smtp"}
+    done = subprocess.run(
+        [sys.executable, "-m", "tidewatch", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "TIDEWATCH_SMTP_PORT" in done.stderr
+    bad = FIXTURES / "bad_unbalanced_parenthesis.toml"
+    env = clean_env() | {
+        "TIDEWATCH_DATA_DIR": str(tmp_path),
+        "TIDEWATCH_SUBSCRIBERS_FILE": str(bad),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tidewatch", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and f"{bad}, line " in done.stderr
+
+
+def test_one_service_per_data_directory(
+    replica_server: MirrorServer, smtp_server: tuple[MailSink, int], tmp_path: Path
+) -> None:
+    _, port = smtp_server
+    env = service_env(tmp_path, replica_server, port)
+    first = start(env, tmp_path / "first.log")
+    try:
+        wait_for(lambda: (tmp_path / "data" / "serve.lock").exists(), "the first service")
+        done = subprocess.run(
+            [sys.executable, "-m", "tidewatch", "serve"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        stop(first)
+    assert done.returncode == 2
+    assert f"another `tidewatch serve` (pid {first.pid}) uses" in done.stderr

@@ -1,0 +1,46 @@
+"""Digests on a schedule: a slot that passed while the service was down is sent once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from mailsink import FIXTURES, MailSink, fill_store
+
+from alerts.service import Alerts
+from store.clock import SHANGHAI
+from store.sqlite import SqliteStore
+from tidewatch.config import Config
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def digests_at(config: Config, store: SqliteStore, moment: datetime) -> list:
+    alerts = Alerts(config, store, clock=lambda: moment)
+    try:
+        alerts.match_new_articles()
+        return alerts.send_due()
+    finally:
+        alerts.close()
+
+
+def test_a_slot_missed_while_down_is_sent_once_at_start_up(
+    smtp_server: tuple[MailSink, int], alerts_config: Config, tmp_path: Path
+) -> None:
+    sink, _ = smtp_server
+    config = alerts_config.model_copy(update={"subscribers_file": FIXTURES / "daily.toml"})
+    store = fill_store(config, ("xsnet",))
+    assert [r.status for r in digests_at(config, store, at(18, 7, 30))] == ["sent"]  # 17th 08:00
+    assert digests_at(config, store, at(18, 7, 45)) == []  # the 18th's 08:00 is not here yet
+    store.close()
+
+    store = fill_store(config, ("tidenews",))  # new articles; the service is down at 08:00
+    assert [r.status for r in digests_at(config, store, at(18, 10, 5))] == ["sent"]  # start-up
+    assert digests_at(config, store, at(18, 10, 6)) == []  # not twice
+    assert digests_at(config, store, at(19, 7, 59)) == []
+    store.close()
+    assert len(sink.messages) == 2
+    second = sink.messages[1].get_body(("plain",)).get_content()
+    assert "https://tidenews.com.cn/news.html?id=3041187" in second
