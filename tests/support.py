@@ -7,10 +7,12 @@ conftest.py; plain helpers live here so that any test module can import them.)
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +21,7 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.items import Article
 from crawler.seeds import load_sources
 from crawler.spiderloader import spider_class
 from tidewatch.config import REPO_ROOT, Config
@@ -49,6 +52,28 @@ def replica_response(url: str, meta: dict[str, Any] | None = None) -> Response:
 
 def expected(host: str, stem: str) -> dict[str, Any]:
     return json.loads((EXPECTED / host / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+SOURCE_OF_HOST = {"www.xsnet.cn": "xsnet", "xsrb.xsnet.cn": "xsrb", "tidenews.com.cn": "tidenews"}
+
+
+def expected_article(host: str, stem: str, **changes: Any) -> Article:
+    """The Article a spider makes of a replica page, built from its expected-value file."""
+    data = expected(host, stem)
+    made = Article(
+        url=data["url"],
+        source=SOURCE_OF_HOST[host],
+        title=data["title"],
+        published_at=datetime.fromisoformat(data["published_at"]),
+        body="\n".join(data["body"]),
+        channel=data["channel"],
+        origin=data["origin"],
+        authors=data["authors"],
+        contributors=data["contributors"],
+        editor=data["editor"],
+        images=data["images"],
+    )
+    return dataclasses.replace(made, **changes)
 
 
 def expected_cases(host: str) -> list[str]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from support import EXPECTED, expected
+from support import EXPECTED, expected, expected_article
 
 from alerts.digest import Digest, build_digest, digest_id
 from alerts.ledger import Ledger, PendingMatch
@@ -32,21 +32,7 @@ SLOT = "2025-03-09T08:00:00+08:00"
 
 
 def article(host: str, stem: str, **changes: object) -> Article:
-    data = expected(host, stem)
-    made = Article(
-        url=data["url"],
-        source=SOURCES[host],
-        title=data["title"],
-        published_at=datetime.fromisoformat(data["published_at"]),
-        body="\n".join(data["body"]),
-        channel=data["channel"],
-        origin=data["origin"],
-        authors=data["authors"],
-        contributors=data["contributors"],
-        editor=data["editor"],
-        images=data["images"],
-    )
-    return dataclasses.replace(made, **changes)
+    return expected_article(host, stem, **changes)
 
 
 def every_article() -> list[Article]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from mailsink import FIXTURES
-from support import expected
+from support import expected_article
 
 from alerts.ledger import Ledger
 from alerts.matcher import Matcher, RuleMatch
@@ -27,21 +26,7 @@ SLOT = "2025-03-09T08:00:00+08:00"
 
 
 def article(host: str, stem: str, **changes: object) -> Article:
-    data = expected(host, stem)
-    made = Article(
-        url=data["url"],
-        source=SOURCES[host],
-        title=data["title"],
-        published_at=datetime.fromisoformat(data["published_at"]),
-        body="\n".join(data["body"]),
-        channel=data["channel"],
-        origin=data["origin"],
-        authors=data["authors"],
-        contributors=data["contributors"],
-        editor=data["editor"],
-        images=data["images"],
-    )
-    return dataclasses.replace(made, **changes)
+    return expected_article(host, stem, **changes)
 
 
 @pytest.fixture

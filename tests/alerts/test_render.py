@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from support import SEEDS, expected
+from support import SEEDS, expected, expected_article
 
 from alerts.digest import Digest, build_digest
 from alerts.ledger import Ledger
@@ -31,21 +31,7 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 def article(host: str, stem: str, **changes: object) -> Article:
-    data = expected(host, stem)
-    made = Article(
-        url=data["url"],
-        source=SOURCES[host],
-        title=data["title"],
-        published_at=datetime.fromisoformat(data["published_at"]),
-        body="\n".join(data["body"]),
-        channel=data["channel"],
-        origin=data["origin"],
-        authors=data["authors"],
-        contributors=data["contributors"],
-        editor=data["editor"],
-        images=data["images"],
-    )
-    return dataclasses.replace(made, **changes)
+    return expected_article(host, stem, **changes)
 
 
 def hostile() -> Article:

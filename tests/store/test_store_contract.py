@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from support import EXPECTED, expected
+from support import EXPECTED, expected, expected_article
 
 from crawler.items import Article
 from store.base import EXPORT_FIELDS, ArticleStore, Outcome, article_id
@@ -23,23 +23,7 @@ QIANTANG_RIVER_ONLY = ("tidenews.com.cn", "3041190")  # mentions 钱塘江 only
 
 
 def article(host: str, stem: str, **changes: object) -> Article:
-    data = expected(host, stem)
-    source = {"www.xsnet.cn": "xsnet", "xsrb.xsnet.cn": "xsrb"}.get(host, "tidenews")
-    made = Article(
-        url=data["url"],
-        source=source,
-        title=data["title"],
-        published_at=datetime.fromisoformat(data["published_at"]),
-        body="\n".join(data["body"]),
-        channel=data["channel"],
-        origin=data["origin"],
-        authors=data["authors"],
-        contributors=data["contributors"],
-        editor=data["editor"],
-        images=data["images"],
-        extraction={"title": "css:test"},
-    )
-    return dataclasses.replace(made, **changes)
+    return expected_article(host, stem, **{"extraction": {"title": "css:test"}, **changes})
 
 
 def all_articles() -> list[Article]:
