@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
@@ -9,6 +13,8 @@ from scrapy.http import Response
 
 from crawler.runtime import store_for
 from store.base import ArticleStore
+
+logger = logging.getLogger(__name__)
 
 
 class NotModified(IgnoreRequest):
@@ -33,7 +39,11 @@ class ConditionalFetchMiddleware:
     def process_request(self, request: Request) -> None:
         if not request.meta.get("article_url"):
             return
-        known = self.store.validators(request.meta["article_url"])
+        try:
+            known = self.store.validators(request.meta["article_url"])
+        except (TransportError, ApiError, OSError) as e:  # store down: fetch it all, lose nothing
+            logger.warning("store unreachable (%s): fetching %s unconditionally", e, request.url)
+            return
         if known and known.etag:
             request.headers.setdefault(b"If-None-Match", known.etag)
         if known and known.last_modified:

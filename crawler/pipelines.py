@@ -1,22 +1,63 @@
-"""The last step of a crawl: write each article to the store, counting what changed."""
+"""The last step of a crawl: write articles to the store, counting what changed.
+
+SQLite gets each article at once (a crawl killed half-way keeps all it stored).
+Elasticsearch gets them in bulk batches of ``es_batch_size``. If the store cannot be
+reached, the batch goes to a spool on disk and is sent first by the next write.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError
 from scrapy.crawler import Crawler
 
 from crawler.items import Article
-from crawler.runtime import store_for
+from crawler.runtime import config_for, store_for
+from store.spool import Spool
+
+log = logging.getLogger(__name__)
 
 
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        config = config_for(crawler)
+        self.batch_size = config.es_batch_size if config.es_url else 1
+        self.spool = Spool(config.spool_dir)
+        self.buffer: list[Article] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
     def process_item(self, item: Article) -> Article:
-        outcome = store_for(self.crawler).upsert(item, **item.validators)
-        self.crawler.stats.inc_value(f"tidewatch/articles/{outcome.value}")
+        self.buffer.append(item)
+        if len(self.buffer) >= self.batch_size:
+            self.flush()
         return item
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        from store.elasticsearch import BulkError
+
+        batch, fresh = self.spool.load() + self.buffer, len(self.buffer)
+        self.buffer = []
+        if not batch:
+            return
+        stats = self.crawler.stats
+        try:
+            outcomes = store_for(self.crawler).upsert_many(batch)
+        except (TransportError, ApiError, BulkError, OSError) as e:
+            self.spool.save(batch)
+            stats.inc_value("tidewatch/articles/spooled", fresh)
+            log.error(
+                "store unreachable (%s): %d article(s) kept in %s", e, len(batch), self.spool.path
+            )
+            return
+        self.spool.save([])
+        for outcome in outcomes:
+            stats.inc_value(f"tidewatch/articles/{outcome.value}")

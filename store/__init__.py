@@ -10,7 +10,12 @@ if TYPE_CHECKING:
 
 
 def open_store(config: Config) -> ArticleStore:
-    """The store the configuration selects (the embedded SQLite file by default)."""
+    """The store the configuration selects: Elasticsearch if ``es_url`` is set, else the
+    embedded SQLite file."""
+    if config.es_url:
+        from store.elasticsearch import ElasticsearchStore
+
+        return ElasticsearchStore(config)
     from store.sqlite import SqliteStore
 
     return SqliteStore(config.store_path)

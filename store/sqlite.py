@@ -161,6 +161,9 @@ class SqliteStore:
             )
             return outcome
 
+    def upsert_many(self, articles: list[Article]) -> list[Outcome]:
+        return [self.upsert(a, **a.validators) for a in articles]
+
     def touch(self, url: str) -> bool:
         """Record that an unchanged article was seen again (e.g. answered 304)."""
         with self._lock:

@@ -9,7 +9,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from crawler.seeds import SeedsError, load_sources
 from store import open_store
@@ -18,6 +18,9 @@ from store.clock import parse_since
 from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError, load_config
 from tidewatch.tomlfile import FileError
+
+if TYPE_CHECKING:
+    from store.elasticsearch import ElasticsearchStore
 
 
 class UsageError(Exception):
@@ -108,6 +111,24 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="each source's last run, health and next run")
     status.add_argument("--json", action="store_true", help="print JSON for machines")
     status.set_defaults(run=cmd_status)
+
+    index = commands.add_parser("index", help="the Elasticsearch index (TIDEWATCH_ES_URL)")
+    steps = index.add_subparsers(required=True, metavar="ACTION")
+    steps.add_parser("create", help="template, index, alias (idempotent)").set_defaults(
+        run=cmd_index_create
+    )
+    steps.add_parser("status", help="documents per source, mapping version").set_defaults(
+        run=cmd_index_status
+    )
+    again = steps.add_parser("reindex", help="copy into a new index and switch the alias")
+    again.add_argument(
+        "--from",
+        dest="origin",
+        choices=("sqlite", "index"),
+        default="index",
+        help="copy from the embedded SQLite store or the current index",
+    )
+    again.set_defaults(run=cmd_index_reindex)
 
     demo = commands.add_parser("demo", help="crawl the bundled replica sites and show results")
     demo.set_defaults(run=cmd_demo)
@@ -260,6 +281,67 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
         )
         if r["reason"] and r["health"] != "healthy":
             print(f"           {r['reason']}")
+    return 0
+
+
+def _es_store(config: Config) -> ElasticsearchStore:
+    if not config.es_url:
+        raise UsageError("no Elasticsearch configured: set TIDEWATCH_ES_URL")
+    from store.elasticsearch import ElasticsearchStore
+
+    return ElasticsearchStore(config)
+
+
+def cmd_index_create(config: Config, args: argparse.Namespace) -> int:
+    store = _es_store(config)
+    try:
+        index = store.create()
+    finally:
+        store.close()
+    print(f"{store.alias} → {index}: ready")
+    return 0
+
+
+def cmd_index_status(config: Config, args: argparse.Namespace) -> int:
+    from store.elasticsearch import mapping_version
+    from store.spool import Spool
+
+    store = _es_store(config)
+    try:
+        indices = list(store.es.indices.get_alias(name=store.alias))
+        meta = store.es.indices.get_mapping(index=store.alias)
+        versions = {i: m["mappings"].get("_meta", {}).get("version") for i, m in meta.items()}
+        counts = store.counts_by_source()
+    finally:
+        store.close()
+    print(f"alias {store.alias} → {', '.join(indices)}")
+    print(f"mapping version: index {versions}, this Tidewatch {mapping_version()}")
+    for source, count in sorted(counts.items()):
+        print(f"  {source:<10} {count:>8} articles")
+    spooled = len(Spool(config.spool_dir).load())
+    print(f"spooled, waiting for the index: {spooled}")
+    return 0
+
+
+def cmd_index_reindex(config: Config, args: argparse.Namespace) -> int:
+    from store.reindex import reindex
+    from store.sqlite import SqliteStore
+
+    target = _es_store(config)
+    origin = SqliteStore(config.store_path) if args.origin == "sqlite" else _es_store(config)
+
+    def progress(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "█" * filled + "·" * (width - filled)
+        print(f"\r{bar} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        index, copied = reindex(target, origin, config.data_dir / "reindex.json", progress)
+    finally:
+        origin.close()
+        target.close()
+    print(f"\n{copied} articles copied into {index}; {target.alias} now points to it")
     return 0
 
 

@@ -61,6 +61,14 @@ class Config(BaseModel):
     smtp_backoff: float = Field(2.0, ge=0)
     unsubscribe_secret: SecretStr | None = None
 
+    es_url: str | None = Field(None, pattern=r"^https?://\S+$")  # unset: the SQLite store
+    es_index: str = Field("tidewatch-articles", pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    es_user: str | None = None
+    es_password: SecretStr | None = None
+    es_api_key: SecretStr | None = None
+    es_ca_file: Path | None = None
+    es_batch_size: int = Field(200, ge=1, le=10_000)
+
     sources: dict[str, SourceOverride] = Field(default_factory=dict)
     operator_email: str | None = None
     shutdown_grace: float = Field(20.0, gt=0)
@@ -88,6 +96,11 @@ class Config(BaseModel):
         return self.data_dir / "tidewatch.sqlite3"
 
     @property
+    def spool_dir(self) -> Path:
+        """Articles waiting for an unreachable Elasticsearch."""
+        return self.data_dir / "spool"
+
+    @property
     def ledger_path(self) -> Path:
         return self.data_dir / "alerts.sqlite3"
 
@@ -101,7 +114,7 @@ class Config(BaseModel):
 
 
 ENV_PREFIX = "TIDEWATCH_"
-SECRETS = ("smtp_password", "unsubscribe_secret")  # environment only: never in a file
+SECRETS = ("smtp_password", "unsubscribe_secret", "es_password", "es_api_key")  # env only
 FILE_ONLY = ("sources",)  # tables: only a configuration file can hold them
 
 
