@@ -1,4 +1,7 @@
 # Tidewatch service image: the crawler, store and CLI, with seeds and the replica sites.
+#   docker build -t tidewatch .
+#   docker run --rm tidewatch                 # the demo (replica sites, embedded SQLite)
+#   docker compose up -d                      # the service on Elasticsearch: docker-compose.yml
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,9 +18,11 @@ COPY scheduler ./scheduler
 COPY alerts ./alerts
 COPY seeds ./seeds
 COPY tests/replica ./tests/replica
-RUN pip install -e . && useradd --create-home --uid 1000 tidewatch && mkdir /data \
-    && chown tidewatch /data
+# `tidewatch ARGS…`; before `serve` on Elasticsearch, `tidewatch index create` first.
+COPY docker/entrypoint.sh /usr/local/bin/tidewatch-entrypoint
+RUN pip install -e . && chmod 0755 /usr/local/bin/tidewatch-entrypoint \
+    && useradd --create-home --uid 1000 tidewatch && mkdir /data && chown tidewatch /data
 USER tidewatch
 VOLUME ["/data"]
-ENTRYPOINT ["tidewatch"]
+ENTRYPOINT ["tidewatch-entrypoint"]
 CMD ["demo"]

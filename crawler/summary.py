@@ -16,6 +16,7 @@ class CrawlSummary:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    spooled: int = 0  # kept on disk while the store was unreachable; sent by a later write
     errors: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)  # HTTP status → responses
     last_error: str | None = None
@@ -29,6 +30,7 @@ class CrawlSummary:
             new=stats.get("tidewatch/articles/new", 0),
             updated=stats.get("tidewatch/articles/updated", 0),
             unchanged=stats.get("tidewatch/articles/unchanged", 0),
+            spooled=stats.get("tidewatch/articles/spooled", 0),
             errors={
                 k.removeprefix(ERROR_PREFIX): v
                 for k, v in sorted(stats.items())
@@ -58,7 +60,8 @@ class CrawlSummary:
     def line(self) -> str:
         detail = ", ".join(f"{kind} {n}" for kind, n in self.errors.items())
         errors = f"{self.error_count} errors" + (f" ({detail})" if detail else "")
+        spooled = f", {self.spooled} spooled (store unreachable)" if self.spooled else ""
         return (
             f"{self.source}: {self.pages} pages, {self.new} new, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {errors}"
+            f"{self.unchanged} unchanged{spooled}, {errors}"
         )

@@ -208,6 +208,8 @@ class ElasticsearchStore:
                 raise_on_exception=False,
                 max_retries=2,
                 refresh="wait_for",  # searches right after a crawl see what it wrote
+                # never let a missing alias turn into an auto-created plain index
+                require_alias=index == self.alias,
             ):
                 if ok:
                     continue

@@ -4,6 +4,8 @@ suite against each store). Articles come from the replica's expected-value files
 from __future__ import annotations
 
 import dataclasses
+import os
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -14,8 +16,10 @@ from support import EXPECTED, expected, expected_article
 from crawler.items import Article
 from store.base import EXPORT_FIELDS, ArticleStore, Outcome, article_id
 from store.clock import SHANGHAI
+from store.elasticsearch import ElasticsearchStore
 from store.query import parse
 from store.sqlite import SqliteStore
+from tidewatch.config import Config
 
 SEED_XS = ("www.xsnet.cn", "3025263")  # 萧山: 数字经济, 钱江世纪城 …
 SEED_TIDE = ("tidenews.com.cn", "3041187")  # 钱塘新区, 新型工业化
@@ -30,11 +34,27 @@ def all_articles() -> list[Article]:
     return [article(p.parent.name, p.stem) for p in sorted(EXPECTED.glob("*/*.json"))]
 
 
-@pytest.fixture(params=["sqlite"])
+ES_URL = os.environ.get("TIDEWATCH_ES_URL")  # read before the fixtures clear TIDEWATCH_*
+
+
+@pytest.fixture(params=["sqlite", "elasticsearch"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ArticleStore]:
-    backend = SqliteStore(tmp_path / "store.sqlite3")
-    yield backend
-    backend.close()
+    if request.param == "sqlite":
+        backend = SqliteStore(tmp_path / "store.sqlite3")
+        yield backend
+        backend.close()
+        return
+    if not ES_URL:
+        pytest.skip("no Elasticsearch cluster: set TIDEWATCH_ES_URL to run this suite on one")
+    alias = f"tidewatch-test-{uuid.uuid4().hex[:12]}"
+    backend = ElasticsearchStore(Config(es_url=ES_URL, es_index=alias))
+    backend.create()
+    try:
+        yield backend
+    finally:
+        backend.es.indices.delete(index=f"{alias}*", expand_wildcards="all")
+        backend.es.indices.delete_index_template(name=alias)
+        backend.close()
 
 
 @pytest.fixture
