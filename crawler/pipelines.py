@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler
 
 from crawler.items import Article
 from crawler.runtime import config_for, store_for
+from store.base import article_id
 from store.spool import Spool
 
 log = logging.getLogger(__name__)
@@ -44,14 +45,24 @@ class StorePipeline:
     def flush(self) -> None:
         from store.elasticsearch import BulkError
 
-        batch, fresh = self.spool.load() + self.buffer, len(self.buffer)
+        fresh = len(self.buffer)
+        # a re-crawled copy replaces its spooled one
+        batch = list({a.url: a for a in self.spool.load() + self.buffer}.values())
         self.buffer = []
         if not batch:
             return
         stats = self.crawler.stats
         try:
             outcomes = store_for(self.crawler).upsert_many(batch)
-        except (TransportError, ApiError, BulkError, OSError) as e:
+        except BulkError as e:  # some documents refused: keep only those
+            kept = [a for a in batch if article_id(a.url) in e.ids] or batch
+            self.spool.save(kept)
+            stats.inc_value("tidewatch/articles/spooled", len(kept))
+            for outcome in e.outcomes.values():
+                stats.inc_value(f"tidewatch/articles/{outcome.value}")
+            log.error("store refused (%s): %d article(s) kept in %s", e, len(kept), self.spool.path)
+            return
+        except (TransportError, ApiError, OSError) as e:
             self.spool.save(batch)
             stats.inc_value("tidewatch/articles/spooled", fresh)
             log.error(

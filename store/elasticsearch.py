@@ -12,6 +12,7 @@ decides exact matches, ranking and highlights in Python.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -36,6 +37,7 @@ from store.query import And, Node, Not, Or, Query, Term
 from tidewatch.config import Config
 
 log = logging.getLogger(__name__)
+logging.getLogger("elastic_transport.transport").setLevel(logging.ERROR)
 MAPPINGS = Path(__file__).parent / "mappings"
 CANDIDATES = 10_000  # the most candidates a search narrows to before exact matching
 FIELDS = [
@@ -60,7 +62,13 @@ FIELDS = [
 
 
 class BulkError(RuntimeError):
-    """Some documents were not written even after retries; their ids are listed."""
+    """Some documents were not written even after retries; ``ids`` lists them, and
+    ``outcomes`` what happened to the rest of the batch."""
+
+    def __init__(self, message: str, ids: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.ids = set(ids)
+        self.outcomes: dict[str, Outcome] = {}
 
 
 def client_for(config: Config) -> Elasticsearch:
@@ -69,7 +77,8 @@ def client_for(config: Config) -> Elasticsearch:
         auth["api_key"] = config.es_api_key.get_secret_value()
     elif config.es_user:
         password = config.es_password.get_secret_value() if config.es_password else ""
-        auth["basic_auth"] = (config.es_user, password)
+        credentials = f"{config.es_user}:{password}".encode()  # UTF-8, as RFC 7617 allows
+        auth["headers"] = {"Authorization": "Basic " + base64.b64encode(credentials).decode()}
     if config.es_ca_file:
         auth["ca_certs"] = str(config.es_ca_file)
     return Elasticsearch(
@@ -95,6 +104,7 @@ class ElasticsearchStore:
         self.changes_index = f"{config.es_index}-changes"
         self.seq_index = f"{config.es_index}-seq"
         self.batch_size = config.es_batch_size
+        self._ready = False
 
     # -- index management -------------------------------------------------------------------
 
@@ -123,23 +133,26 @@ class ElasticsearchStore:
     def upsert_many(self, articles: list[Article]) -> list[Outcome]:
         """Write a batch with the bulk helpers; the change feed first, so a crash between
         the two writes repeats a change rather than losing one."""
-        ids = [article_id(a.url) for a in articles]
+        self._check_ready()
+        latest = {article_id(a.url): a for a in articles}  # the last copy of an article wins
+        ids = list(latest)
         known = self._known(ids)
         seen = iso(now())
-        outcomes, docs, changes = [], [], []
-        for aid, article in zip(ids, articles, strict=True):
+        outcomes: dict[str, Outcome] = {}
+        docs, changes = [], []
+        for aid, article in latest.items():
             before = known.get(aid)
             digest = article.content_hash()
             validators = {k: v for k, v in article.validators.items() if v}
             if before and before["content_hash"] == digest:
-                outcomes.append(Outcome.UNCHANGED)
+                outcomes[aid] = Outcome.UNCHANGED
                 docs.append(
                     {"_op_type": "update", "_id": aid, "doc": {"last_seen": seen, **validators}}
                 )
                 continue
             version = before["version"] + 1 if before else 1
             outcome = Outcome.UPDATED if before else Outcome.NEW
-            outcomes.append(outcome)
+            outcomes[aid] = outcome
             docs.append(
                 {
                     "_op_type": "index",
@@ -163,8 +176,29 @@ class ElasticsearchStore:
                     for c, seq in zip(changes, seqs, strict=True)
                 ],
             )
-        self._bulk(self.alias, docs)
-        return outcomes
+        try:
+            self._bulk(self.alias, docs)
+        except BulkError as e:
+            e.outcomes = {i: o for i, o in outcomes.items() if i not in e.ids}
+            raise
+        # in input order: the first copy of an article carries its outcome, later ones
+        # are unchanged (as writing them one by one would report)
+        result, reported = [], set()
+        for a in articles:
+            aid = article_id(a.url)
+            result.append(Outcome.UNCHANGED if aid in reported else outcomes[aid])
+            reported.add(aid)
+        return result
+
+    def _check_ready(self) -> None:
+        """Refuse to write before `tidewatch index create`: a write would auto-create the
+        change feed with guessed field types."""
+        if not self._ready:
+            if not self.es.indices.exists(index=self.changes_index):
+                raise BulkError(
+                    f"{self.changes_index} does not exist: run `tidewatch index create`"
+                )
+            self._ready = True
 
     def touch(self, url: str) -> bool:
         try:
@@ -222,7 +256,8 @@ class ElasticsearchStore:
             failed_ids = {f["_id"] for f in failed}
             pending = [a for a in pending if a["_id"] in failed_ids]
             log.warning("bulk: %d of %d items failed; retrying them", len(pending), len(actions))
-        raise BulkError(f"not written to {index}: {sorted(failed_ids)}: {failed[0].get('error')}")
+        error = failed[0].get("error")
+        raise BulkError(f"not written to {index}: {sorted(failed_ids)}: {error}", failed_ids)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -286,15 +321,22 @@ class ElasticsearchStore:
         ids = list(dict.fromkeys(h["_source"]["article_id"] for h in feed))
         docs = self.es.mget(index=self.alias, ids=ids)["docs"] if ids else []
         articles = {d["_id"]: _stored(d["_source"]) for d in docs if d.get("found")}
-        return [
-            Change(
-                h["_source"]["seq"],
-                Outcome(h["_source"]["kind"]),
-                articles[h["_source"]["article_id"]],
-            )
-            for h in feed
-            if h["_source"]["article_id"] in articles
-        ]
+        changes = []
+        for hit in feed:
+            change = hit["_source"]
+            article = articles.get(change["article_id"])
+            if article is None or article.version < change["version"]:
+                # announced before its article was written (a failed or running write):
+                # stop here, so a reader's cursor never passes a change it could not see
+                log.warning(
+                    "change feed waits at seq %s for article %s v%s",
+                    change["seq"],
+                    change["article_id"],
+                    change["version"],
+                )
+                break
+            changes.append(Change(change["seq"], Outcome(change["kind"]), article))
+        return changes
 
     def count(self, source: str | None = None) -> int:
         query = {"bool": {"filter": _filters(source, None)}}

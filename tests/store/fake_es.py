@@ -1,0 +1,732 @@
+"""A recording fake of the Elasticsearch REST API, on a real loopback HTTP server.
+
+What it is for: checking the exact requests ``store.elasticsearch`` sends (the template and
+mappings, bulk actions, queries, auth headers) and the store's own logic around them
+(change feed before articles, retries of failed items, 409 on an already-recorded change,
+spooling when the cluster is down), with the official ``elasticsearch`` 8.x Python client
+talking real HTTP to it. No cluster is needed.
+
+What it is NOT: Elasticsearch. It does no text analysis at all: ``match_phrase`` and
+``match`` admit every document, so a search here returns every document that passes the
+structured filters (``term``, ``terms``, ``range``, ``ids``, ``bool``), and the store's
+exact pass in Python decides what matches. Query *semantics* (analyzers, the ``cjk`` and
+``cjk_uni`` fields, scoring) are NOT tested with this fake; the contract suite in
+``test_store_contract.py`` does that on a real cluster when ``TIDEWATCH_ES_URL`` is set.
+It implements in memory just what ``ElasticsearchStore`` uses:
+
+* ``GET /`` (an 8.19 info body); every answer carries ``X-Elastic-Product`` and the
+  ``compatible-with=8`` media type the client checks;
+* index templates (``PUT/GET/DELETE _index_template``), applied to new indices whose name
+  matches ``index_patterns``; indices create / exists (``HEAD``) / delete / ``_mapping``;
+* aliases: ``PUT {index}/_alias/{name}``, ``GET``/``HEAD _alias/{name}``, ``POST _aliases``;
+* documents: ``_doc`` GET (404 when missing), ``_mget``, ``_update`` with ``doc`` or with
+  exactly the seq-counter script ``ctx._source.seq += params.n`` plus ``upsert``
+  (``_source=true`` answers with ``get._source``);
+* ``_bulk`` with index / create / update / delete actions; ``create`` of an existing id is
+  a per-item 409; ``require_alias`` (request or action) makes a write to a non-alias a
+  per-item 404; ``dynamic: strict`` mappings reject unknown top-level fields per item
+  (400); failures can be injected per id with :meth:`FakeElasticsearch.fail_items`;
+* ``_search`` (structured filters, ``sort``, ``size``, ``from``, ``search_after``, a
+  ``terms`` aggregation) and ``_count``.
+
+A write to a name that is neither an index nor an alias creates a concrete index, as
+Elasticsearch's default ``action.auto_create_index`` does. Refresh is immediate. An outage
+is :attr:`FakeElasticsearch.down` (connections closed unanswered), optionally entered right
+after answering a chosen request (:attr:`FakeElasticsearch.down_after`).
+
+Every request is recorded in :attr:`FakeElasticsearch.requests` (method, path, query,
+headers, and the parsed JSON body, or the list of NDJSON lines for ``_bulk``).
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import itertools
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+VERSION = "8.19.3"
+MEDIA_TYPE = "application/vnd.elasticsearch+json; compatible-with=8"
+SEQ_SCRIPT = "ctx._source.seq += params.n"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]  # names in lower case
+    body: Any  # dict for JSON, list of dicts for NDJSON (_bulk), None when empty
+    dropped: bool = False  # the fake was down: the connection was closed, no answer
+
+    @property
+    def endpoint(self) -> str:
+        """The last path part that starts with ``_`` (``_bulk``, ``_search`` …), or ''."""
+        parts = [p for p in self.path.split("/") if p.startswith("_")]
+        return parts[-1] if parts else ""
+
+
+@dataclass
+class BulkItem:
+    """One action of a recorded ``_bulk`` request."""
+
+    op: str  # index, create, update, delete
+    index: str  # as the request named it (alias or index)
+    id: str
+    source: dict[str, Any] | None  # the document (index/create) or update body
+    request: int  # position of the request in FakeElasticsearch.requests
+
+
+@dataclass
+class _Index:
+    name: str
+    mappings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    docs: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → {"source", "version"}
+
+
+class ApiFailure(Exception):
+    def __init__(self, status: int, kind: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.kind, self.reason = status, kind, reason
+
+    def body(self) -> dict[str, Any]:
+        error = {"type": self.kind, "reason": self.reason}
+        return {"error": {"root_cause": [error], **error}, "status": self.status}
+
+
+class FakeElasticsearch:
+    """Start with ``with FakeElasticsearch() as es:``; point the client at ``es.url``."""
+
+    def __init__(self, *, require_authorization: str | None = None) -> None:
+        self.requests: list[Request] = []
+        self.indices: dict[str, _Index] = {}
+        self.aliases: dict[str, set[str]] = {}
+        self.templates: dict[str, dict[str, Any]] = {}
+        self.require_authorization = require_authorization  # exact header value, else 401
+        self.down = False  # True: every request has its connection closed, unanswered
+        self.down_after: Callable[[Request], bool] | None = None  # go down once answered
+        self._failures: dict[str, list[int | None]] = {}  # id → [status, times left or None]
+        self._lock = threading.RLock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._seq_no = itertools.count()
+
+    # -- server -------------------------------------------------------------------------------
+
+    def start(self, port: int = 0) -> FakeElasticsearch:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in separate writes
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                answer = fake.handle(self.command, self.path, dict(self.headers), raw)
+                if answer is None:  # down: drop the connection, as a dying node does
+                    self.close_connection = True
+                    return
+                status, body = answer
+                data = b"" if body is None else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("X-Elastic-Product", "Elasticsearch")
+                self.send_header("Content-Type", MEDIA_TYPE)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _answer
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeElasticsearch:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._server, "not started"
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # -- test controls and views --------------------------------------------------------------
+
+    def fail_items(self, ids: list[str], status: int = 429, times: int | None = 1) -> None:
+        """Answer bulk items with these ``_id``s with ``status`` (``times`` attempts, or
+        always when None), whatever their action and index."""
+        with self._lock:
+            for i in ids:
+                self._failures[i] = [status, times]
+
+    def clear(self) -> None:
+        """Forget the recorded requests (keep the data)."""
+        with self._lock:
+            self.requests.clear()
+
+    def calls(self, method: str | None = None, endpoint: str | None = None) -> list[Request]:
+        return [
+            r
+            for r in self.requests
+            if (method is None or r.method == method)
+            and (endpoint is None or r.endpoint == endpoint)
+        ]
+
+    def bulk_items(self, op: str | None = None, index: str | None = None) -> list[BulkItem]:
+        """Every action of every answered ``_bulk`` request, in order."""
+        items = []
+        for n, r in enumerate(self.requests):
+            if r.endpoint != "_bulk" or r.dropped:
+                continue
+            default = r.path.strip("/").split("/")[0] if r.path.strip("/") != "_bulk" else ""
+            lines = list(r.body or [])
+            while lines:
+                (action, meta), lines = next(iter(lines[0].items())), lines[1:]
+                source = None
+                if action != "delete":
+                    source, lines = lines[0], lines[1:]
+                item = BulkItem(action, meta.get("_index", default), meta.get("_id"), source, n)
+                if (op is None or op == action) and (index is None or index == item.index):
+                    items.append(item)
+        return items
+
+    def docs(self, name: str) -> dict[str, dict[str, Any]]:
+        """id → _source of every document in an index (or the indices behind an alias)."""
+        with self._lock:
+            return {
+                i: copy.deepcopy(d["source"])
+                for index in self._resolve(name)
+                for i, d in self.indices[index].docs.items()
+            }
+
+    # -- dispatch -----------------------------------------------------------------------------
+
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[int, Any] | None:
+        parts = urlsplit(target)
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        headers = {k.lower(): v for k, v in headers.items()}
+        body = _parse_body(raw, headers)
+        request = Request(method, parts.path, query, headers, body)
+        with self._lock:
+            self.requests.append(request)
+            if self.down:
+                request.dropped = True
+                return None
+            if self.down_after is not None and self.down_after(request):
+                self.down, self.down_after = True, None
+            if self.require_authorization is not None:
+                given = headers.get("authorization")
+                if given != self.require_authorization:
+                    failure = ApiFailure(401, "security_exception", "unable to authenticate")
+                    return 401, failure.body()
+            try:
+                return self._route(request)
+            except ApiFailure as e:
+                return e.status, (None if method == "HEAD" else e.body())
+
+    def _route(self, r: Request) -> tuple[int, Any]:
+        path = [unquote(p) for p in r.path.strip("/").split("/") if p]
+        m = r.method
+        match path:
+            case []:
+                return 200, _info()
+            case ["_index_template", name]:
+                return self._template(m, name, r.body)
+            case ["_alias", name] | ["_aliases", name] if m in ("GET", "HEAD"):
+                return self._get_alias(m, name)
+            case ["_aliases"] if m == "POST":
+                return self._update_aliases(r.body["actions"])
+            case ["_bulk"]:
+                return self._bulk(None, r)
+            case [index, "_bulk"]:
+                return self._bulk(index, r)
+            case [index, "_alias" | "_aliases", name] if m in ("PUT", "POST"):
+                return self._put_alias(index, name)
+            case [index, "_mapping"] if m == "GET":
+                return 200, {
+                    i: {"mappings": self.indices[i].mappings} for i in self._resolve(index)
+                }
+            case [index, "_refresh"]:
+                self._resolve(index)
+                return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
+            case [index, "_doc", doc_id] if m == "GET":
+                return self._get(index, doc_id, r.query)
+            case [index, "_doc", doc_id] if m in ("PUT", "POST"):
+                status, item = self._write("index", index, doc_id, r.body)
+                return status, item
+            case [index, "_mget"]:
+                return self._mget(index, r.body, r.query)
+            case [index, "_update", doc_id]:
+                return self._update(index, doc_id, r.body, r.query)
+            case [index, "_search"]:
+                return self._search(index, r.body or {}, r.query)
+            case [index, "_count"]:
+                return 200, {"count": len(self._matching(index, (r.body or {}).get("query")))}
+            case [index] if m == "HEAD":
+                return (200 if self._exists(index) else 404), None
+            case [index] if m == "PUT":
+                return self._create_index(index, r.body or {})
+            case [index] if m == "DELETE":
+                return self._delete_index(index)
+        raise ApiFailure(400, "fake_not_implemented", f"the fake has no {m} /{'/'.join(path)}")
+
+    # -- templates, indices, aliases ----------------------------------------------------------
+
+    def _template(self, method: str, name: str, body: Any) -> tuple[int, Any]:
+        if method == "PUT":
+            self.templates[name] = copy.deepcopy(body)
+            return 200, {"acknowledged": True}
+        if name not in self.templates:
+            raise ApiFailure(404, "resource_not_found_exception", f"index template [{name}]")
+        if method == "DELETE":
+            del self.templates[name]
+            return 200, {"acknowledged": True}
+        return 200, {"index_templates": [{"name": name, "index_template": self.templates[name]}]}
+
+    def _exists(self, name: str) -> bool:
+        return name in self.indices or name in self.aliases
+
+    def _create_index(self, name: str, body: dict[str, Any]) -> tuple[int, Any]:
+        if self._exists(name):
+            raise ApiFailure(
+                400, "resource_already_exists_exception", f"index [{name}] already exists"
+            )
+        self._new_index(name, body)
+        return 200, {"acknowledged": True, "shards_acknowledged": True, "index": name}
+
+    def _new_index(self, name: str, body: dict[str, Any]) -> _Index:
+        templates = [
+            t
+            for t in self.templates.values()
+            if any(fnmatch.fnmatchcase(name, p) for p in t.get("index_patterns", []))
+        ]
+        template = max(templates, key=lambda t: t.get("priority", 0), default={})
+        mappings = copy.deepcopy(template.get("template", {}).get("mappings", {}))
+        settings = copy.deepcopy(template.get("template", {}).get("settings", {}))
+        mappings.update(copy.deepcopy(body.get("mappings", {})))
+        settings.update(copy.deepcopy(body.get("settings", {})))
+        self.indices[name] = _Index(name, mappings, settings)
+        return self.indices[name]
+
+    def _delete_index(self, pattern: str) -> tuple[int, Any]:
+        names = [n for n in list(self.indices) if fnmatch.fnmatchcase(n, pattern)]
+        if not names:
+            raise ApiFailure(404, "index_not_found_exception", f"no such index [{pattern}]")
+        for n in names:
+            del self.indices[n]
+            for members in self.aliases.values():
+                members.discard(n)
+        self.aliases = {a: m for a, m in self.aliases.items() if m}
+        return 200, {"acknowledged": True}
+
+    def _put_alias(self, index: str, name: str) -> tuple[int, Any]:
+        if index not in self.indices:
+            raise ApiFailure(404, "index_not_found_exception", f"no such index [{index}]")
+        if name in self.indices:
+            raise ApiFailure(400, "invalid_alias_name_exception", f"an index named [{name}]")
+        self.aliases.setdefault(name, set()).add(index)
+        return 200, {"acknowledged": True}
+
+    def _get_alias(self, method: str, name: str) -> tuple[int, Any]:
+        if name not in self.aliases:
+            if method == "HEAD":
+                return 404, None
+            return 404, {"error": f"alias [{name}] missing", "status": 404}
+        return 200, {i: {"aliases": {name: {}}} for i in sorted(self.aliases[name])}
+
+    def _update_aliases(self, actions: list[dict[str, Any]]) -> tuple[int, Any]:
+        for action in actions:
+            (kind, spec), *_ = action.items()
+            if kind == "add":
+                self._put_alias(spec["index"], spec["alias"])
+            elif kind == "remove":
+                self.aliases.get(spec["alias"], set()).discard(spec["index"])
+        self.aliases = {a: m for a, m in self.aliases.items() if m}
+        return 200, {"acknowledged": True}
+
+    def _resolve(self, name: str, *, write: bool = False) -> list[str]:
+        """The concrete indices behind a name (index, alias, comma list, wildcard)."""
+        names: list[str] = []
+        for part in name.split(","):
+            if part in self.aliases:
+                names += sorted(self.aliases[part])
+            elif part in self.indices:
+                names.append(part)
+            elif "*" in part:
+                names += [n for n in self.indices if fnmatch.fnmatchcase(n, part)]
+            elif write:
+                names.append(self._new_index(part, {}).name)  # auto-create, as ES does
+            else:
+                raise ApiFailure(404, "index_not_found_exception", f"no such index [{part}]")
+        if write and len(names) != 1:
+            raise ApiFailure(
+                400, "illegal_argument_exception", f"[{name}] has no single write index"
+            )
+        return names
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def _get(self, name: str, doc_id: str, query: dict[str, str]) -> tuple[int, Any]:
+        for index in self._resolve(name):
+            doc = self.indices[index].docs.get(doc_id)
+            if doc:
+                return 200, _hit(index, doc_id, doc, query.get("_source_includes"), found=True)
+        return 404, {"_index": name, "_id": doc_id, "found": False}
+
+    def _mget(self, name: str, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
+        ids = body.get("ids") or [d["_id"] for d in body.get("docs", [])]
+        try:
+            indices = self._resolve(name)
+        except ApiFailure as e:
+            return 200, {"docs": [{"_index": name, "_id": i, **e.body()} for i in ids]}
+        docs = []
+        for doc_id in ids:
+            found = [
+                (i, self.indices[i].docs[doc_id]) for i in indices if doc_id in self.indices[i].docs
+            ]
+            if found:
+                index, doc = found[0]
+                docs.append(_hit(index, doc_id, doc, query.get("_source_includes"), found=True))
+            else:
+                docs.append({"_index": name, "_id": doc_id, "found": False})
+        return 200, {"docs": docs}
+
+    def _update(
+        self, name: str, doc_id: str, body: dict[str, Any], query: dict[str, str]
+    ) -> tuple[int, Any]:
+        (index,) = self._resolve(name, write=True)
+        docs = self.indices[index].docs
+        current = docs.get(doc_id)
+        if "script" in body:
+            script = body["script"]
+            if script.get("source") != SEQ_SCRIPT:
+                raise ApiFailure(400, "fake_not_implemented", f"script {script!r}")
+            if current is None:
+                if "upsert" not in body:
+                    raise ApiFailure(404, "document_missing_exception", f"[{doc_id}]: missing")
+                source = copy.deepcopy(body["upsert"])  # ES: the upsert doc, script not run
+            else:
+                source = {**current["source"]}
+                source["seq"] += script["params"]["n"]
+        elif "doc" in body:
+            if current is None:
+                if not body.get("doc_as_upsert") and "upsert" not in body:
+                    raise ApiFailure(404, "document_missing_exception", f"[{doc_id}]: missing")
+                source = copy.deepcopy(body.get("upsert", body["doc"]))
+            else:
+                source = {**current["source"], **copy.deepcopy(body["doc"])}
+        else:
+            raise ApiFailure(400, "action_request_validation_exception", "no doc or script")
+        self._check_mapping(index, source)
+        stored = self._store(index, doc_id, source)
+        answer = {
+            "_index": index,
+            "_id": doc_id,
+            "_version": stored["version"],
+            "result": "created" if current is None else "updated",
+            "_seq_no": stored["seq_no"],
+            "_primary_term": 1,
+        }
+        if query.get("_source") == "true" or body.get("_source") is True:
+            answer["get"] = {"found": True, "_source": copy.deepcopy(source)}
+        return (201 if current is None else 200), answer
+
+    def _store(self, index: str, doc_id: str, source: dict[str, Any]) -> dict[str, Any]:
+        docs = self.indices[index].docs
+        version = docs[doc_id]["version"] + 1 if doc_id in docs else 1
+        docs[doc_id] = {"source": source, "version": version, "seq_no": next(self._seq_no)}
+        return docs[doc_id]
+
+    def _check_mapping(self, index: str, source: dict[str, Any]) -> None:
+        mappings = self.indices[index].mappings
+        if mappings.get("dynamic") != "strict":
+            return
+        unknown = sorted(set(source) - set(mappings.get("properties", {})))
+        if unknown:
+            raise ApiFailure(
+                400,
+                "strict_dynamic_mapping_exception",
+                f"mapping set to strict, dynamic introduction of {unknown} is not allowed",
+            )
+
+    def _write(
+        self, op: str, name: str, doc_id: str, source: dict[str, Any] | None
+    ) -> tuple[int, dict[str, Any]]:
+        """One document write (a bulk item or a single ``_doc``): (status, item body)."""
+        try:
+            (index,) = self._resolve(name, write=True)
+            docs = self.indices[index].docs
+            if op == "delete":
+                if docs.pop(doc_id, None) is None:
+                    return 404, {"_index": index, "_id": doc_id, "result": "not_found"}
+                return 200, {"_index": index, "_id": doc_id, "result": "deleted"}
+            if op == "update":
+                status, answer = self._update(index, doc_id, source or {}, {})
+                return status, {**answer, "status": status}
+            if op == "create" and doc_id in docs:
+                raise ApiFailure(
+                    409,
+                    "version_conflict_engine_exception",
+                    f"[{doc_id}]: version conflict, document already exists",
+                )
+            self._check_mapping(index, source or {})
+            existed = doc_id in docs
+            stored = self._store(index, doc_id, copy.deepcopy(source or {}))
+        except ApiFailure as e:
+            return e.status, {"_index": name, "_id": doc_id, "status": e.status, **e.body()}
+        status = 200 if existed else 201
+        return status, {
+            "_index": index,
+            "_id": doc_id,
+            "_version": stored["version"],
+            "result": "updated" if existed else "created",
+            "_seq_no": stored["seq_no"],
+            "_primary_term": 1,
+            "status": status,
+        }
+
+    def _bulk(self, default: str | None, r: Request) -> tuple[int, Any]:
+        lines = list(r.body or [])
+        items = []
+        while lines:
+            (op, meta), lines = next(iter(lines[0].items())), lines[1:]
+            source = None
+            if op != "delete":
+                source, lines = lines[0], lines[1:]
+            name, doc_id = meta.get("_index", default), meta.get("_id")
+            failure = self._failures.get(doc_id)
+            if failure and failure[1] != 0:
+                status = failure[0]
+                if failure[1] is not None:
+                    failure[1] -= 1
+                kind = {429: "es_rejected_execution_exception"}.get(status, "injected_failure")
+                error = ApiFailure(status, kind, f"injected failure for [{doc_id}]").body()
+                items.append({op: {"_index": name, "_id": doc_id, "status": status, **error}})
+                continue
+            require_alias = meta.get("require_alias", r.query.get("require_alias") == "true")
+            if require_alias and name not in self.aliases:
+                reason = f"[require_alias] request flag is [true] and [{name}] is not an alias"
+                error = ApiFailure(404, "index_not_found_exception", reason).body()
+                items.append({op: {"_index": name, "_id": doc_id, "status": 404, **error}})
+                continue
+            status, item = self._write(op, name, doc_id, source)
+            items.append({op: item})
+        errors = any(next(iter(i.values()))["status"] >= 300 for i in items)
+        return 200, {"took": 1, "errors": errors, "items": items}
+
+    # -- search -------------------------------------------------------------------------------
+
+    def _matching(self, name: str, query: dict[str, Any] | None) -> list[tuple[str, str, dict]]:
+        out = []
+        for index in self._resolve(name):
+            for doc_id, doc in self.indices[index].docs.items():
+                if _matches(query or {"match_all": {}}, doc["source"], self._types(index)):
+                    out.append((index, doc_id, doc))
+        return out
+
+    def _types(self, index: str) -> dict[str, str]:
+        props = self.indices[index].mappings.get("properties", {})
+        return {name: spec.get("type", "object") for name, spec in props.items()}
+
+    def _search(self, name: str, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
+        found = self._matching(name, body.get("query"))
+        sort = [_sort_spec(s) for s in body.get("sort", [])]
+        keyed = []
+        for index, doc_id, doc in found:
+            types = self._types(index)
+            key = [_sort_value(doc["source"].get(f), types.get(f)) for f, _ in sort]
+            keyed.append((key, index, doc_id, doc))
+        for position in reversed(range(len(sort))):  # stable sorts, last key first
+            descending = sort[position][1] == "desc"
+            keyed.sort(key=lambda k, p=position: _orderable(k[0][p]), reverse=descending)
+        if after := body.get("search_after"):
+            keyed = [k for k in keyed if _after(k[0], after, sort)]
+        start = int(body.get("from", 0))
+        size = int(body.get("size", query.get("size", 10)))
+        hits = []
+        for key, index, doc_id, doc in keyed[start : start + size]:
+            hit = _hit(index, doc_id, doc, None)
+            hit["_score"] = None if sort else 1.0
+            if sort:
+                hit["sort"] = key
+            hits.append(hit)
+        answer: dict[str, Any] = {
+            "took": 1,
+            "timed_out": False,
+            "hits": {"total": {"value": len(found), "relation": "eq"}, "hits": hits},
+        }
+        if aggs := body.get("aggs") or body.get("aggregations"):
+            answer["aggregations"] = {
+                agg: _terms(spec["terms"], [d["source"] for _, _, d in found])
+                for agg, spec in aggs.items()
+            }
+        return 200, answer
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _info() -> dict[str, Any]:
+    return {
+        "name": "fake-es",
+        "cluster_name": "fake",
+        "cluster_uuid": "fake-uuid",
+        "version": {
+            "number": VERSION,
+            "build_flavor": "default",
+            "lucene_version": "9.12.1",
+            "minimum_wire_compatibility_version": "7.17.0",
+            "minimum_index_compatibility_version": "7.0.0",
+        },
+        "tagline": "You Know, for Search",
+    }
+
+
+def _parse_body(raw: bytes, headers: dict[str, str]) -> Any:
+    if not raw:
+        return None
+    content_type = headers.get("content-type", "")
+    text = raw.decode("utf-8")
+    if "ndjson" in content_type:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return json.loads(text)
+
+
+def _hit(
+    index: str, doc_id: str, doc: dict[str, Any], includes: str | None, found: bool | None = None
+) -> dict[str, Any]:
+    source = copy.deepcopy(doc["source"])
+    if includes:
+        wanted = includes.split(",")
+        source = {k: v for k, v in source.items() if k in wanted}
+    hit = {"_index": index, "_id": doc_id, "_version": doc["version"], "_source": source}
+    if found is not None:
+        hit.update(found=found, _seq_no=doc["seq_no"], _primary_term=1)
+    return hit
+
+
+def _epoch_millis(value: str) -> int:
+    return int(datetime.fromisoformat(value).timestamp() * 1000)
+
+
+def _comparable(value: Any, kind: str | None) -> Any:
+    if kind == "date" and isinstance(value, str):
+        return _epoch_millis(value)
+    return value
+
+
+def _matches(query: dict[str, Any], source: dict[str, Any], types: dict[str, str]) -> bool:
+    (kind, spec), *_ = query.items()
+    if kind == "match_all":
+        return True
+    if kind in ("match_phrase", "match", "multi_match", "query_string"):
+        return True  # no analysis in the fake: every document is a candidate
+    if kind == "bool":
+        must = spec.get("must", []) + spec.get("filter", [])
+        must = must if isinstance(must, list) else [must]
+        should = spec.get("should", [])
+        should = should if isinstance(should, list) else [should]
+        must_not = spec.get("must_not", [])
+        must_not = must_not if isinstance(must_not, list) else [must_not]
+        if not all(_matches(q, source, types) for q in must):
+            return False
+        if any(_matches(q, source, types) for q in must_not):
+            return False
+        default = 0 if must else 1
+        wanted = int(spec.get("minimum_should_match", default if should else 0))
+        return sum(_matches(q, source, types) for q in should) >= wanted
+    if kind == "ids":
+        raise ApiFailure(400, "fake_not_implemented", "ids query")
+    if kind in ("term", "terms"):
+        (name, wanted), *_ = spec.items()
+        if kind == "term":
+            wanted = [wanted["value"] if isinstance(wanted, dict) else wanted]
+        value = source.get(name)
+        values = value if isinstance(value, list) else [value]
+        return any(v in wanted for v in values)
+    if kind == "range":
+        (name, bounds), *_ = spec.items()
+        if source.get(name) is None:
+            return False
+        value = _comparable(source[name], types.get(name))
+        checks = {
+            "gt": lambda a, b: a > b,
+            "gte": lambda a, b: a >= b,
+            "lt": lambda a, b: a < b,
+            "lte": lambda a, b: a <= b,
+        }
+        return all(
+            checks[op](value, _comparable(bound, types.get(name)))
+            for op, bound in bounds.items()
+            if op in checks
+        )
+    raise ApiFailure(400, "fake_not_implemented", f"the fake has no {kind!r} query")
+
+
+def _sort_spec(spec: Any) -> tuple[str, str]:
+    if isinstance(spec, str):
+        return spec, "asc"
+    (name, order), *_ = spec.items()
+    return name, order["order"] if isinstance(order, dict) else order
+
+
+def _sort_value(value: Any, kind: str | None) -> Any:
+    return _comparable(value, kind)
+
+
+def _orderable(value: Any) -> tuple[int, Any]:
+    return (1, 0) if value is None else (0, value)  # missing values sort last
+
+
+def _after(key: list[Any], after: list[Any], sort: list[tuple[str, str]]) -> bool:
+    for value, bound, (_, order) in zip(key, after, sort, strict=True):
+        if value == bound:
+            continue
+        return (value > bound) if order == "asc" else (value < bound)
+    return False
+
+
+def _terms(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    counts: dict[Any, int] = {}
+    for source in sources:
+        value = source.get(spec["field"])
+        for v in value if isinstance(value, list) else [value]:
+            if v is not None:
+                counts[v] = counts.get(v, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: spec.get("size", 10)]
+    return {
+        "doc_count_error_upper_bound": 0,
+        "sum_other_doc_count": sum(counts.values()) - sum(n for _, n in ranked),
+        "buckets": [{"key": k, "doc_count": n} for k, n in ranked],
+    }
