@@ -15,12 +15,14 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import Elasticsearch, NotFoundError, helpers
+import regex
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from crawler.items import Article
 from store.base import (
@@ -86,10 +88,25 @@ def client_for(config: Config) -> Elasticsearch:
     )
 
 
-def template_body(alias: str) -> dict[str, Any]:
+# Word-segmenting analyzers, added as sub-fields when every node has the plugin.
+PLUGIN_FIELDS = {
+    "analysis-smartcn": ("smart", {"type": "text", "analyzer": "smartcn"}),
+    "analysis-ik": (
+        "ik",
+        {"type": "text", "analyzer": "ik_max_word", "search_analyzer": "ik_smart"},
+    ),
+}
+
+
+def template_body(alias: str, plugins: Iterable[str] = ()) -> dict[str, Any]:
     body = json.loads((MAPPINGS / "articles.json").read_text(encoding="utf-8"))
     body.pop("_comment", None)
     body["index_patterns"] = [p.format(alias=alias) for p in body["index_patterns"]]
+    properties = body["template"]["mappings"]["properties"]
+    for plugin in sorted(set(plugins) & PLUGIN_FIELDS.keys()):
+        name, field = PLUGIN_FIELDS[plugin]
+        for text in ("title", "body"):
+            properties[text]["fields"][name] = field
     return body
 
 
@@ -110,7 +127,8 @@ class ElasticsearchStore:
 
     def create(self) -> str:
         """Template, versioned index, alias, change feed: idempotent. Returns the index name."""
-        self.es.indices.put_index_template(name=self.alias, **template_body(self.alias))
+        body = template_body(self.alias, self.analysis_plugins())
+        self.es.indices.put_index_template(name=self.alias, **body)
         if self.es.indices.exists_alias(name=self.alias):
             return next(iter(self.es.indices.get_alias(name=self.alias)))
         index = f"{self.alias}-v{mapping_version()}"
@@ -121,6 +139,15 @@ class ElasticsearchStore:
             changes = json.loads((MAPPINGS / "changes.json").read_text(encoding="utf-8"))
             self.es.indices.create(index=self.changes_index, mappings=changes["mappings"])
         return index
+
+    def analysis_plugins(self) -> set[str]:
+        """Plugins installed on every node (a sub-field needs its analyzer everywhere)."""
+        try:
+            nodes = self.es.nodes.info(metric="plugins")["nodes"].values()
+        except ApiError:
+            return set()
+        found = [{p["name"] for p in node.get("plugins", [])} for node in nodes]
+        return set.intersection(*found) if found else set()
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -355,14 +382,20 @@ class ElasticsearchStore:
 def prefilter(node: Node) -> dict[str, Any]:
     """An Elasticsearch query that admits every true match; exactness is decided after.
 
-    Terms are phrases on the bigram+unigram sub-fields (one-character terms included);
-    NOT and context exclusions may only narrow, so they are left to the exact pass.
+    A term is cut into runs: CJK runs are phrases on the bigram+unigram sub-fields (one
+    character included); ASCII letter/digit runs are ``*run*`` wildcards on the same
+    tokens, since a substring need not be a whole word (``ai`` is in "said"); anything
+    else cannot narrow. NOT and context exclusions are left to the exact pass.
     """
     match node:
-        case Term(text=text):
-            fields = ("title.uni", "body.uni")
-            phrases = [{"match_phrase": {field: text}} for field in fields]
-            return {"bool": {"should": phrases, "minimum_should_match": 1}}
+        case Term(text=text, raw=raw):
+            if _FOLDS_DIFFERENTLY.search(unicodedata.normalize("NFKC", raw)):
+                return {"match_all": {}}  # ß, é…: Elasticsearch would not fold them like us
+            runs = [_run_query(run) for run in _RUNS.findall(text)]
+            runs = [r for r in runs if r is not None]
+            if not runs:
+                return {"match_all": {}}
+            return runs[0] if len(runs) == 1 else {"bool": {"must": runs}}
         case And(parts):
             return {"bool": {"must": [prefilter(p) for p in parts]}}
         case Or(parts):
@@ -370,6 +403,22 @@ def prefilter(node: Node) -> dict[str, Any]:
         case Not():
             return {"match_all": {}}
     raise TypeError(node)
+
+
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+_RUNS = regex.compile(rf"[{_CJK}]+|[a-z0-9]+")
+_CJK_RUN = regex.compile(rf"[{_CJK}]+")
+_FOLDS_DIFFERENTLY = regex.compile(rf"[^\x00-\x7f{_CJK}\p{{P}}\p{{S}}\s]")
+
+
+def _run_query(run: str) -> dict[str, Any]:
+    if _CJK_RUN.fullmatch(run):
+        clauses = [{"match_phrase": {field: run}} for field in ("title.uni", "body.uni")]
+    else:  # lower-case ASCII letters and digits, as the analyser indexed them
+        clauses = [
+            {"wildcard": {field: {"value": f"*{run}*"}}} for field in ("title.uni", "body.uni")
+        ]
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
 def _filters(source: str | None, since: datetime | None) -> list[dict[str, Any]]:

@@ -107,6 +107,7 @@ class FakeElasticsearch:
 
     def __init__(self, *, require_authorization: str | None = None) -> None:
         self.requests: list[Request] = []
+        self.plugins: list[str] = []  # what GET /_nodes/plugins reports installed
         self.indices: dict[str, _Index] = {}
         self.aliases: dict[str, set[str]] = {}
         self.templates: dict[str, dict[str, Any]] = {}
@@ -261,6 +262,9 @@ class FakeElasticsearch:
         match path:
             case []:
                 return 200, _info()
+            case ["_nodes", "plugins"]:
+                plugins = [{"name": name} for name in self.plugins]
+                return 200, {"nodes": {"node-1": {"name": "node-1", "plugins": plugins}}}
             case ["_index_template", name]:
                 return self._template(m, name, r.body)
             case ["_alias", name] | ["_aliases", name] if m in ("GET", "HEAD"):

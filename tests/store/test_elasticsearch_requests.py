@@ -67,6 +67,17 @@ def replica_articles() -> list[Article]:
     return [article(p.parent.name, p.stem) for p in sorted(EXPECTED.glob("*/*.json"))]
 
 
+def wildcard(run: str) -> dict[str, Any]:
+    """What prefilter() makes of a run of ASCII letters or digits: a substring of a token."""
+    fields = ("title.uni", "body.uni")
+    return {
+        "bool": {
+            "should": [{"wildcard": {field: {"value": f"*{run}*"}}} for field in fields],
+            "minimum_should_match": 1,
+        }
+    }
+
+
 def phrase(text: str) -> dict[str, Any]:
     """What prefilter() makes of one term: a phrase on either bigram+unigram sub-field."""
     return {
@@ -119,6 +130,7 @@ def test_create_sends_the_template_then_index_alias_and_change_feed(
     store = ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url))
     assert store.create() == "tidewatch-articles-v1"
     assert calls(fake) == [
+        ("GET", "/_nodes/plugins"),  # smartcn / IK sub-fields only where installed
         ("PUT", "/_index_template/tidewatch-articles"),
         ("HEAD", "/_alias/tidewatch-articles"),
         ("HEAD", "/tidewatch-articles-v1"),
@@ -127,7 +139,7 @@ def test_create_sends_the_template_then_index_alias_and_change_feed(
         ("HEAD", "/tidewatch-articles-changes"),
         ("PUT", "/tidewatch-articles-changes"),
     ]
-    template = fake.requests[0].body
+    template = fake.requests[1].body
     on_disk = json.loads((MAPPINGS / "articles.json").read_text(encoding="utf-8"))
     del on_disk["_comment"]
     on_disk["index_patterns"] = ["tidewatch-articles-v*"]
@@ -153,9 +165,9 @@ def test_create_sends_the_template_then_index_alias_and_change_feed(
     assert {"etag", "last_modified"} <= set(props)
 
     # the index takes its mapping from the template; the change feed brings its own
-    assert fake.requests[3].body is None
+    assert fake.requests[4].body is None
     changes = json.loads((MAPPINGS / "changes.json").read_text(encoding="utf-8"))
-    assert fake.requests[6].body == {"mappings": changes["mappings"]}
+    assert fake.requests[7].body == {"mappings": changes["mappings"]}
     assert fake.indices["tidewatch-articles-v1"].mappings == mappings
     assert fake.aliases == {ALIAS: {"tidewatch-articles-v1"}}
 
@@ -166,6 +178,7 @@ def test_create_again_is_idempotent(fake: FakeElasticsearch, tmp_path: Path) -> 
     fake.clear()
     assert store.create() == "tidewatch-articles-v1"
     assert calls(fake) == [
+        ("GET", "/_nodes/plugins"),
         ("PUT", "/_index_template/tidewatch-articles"),  # the template is kept up to date
         ("HEAD", "/_alias/tidewatch-articles"),
         ("GET", "/_alias/tidewatch-articles"),
@@ -191,8 +204,8 @@ def test_create_keeps_an_alias_that_a_reindex_moved(
 def test_a_custom_index_name_shapes_every_name(fake: FakeElasticsearch, tmp_path: Path) -> None:
     store = ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url, es_index="news"))
     assert store.create() == "news-v1"
-    assert fake.requests[0].path == "/_index_template/news"
-    assert fake.requests[0].body["index_patterns"] == ["news-v*"]
+    assert fake.requests[1].path == "/_index_template/news"
+    assert fake.requests[1].body["index_patterns"] == ["news-v*"]
     assert sorted(fake.indices) == ["news-changes", "news-v1"]
     assert fake.aliases == {"news": {"news-v1"}}
 
@@ -478,8 +491,10 @@ def test_documents_fit_the_strict_mapping(fake: FakeElasticsearch, es: Elasticse
     ("query", "must"),
     [
         ("钱塘", phrase("钱塘")),
-        ("ＡＩ", phrase("ai")),  # the normal form, as the cjk_uni analyzer folds width and case
-        ('"digital economy"', phrase("digital economy")),
+        ("ＡＩ", wildcard("ai")),  # the normal form; a substring of a word ("said") counts too
+        ('"digital economy"', {"bool": {"must": [wildcard("digital"), wildcard("economy")]}}),
+        ("AI芯片", {"bool": {"must": [wildcard("ai"), phrase("芯片")]}}),
+        ("ß", {"match_all": {}}),  # casefolds to "ss", which Elasticsearch's lowercase does not
         ("钱塘 AND 新型工业化", {"bool": {"must": [phrase("钱塘"), phrase("新型工业化")]}}),
         (
             "钱塘 OR 新型工业化",
@@ -743,3 +758,35 @@ def test_contract_suite_runs_on_a_real_cluster_when_given() -> None:
     )
     assert done.returncode == 0, done.stdout[-4000:]
     assert "skipped" not in done.stdout.splitlines()[-1], done.stdout[-2000:]
+
+
+def test_no_analysis_plugin_no_segmenting_sub_fields(
+    fake: FakeElasticsearch, es: ElasticsearchStore
+) -> None:
+    es.create()
+    fields = fake.templates["tidewatch-articles"]["template"]["mappings"]["properties"]
+    assert set(fields["title"]["fields"]) == {"uni", "raw"} and set(fields["body"]["fields"]) == {
+        "uni"
+    }
+
+
+@pytest.mark.parametrize(
+    ("plugins", "sub_fields"),
+    [
+        (["analysis-smartcn"], {"smart": "smartcn"}),
+        (["analysis-ik"], {"ik": "ik_max_word"}),
+        (
+            ["analysis-smartcn", "analysis-ik", "repository-s3"],
+            {"smart": "smartcn", "ik": "ik_max_word"},
+        ),
+    ],
+)
+def test_installed_analysis_plugins_add_sub_fields(
+    fake: FakeElasticsearch, es: ElasticsearchStore, plugins: list[str], sub_fields: dict[str, str]
+) -> None:
+    fake.plugins = plugins
+    es.create()
+    fields = fake.templates["tidewatch-articles"]["template"]["mappings"]["properties"]
+    for text in ("title", "body"):
+        for name, analyzer in sub_fields.items():
+            assert fields[text]["fields"][name]["analyzer"] == analyzer
