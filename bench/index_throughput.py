@@ -116,7 +116,9 @@ def bench_elasticsearch(count: int, single: int) -> None:
             rate(one_by_one(store), replica_articles(single, "one")),
         )
     finally:
-        store.es.indices.delete(index=f"{alias}*", expand_wildcards="all")
+        # by name: ES 8 refuses wildcard deletes (action.destructive_requires_name)
+        for index in store.es.indices.get(index=f"{alias}*", expand_wildcards="all"):
+            store.es.indices.delete(index=index)
         store.es.indices.delete_index_template(name=alias)
         store.close()
 

@@ -297,6 +297,11 @@ class FakeElasticsearch:
                 return self._search(index, r.body or {}, r.query)
             case [index, "_count"]:
                 return 200, {"count": len(self._matching(index, (r.body or {}).get("query")))}
+            case [pattern] if m == "GET" and not pattern.startswith("_"):
+                names = [n for n in self.indices if fnmatch.fnmatchcase(n, pattern)]
+                return 200, {
+                    n: {"aliases": {}, "mappings": self.indices[n].mappings} for n in names
+                }
             case [index] if m == "HEAD":
                 return (200 if self._exists(index) else 404), None
             case [index] if m == "PUT":

@@ -52,7 +52,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ArticleSto
     try:
         yield backend
     finally:
-        backend.es.indices.delete(index=f"{alias}*", expand_wildcards="all")
+        # by name: ES 8 refuses wildcard deletes (action.destructive_requires_name)
+        for index in backend.es.indices.get(index=f"{alias}*", expand_wildcards="all"):
+            backend.es.indices.delete(index=index)
         backend.es.indices.delete_index_template(name=alias)
         backend.close()
 
