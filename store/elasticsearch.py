@@ -268,7 +268,9 @@ class ElasticsearchStore:
                 raise_on_error=False,
                 raise_on_exception=False,
                 max_retries=2,
-                refresh="wait_for",  # searches right after a crawl see what it wrote
+                # searches right after a write see it; at news volume (a batch every few
+                # minutes) a forced refresh is cheap, and one-by-one writes do not wait 1 s
+                refresh=True,
                 # never let a missing alias turn into an auto-created plain index
                 require_alias=index == self.alias,
             ):

@@ -260,7 +260,7 @@ def test_new_articles_reserve_seqs_then_write_changes_before_articles(
         "_source": True,
     }
     assert reserve.query == {"retry_on_conflict": "20"}
-    assert change_bulk.query["refresh"] == article_bulk.query["refresh"] == "wait_for"
+    assert change_bulk.query["refresh"] == article_bulk.query["refresh"] == "true"
     assert article_bulk.query.get("require_alias") == "true"  # never auto-create a plain index
 
     changes = fake.bulk_items(index=CHANGES)
