@@ -16,6 +16,7 @@ COPY crawler ./crawler
 COPY store ./store
 COPY scheduler ./scheduler
 COPY alerts ./alerts
+COPY web ./web
 COPY seeds ./seeds
 COPY tests/replica ./tests/replica
 # `tidewatch ARGS…`; before `serve` on Elasticsearch, `tidewatch index create` first.

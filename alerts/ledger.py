@@ -238,6 +238,22 @@ class Ledger:
             f"SELECT * FROM digests {where} ORDER BY created_at", params
         ).fetchall()
 
+    def delivery_counts(self) -> dict[str, dict[str, int]]:
+        """Per subscriber: digests sent and failed, matches waiting."""
+        counts: dict[str, dict[str, int]] = {}
+        for row in self._db.execute(
+            "SELECT subscriber, status, count(*) AS n FROM digests GROUP BY 1, 2"
+        ):
+            counts.setdefault(row["subscriber"], {"sent": 0, "failed": 0, "pending": 0})
+            if row["status"] in ("sent", "failed"):
+                counts[row["subscriber"]][row["status"]] = row["n"]
+        for row in self._db.execute(
+            "SELECT subscriber, count(*) AS n FROM matches WHERE status = 'pending' GROUP BY 1"
+        ):
+            counts.setdefault(row["subscriber"], {"sent": 0, "failed": 0, "pending": 0})
+            counts[row["subscriber"]]["pending"] = row["n"]
+        return counts
+
     # -- subscribers ------------------------------------------------------------------------
 
     def last_slot(self, subscriber: str) -> str | None:

@@ -30,17 +30,20 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from alerts.ledger import Ledger
 from alerts.mail import DeliveryError, sender_for
 from alerts.service import Alerts
 from alerts.subscriptions import Frequency
 from alerts.unsubscribe import UnsubscribeApp
-from crawler.seeds import Schedule, Source, load_sources
+from crawler.seeds import Schedule, load_sources
 from crawler.summary import CrawlSummary
 from scheduler.health import FAILED, HEALTHY, INTERRUPTED, assess, backoff_seconds
 from scheduler.runs import RunLog
+from scheduler.schedules import effective_schedule
 from store import open_store
 from store.clock import SHANGHAI, iso, now
 from tidewatch.config import Config, ConfigError
+from web.app import Dashboard, check_exposure
 
 log = logging.getLogger("tidewatch.serve")
 MISFIRE_GRACE = 15 * 60  # a job late by less than this (a busy or restarted service) still runs
@@ -72,21 +75,6 @@ def digest_trigger(frequency: Frequency) -> BaseTrigger | None:
             timezone=SHANGHAI,
         )
     return None
-
-
-def effective_schedule(source: Source, config: Config) -> Schedule | None:
-    """The seeds schedule with the configuration's overrides; None if the source is off."""
-    override = config.sources.get(source.name)
-    if override is None:
-        return source.schedule
-    if not override.enabled:
-        return None
-    changes = {k: v for k, v in override.model_dump().items() if k != "enabled" and v is not None}
-    if "cron" in changes:
-        changes.setdefault("interval_minutes", None)
-    if "interval_minutes" in changes:
-        changes.setdefault("cron", None)
-    return Schedule(**{**source.schedule.model_dump(), **changes})
 
 
 class Service:
@@ -291,11 +279,20 @@ class Service:
             log.error("could not tell the operator about %s: %s", source, e)
 
     def _serve_web(self) -> None:
+        """The dashboard and the unsubscribe endpoint, in a thread with its own connections."""
         host, port = self.config.web_listen.rsplit(":", 1)
-        app = UnsubscribeApp(self.alerts.ledger, self.alerts.secret)
+        ledger = Ledger(self.config.ledger_path)
+        app = Dashboard(
+            self.config,
+            self.store,
+            RunLog(self.config.data_dir / "runs.sqlite3"),
+            ledger,
+            UnsubscribeApp(ledger, self.alerts.secret),
+            scheduler_running=lambda: self.scheduler.running and not self.stopping.is_set(),
+        )
         self.web = make_server(host, int(port), app, handler_class=_QuietHandler)
         threading.Thread(target=self.web.serve_forever, daemon=True).start()
-        log.warning("unsubscribe endpoint on http://%s:%d/unsubscribe", host, self.web.server_port)
+        log.warning("web UI on http://%s:%d/", host, self.web.server_port)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -323,6 +320,7 @@ def serve(config: Config) -> int:
         level=config.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    check_exposure(config)
     with _only_service(config):
         service = Service(config)
         asyncio.run(service.run())

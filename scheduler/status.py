@@ -7,7 +7,7 @@ from typing import Any
 from crawler.seeds import load_sources
 from scheduler.health import FAILED, HEALTHY, INTERRUPTED
 from scheduler.runs import RunLog
-from scheduler.service import effective_schedule
+from scheduler.schedules import effective_schedule
 from tidewatch.config import Config
 
 

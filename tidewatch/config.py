@@ -60,6 +60,7 @@ class Config(BaseModel):
     smtp_attempts: int = Field(4, ge=1, le=20)
     smtp_backoff: float = Field(2.0, ge=0)
     unsubscribe_secret: SecretStr | None = None
+    web_token: SecretStr | None = None  # required when web_listen is not a loopback address
 
     es_url: str | None = Field(None, pattern=r"^https?://\S+$")  # unset: the SQLite store
     es_index: str = Field("tidewatch-articles", pattern=r"^[a-z0-9][a-z0-9_-]*$")
@@ -114,7 +115,7 @@ class Config(BaseModel):
 
 
 ENV_PREFIX = "TIDEWATCH_"
-SECRETS = ("smtp_password", "unsubscribe_secret", "es_password", "es_api_key")  # env only
+SECRETS = ("smtp_password", "unsubscribe_secret", "es_password", "es_api_key", "web_token")
 FILE_ONLY = ("sources",)  # tables: only a configuration file can hold them
 
 

@@ -13,7 +13,8 @@ from crawler.seeds import load_sources
 from crawler.summary import CrawlSummary
 from scheduler.health import DEGRADED, FAILED, HEALTHY, assess, backoff_seconds
 from scheduler.runs import RunLog
-from scheduler.service import crawl_trigger, digest_trigger, effective_schedule
+from scheduler.schedules import effective_schedule
+from scheduler.service import crawl_trigger, digest_trigger
 from scheduler.status import source_status
 from store.clock import SHANGHAI
 from tidewatch.config import Config, SourceOverride

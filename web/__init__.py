@@ -1,0 +1,1 @@
+"""The web UI of `tidewatch serve`: operators' status, analysts' search and keyword trends."""

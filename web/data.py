@@ -1,0 +1,128 @@
+"""What the dashboard shows, as plain data: the pages and the JSON endpoints share it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from alerts.ledger import Ledger
+from scheduler.runs import RunLog
+from scheduler.status import source_status
+from store.base import ArticleStore, SearchHit
+from store.clock import now, parse_since
+from store.query import Query
+from tidewatch.config import Config
+
+DAYS = 30
+SEARCH_CAP = 1000  # matches counted per query; pages come out of these
+
+
+def status(config: Config, runs: RunLog, ledger: Ledger, scheduler_running: bool) -> dict[str, Any]:
+    sources = source_status(config)
+    recent = runs.runs(limit=200)
+    since = (now().date() - timedelta(days=DAYS - 1)).isoformat()
+    per_day: dict[str, Counter[str]] = defaultdict(Counter)
+    for run in recent:
+        if run.started_at[:10] >= since:
+            per_day[run.started_at[:10]][run.source] += run.new + run.updated
+    days = [(now().date() - timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
+    return {
+        "scheduler_running": scheduler_running,
+        "healthy": scheduler_running and all(s["health"] != "failing" for s in sources),
+        "sources": sources,
+        "articles_per_day": [{"day": d, **per_day.get(d, {})} for d in days],
+        "runs": [
+            {
+                "id": r.id,
+                "source": r.source,
+                "started_at": r.started_at,
+                "finished_at": r.finished_at,
+                "outcome": r.outcome,
+                "reason": r.reason,
+                "pages": r.pages,
+                "new": r.new,
+                "updated": r.updated,
+                "errors": r.errors,
+                "statuses": r.statuses,
+                "last_error": r.last_error,
+            }
+            for r in recent[:50]
+        ],
+        "digests": ledger.delivery_counts(),
+    }
+
+
+def search(
+    store: ArticleStore,
+    query: Query,
+    *,
+    source: str | None = None,
+    channel: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> dict[str, Any]:
+    """One page of hits, with the number of matches per source across all pages."""
+    hits = store.search(
+        query, source=source, since=parse_since(since) if since else None, limit=SEARCH_CAP
+    )
+    if channel:
+        hits = [h for h in hits if h.article.channel == channel]
+    if until:
+        end = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
+        hits = [h for h in hits if h.article.published_at < end]
+    start = (page - 1) * per_page
+    return {
+        "total": len(hits),
+        "capped": len(hits) >= SEARCH_CAP,
+        "per_source": dict(Counter(h.article.source for h in hits)),
+        "page": page,
+        "pages": max(1, -(-len(hits) // per_page)),
+        "hits": [hit_json(h) for h in hits[start : start + per_page]],
+    }
+
+
+def trend(
+    store: ArticleStore, query: Query, since: str | None = None, until: str | None = None
+) -> dict[str, Any]:
+    """Articles mentioning the query per day and source (default: the last 30 days)."""
+    last = date.fromisoformat(until) if until else now().date()
+    first = date.fromisoformat(since) if since else last - timedelta(days=DAYS - 1)
+    if first > last:
+        raise ValueError(f"since {first} is after until {last}")
+    days = (last - first).days + 1
+    hits = store.search(query, since=parse_since(first.isoformat()), limit=10_000)
+    hits = [h for h in hits if h.article.published_at[:10] <= last.isoformat()]
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for h in hits:
+        counts[h.article.published_at[:10]][h.article.source] += 1
+    return {
+        "query": query.source,
+        "days": [
+            {
+                "day": (first + timedelta(days=n)).isoformat(),
+                **counts.get((first + timedelta(days=n)).isoformat(), {}),
+            }
+            for n in range(days)
+        ],
+        "sources": sorted({h.article.source for h in hits}),
+        "total": len(hits),
+    }
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    a = hit.article
+    return {
+        "id": a.id,
+        "url": a.url,
+        "source": a.source,
+        "channel": a.channel,
+        "title": a.title,
+        "published_at": a.published_at,
+        "origin": a.origin,
+        "snippet": hit.snippet,
+        "highlights": hit.highlights,
+        "title_highlights": hit.title_highlights,
+    }
