@@ -32,6 +32,10 @@ def status(config: Config, runs: RunLog, ledger: Ledger, scheduler_running: bool
         "healthy": scheduler_running and all(s["health"] != "failing" for s in sources),
         "sources": sources,
         "articles_per_day": [{"day": d, **per_day.get(d, {})} for d in days],
+        "articles_per_run": [  # the last 50 runs, oldest first
+            {"day": r.started_at[:16].replace("T", " "), r.source: r.new + r.updated}
+            for r in reversed(recent[:50])
+        ],
         "runs": [
             {
                 "id": r.id,

@@ -86,10 +86,13 @@ def test_api_status_schema(app: Dashboard) -> None:
         "healthy",
         "sources",
         "articles_per_day",
+        "articles_per_run",
         "runs",
         "digests",
     }
     assert payload["healthy"] is True
+    per_run = [{k: v for k, v in r.items() if k != "day"} for r in payload["articles_per_run"]]
+    assert per_run == [{"xsnet": 5}, {"tidenews": 6}]  # oldest first
     rows = {s["source"]: s for s in payload["sources"]}
     assert {name: r["health"] for name, r in rows.items()} == {
         "tidenews": "healthy",
