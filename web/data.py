@@ -16,6 +16,7 @@ from tidewatch.config import Config
 
 DAYS = 30
 SEARCH_CAP = 1000  # matches counted per query; pages come out of these
+MONTHLY_AFTER_DAYS = 92  # longer trend ranges are counted per month
 
 
 def status(config: Config, runs: RunLog, ledger: Ledger, scheduler_running: bool) -> dict[str, Any]:
@@ -96,24 +97,29 @@ def trend(
     first = date.fromisoformat(since) if since else last - timedelta(days=DAYS - 1)
     if first > last:
         raise ValueError(f"since {first} is after until {last}")
-    days = (last - first).days + 1
     hits = store.search(query, since=parse_since(first.isoformat()), limit=10_000)
     hits = [h for h in hits if h.article.published_at[:10] <= last.isoformat()]
+    by_month = (last - first).days > MONTHLY_AFTER_DAYS  # thousands of 1-px bars say nothing
+    width = 7 if by_month else 10  # "2026-03" or "2026-03-18"
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for h in hits:
-        counts[h.article.published_at[:10]][h.article.source] += 1
+        counts[h.article.published_at[:width]][h.article.source] += 1
     return {
         "query": query.source,
-        "days": [
-            {
-                "day": (first + timedelta(days=n)).isoformat(),
-                **counts.get((first + timedelta(days=n)).isoformat(), {}),
-            }
-            for n in range(days)
-        ],
+        "bucket": "month" if by_month else "day",
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "days": [{"day": label, **counts.get(label, {})} for label in _labels(first, last, width)],
         "sources": sorted({h.article.source for h in hits}),
         "total": len(hits),
     }
+
+
+def _labels(first: date, last: date, width: int) -> list[str]:
+    labels = [
+        (first + timedelta(days=n)).isoformat()[:width] for n in range((last - first).days + 1)
+    ]
+    return list(dict.fromkeys(labels))
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:
