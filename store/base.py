@@ -90,6 +90,22 @@ class SearchHit:
     highlights: list[tuple[int, int]]  # [start, end) in snippet
     title_highlights: list[tuple[int, int]]  # [start, end) in article.title
 
+    def as_dict(self) -> dict[str, object]:
+        """The hit as `search --json` and /api/search give it."""
+        a = self.article
+        return {
+            "id": a.id,
+            "url": a.url,
+            "source": a.source,
+            "channel": a.channel,
+            "title": a.title,
+            "published_at": a.published_at,
+            "origin": a.origin,
+            "snippet": self.snippet,
+            "highlights": self.highlights,
+            "title_highlights": self.title_highlights,
+        }
+
 
 @dataclass(frozen=True)
 class Change:

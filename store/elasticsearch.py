@@ -13,6 +13,7 @@ decides exact matches, ranking and highlights in Python.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import logging
 import unicodedata
@@ -42,25 +43,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("elastic_transport.transport").setLevel(logging.ERROR)
 MAPPINGS = Path(__file__).parent / "mappings"
 CANDIDATES = 10_000  # the most candidates a search narrows to before exact matching
-FIELDS = [
-    "id",
-    "url",
-    "source",
-    "channel",
-    "title",
-    "published_at",
-    "origin",
-    "authors",
-    "contributors",
-    "editor",
-    "body",
-    "images",
-    "content_hash",
-    "first_seen",
-    "last_seen",
-    "version",
-    "extraction",
-]
+FIELDS = [f.name for f in dataclasses.fields(StoredArticle)]  # the record, field for field
 
 
 class BulkError(RuntimeError):

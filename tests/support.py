@@ -12,11 +12,15 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
+from playwright.sync_api import Browser, sync_playwright
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
@@ -32,6 +36,19 @@ REPLICA = TESTS / "replica"
 EXPECTED = TESTS / "fixtures" / "expected"
 SEEDS = REPO_ROOT / "seeds"
 SIGNING_SALT = "replica-test-salt"
+ARTIFACTS = REPO_ROOT / "test-artifacts"  # screenshots CI keeps
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; a test tool's own browser download fails here
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # no attempts to reach the (closed) internet
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def replica_response(url: str, meta: dict[str, Any] | None = None) -> Response:
@@ -139,3 +156,19 @@ def run_tidewatch(env: dict[str, str], *args: str) -> subprocess.CompletedProces
     )
     assert done.returncode == 0, f"tidewatch {' '.join(args)}:\n{done.stderr[-3000:]}"
     return done
+
+
+@contextmanager
+def system_chromium() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright; fails (never skips) when it is missing."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium with `apt-get install chromium` "
+            "(.ci/run does this)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

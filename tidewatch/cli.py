@@ -9,7 +9,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from crawler.seeds import SeedsError, load_sources
 from store import open_store
@@ -170,7 +170,7 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=2))
+        print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
     else:
         _print_hits(hits, sys.stdout)
     return 0
@@ -371,22 +371,6 @@ def _check_source(config: Config, name: str) -> None:
 def _display_width(text: str) -> int:
     """Terminal columns: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _hit_json(hit: SearchHit) -> dict[str, Any]:
-    a = hit.article
-    return {
-        "id": a.id,
-        "url": a.url,
-        "source": a.source,
-        "channel": a.channel,
-        "title": a.title,
-        "published_at": a.published_at,
-        "origin": a.origin,
-        "snippet": hit.snippet,
-        "highlights": hit.highlights,
-        "title_highlights": hit.title_highlights,
-    }
 
 
 def _print_hits(hits: list[SearchHit], out: TextIO) -> None:

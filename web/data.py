@@ -9,7 +9,7 @@ from typing import Any
 from alerts.ledger import Ledger
 from scheduler.runs import RunLog
 from scheduler.status import source_status
-from store.base import ArticleStore, SearchHit
+from store.base import ArticleStore
 from store.clock import now, parse_since
 from store.query import Query
 from tidewatch.config import Config
@@ -85,7 +85,7 @@ def search(
         "per_source": dict(Counter(h.article.source for h in hits)),
         "page": page,
         "pages": max(1, -(-len(hits) // per_page)),
-        "hits": [hit_json(h) for h in hits[start : start + per_page]],
+        "hits": [h.as_dict() for h in hits[start : start + per_page]],
     }
 
 
@@ -120,19 +120,3 @@ def _labels(first: date, last: date, width: int) -> list[str]:
         (first + timedelta(days=n)).isoformat()[:width] for n in range((last - first).days + 1)
     ]
     return list(dict.fromkeys(labels))
-
-
-def hit_json(hit: SearchHit) -> dict[str, Any]:
-    a = hit.article
-    return {
-        "id": a.id,
-        "url": a.url,
-        "source": a.source,
-        "channel": a.channel,
-        "title": a.title,
-        "published_at": a.published_at,
-        "origin": a.origin,
-        "snippet": hit.snippet,
-        "highlights": hit.highlights,
-        "title_highlights": hit.title_highlights,
-    }

@@ -17,24 +17,12 @@ from pathlib import Path
 
 import pytest
 from mailsink import fill_store
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
+from support import ARTIFACTS, system_chromium
 
 from alerts.service import Alerts
-from tidewatch.config import REPO_ROOT, Config
+from tidewatch.config import Config
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # no attempts to reach the (closed) internet
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 KEYWORDS = ("钱塘", "数字经济", "新型工业化")
@@ -68,18 +56,8 @@ def digest(alerts_config: Config, tmp_path: Path) -> tuple[Path, str]:
 
 @contextmanager
 def chromium_page(width: int, height: int) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's Chromium with `apt-get install chromium` "
-            "(.ci/run does this)"
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            yield page
-        finally:
-            browser.close()
+    with system_chromium() as browser:
+        yield browser.new_page(viewport={"width": width, "height": height})
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

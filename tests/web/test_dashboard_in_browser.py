@@ -7,55 +7,24 @@ Screenshots are kept in ``test-artifacts/`` (git-ignored) for a person to look a
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from subprocess import Popen
-from types import ModuleType
 from urllib.parse import urlencode
 
 import pytest
+import serving
 from aiosmtpd.controller import Controller
 from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink, free_port
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from support import REPLICA, SIGNING_SALT
+from playwright.sync_api import Browser, Page, expect
+from support import ARTIFACTS, REPLICA, SIGNING_SALT, system_chromium
 
-from tidewatch.config import REPO_ROOT
 from tidewatch.mirror import MirrorServer
 
-
-def _scheduler_helpers() -> ModuleType:
-    """tests/scheduler/serving.py (that folder is on sys.path only when its tests run too)."""
-    if "serving" in sys.modules:
-        return sys.modules["serving"]
-    path = Path(__file__).parents[1] / "scheduler" / "serving.py"
-    spec = importlib.util.spec_from_file_location("serving", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["serving"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-serving = _scheduler_helpers()
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # no attempts to reach the (closed) internet
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = REPO_ROOT / "test-artifacts"
 VIEWPORT = {"width": 1280, "height": 900}
 
 ENABLED = ("xsnet", "tidenews")
@@ -134,17 +103,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's Chromium with `apt-get install chromium` "
-            "(.ci/run does this)"
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with system_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
