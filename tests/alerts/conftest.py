@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink
 
+from alerts.ledger import Ledger
+from store.sqlite import SqliteStore
 from tidewatch.config import Config
 
 
@@ -27,3 +30,17 @@ def alerts_config(tmp_path: Path, smtp_server: tuple[MailSink, int]) -> Config:
         smtp_backoff=0,
         unsubscribe_secret="test-unsubscribe-secret",
     )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "tidewatch.sqlite3")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[Ledger]:
+    ledger = Ledger(tmp_path / "alerts.sqlite3")
+    yield ledger
+    ledger.close()

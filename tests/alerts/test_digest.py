@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -54,20 +53,6 @@ def the_same_story_in_the_epaper() -> Article:
 
 def subscriber(*rules: str, language: str = "zh") -> Subscriber:
     return Subscriber(email=EMAIL, name="萧山新闻编辑部", rules=list(rules), language=language)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "tidewatch.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    ledger = Ledger(tmp_path / "alerts.sqlite3")
-    yield ledger
-    ledger.close()
 
 
 def digest_of(

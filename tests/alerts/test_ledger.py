@@ -30,20 +30,6 @@ def article(host: str, stem: str, **changes: object) -> Article:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "tidewatch.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    ledger = Ledger(tmp_path / "alerts.sqlite3")
-    yield ledger
-    ledger.close()
-
-
-@pytest.fixture
 def matcher() -> Matcher:
     watcher = Subscriber(email=WATCHER, name="W", rules=["钱塘 OR 萧山"], frequency="hourly")
     return Matcher([*load_subscribers(FIXTURES / "newsroom.toml"), watcher])

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from support import SEEDS, expected, expected_article
@@ -56,20 +54,6 @@ def the_same_story_in_the_epaper() -> Article:
 
 def subscriber(*rules: str, language: str = "zh", name: str = "萧山新闻编辑部") -> Subscriber:
     return Subscriber(email=EMAIL, name=name, rules=list(rules), language=language)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "tidewatch.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    ledger = Ledger(tmp_path / "alerts.sqlite3")
-    yield ledger
-    ledger.close()
 
 
 def digest_of(

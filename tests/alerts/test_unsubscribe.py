@@ -153,13 +153,6 @@ class QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    ledger = Ledger(tmp_path / "alerts.sqlite3")
-    yield ledger
-    ledger.close()
-
-
-@pytest.fixture
 def base_url(ledger: Ledger) -> Iterator[str]:
     """UnsubscribeApp behind a real threaded WSGI server on loopback."""
     app = UnsubscribeApp(ledger, SECRET)
