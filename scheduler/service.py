@@ -147,7 +147,9 @@ class Service:
 
     async def shutdown(self) -> None:
         log.warning("stopping: %d crawl(s) running", len(self.crawls))
-        self.scheduler.shutdown(wait=False)
+        # Pause, not shut down, until the crawls have ended: shutting APScheduler's asyncio
+        # executor down cancels running jobs, and a cancelled crawl could not record its run.
+        self.scheduler.pause()
         for process in list(self.crawls.values()):
             with contextlib.suppress(ProcessLookupError):
                 process.terminate()  # Scrapy stops gracefully on SIGTERM
@@ -161,6 +163,7 @@ class Service:
                 await asyncio.wait(late, timeout=5)
         async with self.digest_lock:  # let a digest in progress finish and be marked
             pass
+        self.scheduler.shutdown(wait=False)
         if self.web:
             self.web.shutdown()
         self.alerts.close()
@@ -199,6 +202,11 @@ class Service:
             self.crawls[source] = process
             try:
                 output, _ = await process.communicate()
+            except asyncio.CancelledError:  # only if something cancels it regardless
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                self.runs.finish(run_id, None, INTERRUPTED, "the crawl was cancelled")
+                raise
             finally:
                 self.crawls.pop(source, None)
         summary = _summary(source, output)

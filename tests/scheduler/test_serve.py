@@ -76,8 +76,10 @@ def test_crawls_on_schedule_sends_once_stops_and_continues(
         code, _ = stop(service)
     assert code == 0
     assert len(sink.messages) == received  # nothing new on the sites: nothing sent again
-    outcomes = {row[0] for row in query(data / "runs.sqlite3", "SELECT outcome FROM runs")}
-    assert outcomes == {"healthy"}, log.read_text()[-3000:]
+    outcomes = [row[0] for row in query(data / "runs.sqlite3", "SELECT outcome FROM runs")]
+    # a SIGTERM that lands mid-crawl leaves that run "interrupted"; nothing else may go wrong
+    assert set(outcomes) <= {"healthy", "interrupted"}, log.read_text()[-3000:]
+    assert outcomes.count("healthy") >= 4
 
 
 def test_killed_mid_crawl_loses_nothing_and_delivers_every_alert(
