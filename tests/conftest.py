@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from mailsink import MailSink, free_port
+from mailsink import MailSink, smtp_sink
 from support import REPLICA, SIGNING_SALT
 
 from tidewatch.config import Config
@@ -51,18 +50,5 @@ def replica_server(replica_copy: Path) -> MirrorServer:
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[MailSink, int]]:
     """A plain SMTP server that requires AUTH LOGIN/PLAIN (allowed without TLS on loopback)."""
-    sink = MailSink()
-    port = free_port()
-    controller = Controller(
-        sink,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=sink.authenticate,
-        auth_require_tls=False,
-        auth_required=True,
-    )
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
+    with smtp_sink() as server:
+        yield server

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from support import crawl_offline, make_spider
 
@@ -57,6 +60,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def smtp_sink() -> Iterator[tuple[MailSink, int]]:
+    """A plain SMTP server on loopback that requires AUTH (allowed without TLS there)."""
+    sink, port = MailSink(), free_port()
+    controller = Controller(
+        sink,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=sink.authenticate,
+        auth_require_tls=False,
+        auth_required=True,
+    )
+    controller.start()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
 
 
 def fill_store(config: Config, sources: tuple[str, ...] = tuple(ENTRY_POINTS)) -> SqliteStore:

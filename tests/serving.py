@@ -11,6 +11,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER
+from support import SIGNING_SALT
+
+from tidewatch.mirror import MirrorServer
+
 CONFIG = """
 data_dir = "{data}"
 download_delay = {delay}
@@ -84,3 +89,20 @@ def finished_runs(data: Path, source: str) -> int:
 
 def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("TIDEWATCH_")}
+
+
+def service_env(folder: Path, server: MirrorServer, smtp_port: int, delay: float = 0) -> dict:
+    """The environment of a `tidewatch serve` crawling the replica and mailing the test sink."""
+    config = write_config(folder, FIXTURES / "newsroom.toml", delay=delay)
+    return clean_env() | {
+        "TIDEWATCH_CONFIG": str(config),
+        "TIDEWATCH_HOST_MAP": server.host_map(),
+        "TIDEWATCH_TIDENEWS_SALT": SIGNING_SALT,
+        "TIDEWATCH_SMTP_HOST": "127.0.0.1",
+        "TIDEWATCH_SMTP_PORT": str(smtp_port),
+        "TIDEWATCH_SMTP_SECURITY": "none",
+        "TIDEWATCH_SMTP_USER": SMTP_USER,
+        "TIDEWATCH_SMTP_PASSWORD": SMTP_PASSWORD,
+        "TIDEWATCH_SMTP_BACKOFF": "0",
+        "TIDEWATCH_UNSUBSCRIBE_SECRET": "serve-test",
+    }

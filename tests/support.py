@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
@@ -172,3 +172,30 @@ def system_chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def assert_chinese_glyphs_render(page: Page, font_of: str = "body") -> None:
+    """Every Chinese character on the page is drawn as itself, in the font of ``font_of``,
+    not as the missing-glyph box (what a machine without a Chinese font shows)."""
+    missing = page.evaluate(
+        """selector => {
+        const font = '32px ' + getComputedStyle(document.querySelector(selector)).fontFamily;
+        const canvas = document.createElement('canvas');
+        canvas.width = canvas.height = 48;
+        const g = canvas.getContext('2d', {willReadFrequently: true});
+        const draw = ch => {
+            g.clearRect(0, 0, 48, 48);
+            g.font = font;
+            g.fillText(ch, 4, 38);
+            return g.getImageData(0, 0, 48, 48).data.join();
+        };
+        const box = draw('\\u{10FFFD}');  // a private-use character: no font has it
+        const chars = new Set(document.body.innerText.match(/\\p{Script=Han}/gu));
+        return [...chars].filter(ch => draw(ch) === box);
+    }""",
+        font_of,
+    )
+    assert not missing, (
+        f"{len(missing)} Chinese characters render as empty boxes ({''.join(missing[:20])}…): "
+        "no Chinese font is installed; run `apt-get install fonts-wqy-microhei` (.ci/run does this)"
+    )

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from mailsink import fill_store
 from playwright.sync_api import Page, expect
-from support import ARTIFACTS, system_chromium
+from support import ARTIFACTS, assert_chinese_glyphs_render, system_chromium
 
 from alerts.service import Alerts
 from tidewatch.config import Config
@@ -72,7 +72,7 @@ def test_digest_reads_as_intended_in_chromium(
         page.goto(html.as_uri())
         page.evaluate("document.fonts.ready.then(() => true)")
 
-        assert_chinese_glyphs_render(page)
+        assert_chinese_glyphs_render(page, font_of="a.title")
         assert page.title() == subject
         expect(page.locator("h1")).to_have_text(subject.removeprefix("【Tidewatch】"))
         expect(page.locator("h1")).to_be_visible()
@@ -127,32 +127,6 @@ def test_digest_reads_as_intended_in_chromium(
     assert pixels["share_of_page_background"] < 0.9, "the screenshot is mostly bare background"
     for hit, yellow in zip(hits, pixels["highlight_share"], strict=True):
         assert yellow > 0.15, f"highlight {hit} not visible in the screenshot ({yellow:.0%})"
-
-
-def assert_chinese_glyphs_render(page: Page) -> None:
-    """Every Chinese character on the page is drawn as itself, not as the missing-glyph box
-    (what a machine without a Chinese font shows)."""
-    missing = page.evaluate(
-        """() => {
-        const font = '32px ' + getComputedStyle(document.querySelector('a.title')).fontFamily;
-        const canvas = document.createElement('canvas');
-        canvas.width = canvas.height = 48;
-        const g = canvas.getContext('2d', {willReadFrequently: true});
-        const draw = ch => {
-            g.clearRect(0, 0, 48, 48);
-            g.font = font;
-            g.fillText(ch, 4, 38);
-            return g.getImageData(0, 0, 48, 48).data.join();
-        };
-        const box = draw('\\u{10FFFD}');  // a private-use character: no font has it
-        const chars = new Set(document.body.innerText.match(/\\p{Script=Han}/gu));
-        return [...chars].filter(ch => draw(ch) === box);
-    }"""
-    )
-    assert not missing, (
-        f"{len(missing)} Chinese characters render as empty boxes ({''.join(missing[:20])}…): "
-        "no Chinese font is installed; run `apt-get install fonts-wqy-microhei` (.ci/run does this)"
-    )
 
 
 LAYOUT_JS = """() => {

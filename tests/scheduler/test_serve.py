@@ -11,8 +11,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink, free_port
-from serving import clean_env, finished_runs, query, start, stop, wait_for, write_config
+from mailsink import FIXTURES, MailSink, free_port
+from serving import clean_env, finished_runs, query, service_env, start, stop, wait_for
 from support import SIGNING_SALT, run_tidewatch
 
 from tidewatch.mirror import MirrorServer
@@ -21,22 +21,6 @@ SEED_URLS = {
     "http://www.xsnet.cn/news/szjj/2019_1/3025263.shtml",
     "https://tidenews.com.cn/news.html?id=3041187",
 }
-
-
-def service_env(folder: Path, server: MirrorServer, smtp_port: int, delay: float = 0) -> dict:
-    config = write_config(folder, FIXTURES / "newsroom.toml", delay=delay)
-    return clean_env() | {
-        "TIDEWATCH_CONFIG": str(config),
-        "TIDEWATCH_HOST_MAP": server.host_map(),
-        "TIDEWATCH_TIDENEWS_SALT": SIGNING_SALT,
-        "TIDEWATCH_SMTP_HOST": "127.0.0.1",
-        "TIDEWATCH_SMTP_PORT": str(smtp_port),
-        "TIDEWATCH_SMTP_SECURITY": "none",
-        "TIDEWATCH_SMTP_USER": SMTP_USER,
-        "TIDEWATCH_SMTP_PASSWORD": SMTP_PASSWORD,
-        "TIDEWATCH_SMTP_BACKOFF": "0",
-        "TIDEWATCH_UNSUBSCRIBE_SECRET": "serve-test",
-    }
 
 
 def urls_mailed(sink: MailSink) -> list[str]:

@@ -18,10 +18,9 @@ from urllib.parse import urlencode
 
 import pytest
 import serving
-from aiosmtpd.controller import Controller
-from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink, free_port
+from mailsink import smtp_sink
 from playwright.sync_api import Browser, Page, expect
-from support import ARTIFACTS, REPLICA, SIGNING_SALT, system_chromium
+from support import ARTIFACTS, REPLICA, SIGNING_SALT, assert_chinese_glyphs_render, system_chromium
 
 from tidewatch.mirror import MirrorServer
 
@@ -53,30 +52,11 @@ class Service:
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """`tidewatch serve` against the replica, once each enabled source has crawled once."""
     folder = tmp_path_factory.mktemp("dashboard")
-    sink, smtp_port = MailSink(), free_port()
-    smtp = Controller(
-        sink,
-        hostname="127.0.0.1",
-        port=smtp_port,
-        authenticator=sink.authenticate,
-        auth_require_tls=False,
-        auth_required=True,
-    )
-    smtp.start()
-    with MirrorServer(REPLICA, signing_salt=SIGNING_SALT) as replica:  # read, never written
-        config = serving.write_config(folder, FIXTURES / "newsroom.toml")
-        env = serving.clean_env() | {
-            "TIDEWATCH_CONFIG": str(config),
-            "TIDEWATCH_HOST_MAP": replica.host_map(),
-            "TIDEWATCH_TIDENEWS_SALT": SIGNING_SALT,
-            "TIDEWATCH_SMTP_HOST": "127.0.0.1",
-            "TIDEWATCH_SMTP_PORT": str(smtp_port),
-            "TIDEWATCH_SMTP_SECURITY": "none",
-            "TIDEWATCH_SMTP_USER": SMTP_USER,
-            "TIDEWATCH_SMTP_PASSWORD": SMTP_PASSWORD,
-            "TIDEWATCH_SMTP_BACKOFF": "0",
-            "TIDEWATCH_UNSUBSCRIBE_SECRET": "dashboard-test",
-        }
+    with (
+        smtp_sink() as (_, smtp_port),
+        MirrorServer(REPLICA, signing_salt=SIGNING_SALT) as replica,  # read, never written
+    ):
+        env = serving.service_env(folder, replica, smtp_port)
         log, data = folder / "serve.log", folder / "data"
         process = serving.start(env, log)
         try:
@@ -98,7 +78,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         finally:
             if process.poll() is None:
                 serving.stop(process)
-            smtp.stop()
 
 
 @pytest.fixture(scope="module")
@@ -127,31 +106,6 @@ def screenshot(page: Page, name: str) -> None:
     path.unlink(missing_ok=True)
     page.screenshot(path=path, full_page=True)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def assert_chinese_glyphs_render(page: Page) -> None:
-    """Chinese text is drawn as itself, not as the missing-glyph box (no Chinese font)."""
-    missing = page.evaluate(
-        """() => {
-        const font = '32px ' + getComputedStyle(document.body).fontFamily;
-        const canvas = document.createElement('canvas');
-        canvas.width = canvas.height = 48;
-        const g = canvas.getContext('2d', {willReadFrequently: true});
-        const draw = ch => {
-            g.clearRect(0, 0, 48, 48);
-            g.font = font;
-            g.fillText(ch, 4, 38);
-            return g.getImageData(0, 0, 48, 48).data.join();
-        };
-        const box = draw('\\u{10FFFD}');
-        const chars = new Set(document.body.innerText.match(/\\p{Script=Han}/gu));
-        return [...chars].filter(ch => draw(ch) === box);
-    }"""
-    )
-    assert not missing, (
-        f"Chinese characters render as empty boxes ({''.join(missing[:20])}…): "
-        "run `apt-get install fonts-wqy-microhei` (.ci/run does this)"
-    )
 
 
 def test_status_page_shows_sources_chart_and_runs(service: Service, page: Page) -> None:
