@@ -1,1 +1,1 @@
-"""Keyword alerts: match new articles against subscribers' rules and send digests (to come)."""
+"""Keyword alerts: match new articles against subscribers' rules, keep the ledger, send digests."""

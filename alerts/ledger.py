@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alerts.matcher import RuleMatch
+from model.clock import iso, now
 from store.base import Change
-from store.clock import iso, now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from alerts.digest import Digest
 from alerts.render import RenderedDigest
-from store.clock import now
+from model.clock import now
 from tidewatch.config import Config
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from alerts.render import RenderedDigest, render
 from alerts.subscriptions import Subscriber, load_subscribers
 from alerts.unsubscribe import load_secret, unsubscribe_url
 from crawler.seeds import load_sources
+from model.clock import iso, now
 from store.base import ArticleStore
-from store.clock import iso, now
 from tidewatch.config import Config
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from store.clock import SHANGHAI
+from model.clock import SHANGHAI
 from store.query import Query, QueryError, parse
 from tidewatch.tomlfile import FileError, line_of, load_model, read_toml
 

@@ -27,7 +27,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from support import EXPECTED, expected_article  # noqa: E402
 
-from crawler.items import Article  # noqa: E402
+from model.article import Article  # noqa: E402
 from store.sqlite import SqliteStore  # noqa: E402
 from tidewatch.config import load_config  # noqa: E402
 

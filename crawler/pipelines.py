@@ -13,8 +13,8 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError
 from scrapy.crawler import Crawler
 
-from crawler.items import Article
 from crawler.runtime import config_for, store_for
+from model.article import Article
 from store.base import article_id
 from store.spool import Spool
 

@@ -1,1 +1,4 @@
-"""The long-running service: crawls and digests on a schedule (`tidewatch serve`, to come)."""
+"""The long-running service, `tidewatch serve`.
+
+It runs crawls and digests on their schedules and keeps the run log, source health and status.
+"""

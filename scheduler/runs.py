@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.summary import CrawlSummary
-from store.clock import iso, now
+from model.clock import iso, now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

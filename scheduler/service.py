@@ -37,11 +37,11 @@ from alerts.subscriptions import Frequency
 from alerts.unsubscribe import UnsubscribeApp
 from crawler.seeds import Schedule, load_sources
 from crawler.summary import CrawlSummary
+from model.clock import SHANGHAI, iso, now
 from scheduler.health import FAILED, HEALTHY, INTERRUPTED, assess, backoff_seconds
 from scheduler.runs import RunLog
 from scheduler.schedules import effective_schedule
 from store import open_store
-from store.clock import SHANGHAI, iso, now
 from tidewatch.config import Config, ConfigError
 from web.app import Dashboard, check_exposure
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from crawler.items import Article
+from model.article import Article
 from store.query import Query
 from store.textnorm import normalize_with_map
 
@@ -25,6 +25,7 @@ EXPORT_FIELDS = (
     "channel",
     "title",
     "published_at",
+    "published_precision",
     "origin",
     "authors",
     "contributors",
@@ -68,6 +69,7 @@ class StoredArticle:
     last_seen: str
     version: int
     extraction: dict[str, str]
+    published_precision: str = "minute"  # model.article.Precision
 
     def export(self) -> dict[str, object]:
         """The public record: exactly EXPORT_FIELDS, in that order."""

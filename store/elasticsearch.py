@@ -25,7 +25,8 @@ from typing import Any
 import regex
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
-from crawler.items import Article
+from model.article import Article
+from model.clock import iso, now
 from store.base import (
     Change,
     Outcome,
@@ -35,7 +36,6 @@ from store.base import (
     article_id,
     rank_and_snippet,
 )
-from store.clock import iso, now
 from store.query import And, Node, Not, Or, Query, Term
 from tidewatch.config import Config
 
@@ -427,6 +427,7 @@ def _document(
     doc.update(
         id=aid,
         published_at=iso(article.published_at),
+        published_precision=str(article.published_precision),
         content_hash=digest,
         first_seen=before["first_seen"] if before else seen,
         last_seen=seen,
@@ -437,7 +438,9 @@ def _document(
 
 
 def _stored(source: dict[str, Any]) -> StoredArticle:
-    return StoredArticle(**{name: source.get(name) for name in FIELDS})
+    record = {name: source.get(name) for name in FIELDS}
+    record["published_precision"] = record["published_precision"] or "minute"  # older documents
+    return StoredArticle(**record)
 
 
 def documents(articles: Iterable[StoredArticle]) -> Iterator[dict[str, Any]]:

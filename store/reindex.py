@@ -13,8 +13,8 @@ from typing import Any
 
 from elasticsearch import helpers
 
+from model.clock import now
 from store.base import ArticleStore
-from store.clock import now
 from store.elasticsearch import ElasticsearchStore, documents, mapping_version
 
 

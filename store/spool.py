@@ -8,7 +8,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from crawler.items import Article
+from model.article import Article, Precision
 
 
 class Spool:
@@ -38,4 +38,10 @@ class Spool:
 
 
 def _article(record: dict) -> Article:
-    return Article(**{**record, "published_at": datetime.fromisoformat(record["published_at"])})
+    return Article(
+        **{
+            **record,
+            "published_at": datetime.fromisoformat(record["published_at"]),
+            "published_precision": Precision(record.get("published_precision", "minute")),
+        }
+    )

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from crawler.items import Article
+from model.article import Article
+from model.clock import iso, now
 from store.base import (
     Change,
     Outcome,
@@ -25,11 +26,10 @@ from store.base import (
     article_id,
     rank_and_snippet,
 )
-from store.clock import iso, now
 from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import normalize
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS articles (
     last_seen     TEXT NOT NULL,
     version       INTEGER NOT NULL,
     etag          TEXT,
-    last_modified TEXT
+    last_modified TEXT,
+    published_precision TEXT NOT NULL DEFAULT 'minute'
 );
 CREATE INDEX IF NOT EXISTS articles_by_time ON articles (published_at);
 CREATE INDEX IF NOT EXISTS articles_by_source ON articles (source, published_at);
@@ -73,6 +74,11 @@ CREATE TABLE IF NOT EXISTS changes (
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, body, tokenize = 'trigram');
 """
+
+# From an older schema version to the current one (0 is a new file: SCHEMA alone).
+MIGRATIONS = {
+    1: "ALTER TABLE articles ADD COLUMN published_precision TEXT NOT NULL DEFAULT 'minute';",
+}
 
 _COLUMNS = [f.name for f in dataclasses.fields(StoredArticle)]  # the record, column for column
 _JSON_COLUMNS = {"authors", "contributors", "images", "extraction"}
@@ -100,7 +106,8 @@ class SqliteStore:
             )
         if version < SCHEMA_VERSION:  # every statement is idempotent; the version goes last
             with self._lock:
-                self._db.executescript(f"{SCHEMA}\nPRAGMA user_version = {SCHEMA_VERSION};")
+                self._db.executescript(f"{SCHEMA}\n{MIGRATIONS.get(version, '')}")
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -258,7 +265,11 @@ class _Transaction:
 def _row_values(article: Article, **bookkeeping: object) -> dict[str, object]:
     """A row for the articles table: the item's fields plus the store's own bookkeeping."""
     data = {name: getattr(article, name, None) for name in _COLUMNS}
-    data.update(published_at=iso(article.published_at), **bookkeeping)
+    data.update(
+        published_at=iso(article.published_at),
+        published_precision=str(article.published_precision),
+        **bookkeeping,
+    )
     return {
         k: json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v for k, v in data.items()
     }

@@ -25,9 +25,9 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.items import Article
 from crawler.seeds import load_sources
 from crawler.spiderloader import spider_class
+from model.article import Article
 from tidewatch.config import REPO_ROOT, Config
 from tidewatch.mirror import Mirror, MirrorServer
 

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from crawler.seeds import SeedsError, load_sources
+from model.clock import parse_since
 from store import open_store
 from store.base import SearchHit, article_id
-from store.clock import parse_since
 from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError, load_config
 from tidewatch.tomlfile import FileError

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from alerts.ledger import Ledger
+from model.clock import now, parse_since
 from scheduler.runs import RunLog
 from scheduler.status import source_status
 from store.base import ArticleStore
-from store.clock import now, parse_since
 from store.query import Query
 from tidewatch.config import Config
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from store.clock import SHANGHAI
+from model.clock import SHANGHAI
 
 _PATTERNS = [
     # 2019年1月16日 7:57 / 2019年1月16日7时57分 / 2019年01月16日 07:57:12

@@ -22,10 +22,10 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 from w3lib.url import canonicalize_url
 
-from crawler.items import Article
 from crawler.middlewares import NotModified
 from crawler.seeds import Source
-from store.clock import now
+from model.article import Article
+from model.clock import now
 from tidewatch.config import load_config
 
 REQUIRED_FIELDS = ("title", "published_at", "body")

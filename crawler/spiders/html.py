@@ -26,8 +26,8 @@ from crawler.extract.html import (
     generic_body,
     paragraphs,
 )
-from crawler.items import Article
 from crawler.spiders.base import NewsSpider
+from model.article import Article
 
 T = TypeVar("T")
 Found = tuple[Any, str | None]  # (value, method)

@@ -18,9 +18,9 @@ from scrapy.http import Response, TextResponse
 from crawler.extract.byline import is_byline_paragraph, parse_byline
 from crawler.extract.dates import from_epoch_ms, from_object_id
 from crawler.extract.html import paragraphs
-from crawler.items import Article
 from crawler.signing import zjol_signature
 from crawler.spiders.html import NOTHING, Found, HtmlSpider, _validators
+from model.article import Article
 
 
 class TidenewsSpider(HtmlSpider):

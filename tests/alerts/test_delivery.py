@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from alerts.ledger import Ledger
 from alerts.service import Alerts
 from alerts.unsubscribe import UnsubscribeApp, load_secret
-from crawler.items import Article
+from model.article import Article
 from store.base import ArticleStore
 from store.sqlite import SqliteStore
 from tidewatch.config import Config

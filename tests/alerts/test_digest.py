@@ -14,7 +14,7 @@ from alerts.digest import Digest, build_digest, digest_id
 from alerts.ledger import Ledger, PendingMatch
 from alerts.matcher import Matcher
 from alerts.subscriptions import Subscriber
-from crawler.items import Article
+from model.article import Article
 from store.base import article_id
 from store.query import parse
 from store.sqlite import SqliteStore

@@ -13,7 +13,7 @@ from support import expected_article
 from alerts.ledger import Ledger
 from alerts.matcher import Matcher, RuleMatch
 from alerts.subscriptions import Subscriber, load_subscribers
-from crawler.items import Article
+from model.article import Article
 from store.base import Change, article_id
 from store.sqlite import SqliteStore
 

@@ -14,8 +14,8 @@ from alerts.ledger import Ledger
 from alerts.matcher import Matcher
 from alerts.render import RenderedDigest, marked, render, segments
 from alerts.subscriptions import Subscriber
-from crawler.items import Article
 from crawler.seeds import load_sources
+from model.article import Article
 from store.sqlite import SqliteStore
 
 SOURCES = {"www.xsnet.cn": "xsnet", "xsrb.xsnet.cn": "xsrb", "tidenews.com.cn": "tidenews"}

@@ -8,7 +8,7 @@ from pathlib import Path
 from mailsink import FIXTURES, MailSink, fill_store
 
 from alerts.service import Alerts
-from store.clock import SHANGHAI
+from model.clock import SHANGHAI
 from store.sqlite import SqliteStore
 from tidewatch.config import Config
 

@@ -16,7 +16,7 @@ from alerts.subscriptions import (
     parse_frequency,
 )
 from crawler.seeds import load_sources
-from store.clock import SHANGHAI
+from model.clock import SHANGHAI
 from tidewatch.config import REPO_ROOT
 from tidewatch.tomlfile import FileError
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from crawler.extract.dates import from_epoch_ms, from_object_id, parse_datetime
-from store.clock import SHANGHAI
+from model.clock import SHANGHAI
 
 
 @pytest.mark.parametrize(

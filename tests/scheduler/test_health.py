@@ -11,12 +11,12 @@ from support import SEEDS
 from alerts.subscriptions import parse_frequency
 from crawler.seeds import load_sources
 from crawler.summary import CrawlSummary
+from model.clock import SHANGHAI
 from scheduler.health import DEGRADED, FAILED, HEALTHY, assess, backoff_seconds
 from scheduler.runs import RunLog
 from scheduler.schedules import effective_schedule
 from scheduler.service import crawl_trigger, digest_trigger
 from scheduler.status import source_status
-from store.clock import SHANGHAI
 from tidewatch.config import Config, SourceOverride
 
 

@@ -27,9 +27,9 @@ from pydantic import SecretStr
 from support import expected_article
 
 import store.elasticsearch as es_module
-from crawler.items import Article
+from model.article import Article
+from model.clock import SHANGHAI
 from store.base import Outcome, article_id
-from store.clock import SHANGHAI
 from store.elasticsearch import (
     CANDIDATES,
     FIELDS,
@@ -221,6 +221,7 @@ def expected_document(a: Article, version: int = 1, first_seen: str = SEEN) -> d
         "channel": a.channel,
         "title": a.title,
         "published_at": a.published_at.isoformat(),
+        "published_precision": str(a.published_precision),
         "origin": a.origin,
         "authors": a.authors,
         "contributors": a.contributors,

@@ -22,8 +22,8 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 from support import REPLICA, SIGNING_SALT, expected_article, run_tidewatch, tidewatch_env
 
-from crawler.items import Article
 from crawler.pipelines import StorePipeline
+from model.article import Article
 from store.base import Outcome, article_id
 from store.elasticsearch import BulkError
 from store.spool import Spool

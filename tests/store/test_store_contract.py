@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from support import EXPECTED, expected, expected_article
 
-from crawler.items import Article
+from model.article import Article
+from model.clock import SHANGHAI
 from store.base import EXPORT_FIELDS, ArticleStore, Outcome, article_id
-from store.clock import SHANGHAI
 from store.elasticsearch import ElasticsearchStore
 from store.query import parse
 from store.sqlite import SqliteStore

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from support import crawl_offline, expected, expected_cases, make_spider
 
-from crawler.items import Article
+from model.article import Article
 
 # Where each source's articles are discovered in the replica.
 ENTRY_POINTS = {

@@ -1,4 +1,7 @@
-"""The article item: what a spider extracts from one page, before the store adds its bookkeeping."""
+"""The article record: what a spider extracts from one page, before the store adds its bookkeeping.
+
+Scrapy yields it as its item; the store, alerts and the UI read it. It imports nothing upstream.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 CONTENT_FIELDS = (
     "title",
@@ -17,6 +21,19 @@ CONTENT_FIELDS = (
     "body",
     "images",
 )
+
+
+class Precision(StrEnum):
+    """How much of ``published_at`` the page really gave.
+
+    ``day``: a date only; the time of day (00:00) is not real and is never shown.
+    ``unknown``: no time found; ``published_at`` is when Tidewatch first saw the page.
+    """
+
+    SECOND = "second"
+    MINUTE = "minute"
+    DAY = "day"
+    UNKNOWN = "unknown"
 
 
 @dataclass
@@ -35,6 +52,7 @@ class Article:
     extraction: dict[str, str] = field(default_factory=dict)  # field → method that produced it
     # HTTP validators (etag, last_modified) of the page, so a re-crawl can ask "changed since?"
     validators: dict[str, str] = field(default_factory=dict)
+    published_precision: Precision = Precision.MINUTE
 
     def content_hash(self) -> str:
         """Changes exactly when what a reader sees changes."""
