@@ -116,13 +116,27 @@ class Change:
     article: StoredArticle
 
 
+@dataclass(frozen=True)
+class Counts:
+    """How many articles match, in all and per source. ``exact`` is False only if capped."""
+
+    total: int
+    by_source: dict[str, int]
+    exact: bool = True
+
+
 class ArticleStore(Protocol):
+    """Filters everywhere: ``source`` and ``channel`` are exact; ``since`` is inclusive and
+    ``until`` exclusive (aware datetimes). They apply inside the store's query, before any
+    limit, so totals, pages and trends agree."""
+
     def upsert(
         self, article: Article, *, etag: str | None = None, last_modified: str | None = None
     ) -> Outcome: ...
 
     def upsert_many(self, articles: list[Article]) -> list[Outcome]:
-        """Write a batch (each article's ``validators`` go with it)."""
+        """Write a batch (each article's ``validators`` go with it) as one transaction or
+        one bulk request; an outcome is returned only for what is committed."""
         ...
 
     def touch(self, url: str) -> bool: ...
@@ -131,14 +145,48 @@ class ArticleStore(Protocol):
 
     def get(self, article_id: str) -> StoredArticle | None: ...
 
+    def versions(self, article_id: str) -> list[dict[str, object]]:
+        """Every recorded version of an article, oldest first (both backends)."""
+        ...
+
     def search(
         self,
         query: Query,
         *,
         source: str | None = None,
+        channel: str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 20,
-    ) -> list[SearchHit]: ...
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """One page of exact matches: title hits first, then newest first."""
+        ...
+
+    def count_matches(
+        self,
+        query: Query,
+        *,
+        source: str | None = None,
+        channel: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Counts:
+        """Exact total and per-source counts of ``search``'s matches, with no limit."""
+        ...
+
+    def trend(
+        self,
+        query: Query,
+        *,
+        bucket: str,  # "day" (YYYY-MM-DD) or "month" (YYYY-MM), Asia/Shanghai
+        source: str | None = None,
+        channel: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> dict[str, dict[str, int]]:
+        """Matches per bucket label and source, exact, with no candidate cap."""
+        ...
 
     def articles(
         self, *, source: str | None = None, since: datetime | None = None
@@ -147,6 +195,8 @@ class ArticleStore(Protocol):
     def changes(self, after: int = 0, limit: int = 500) -> list[Change]: ...
 
     def count(self, source: str | None = None) -> int: ...
+
+    def counts_by_source(self) -> dict[str, int]: ...
 
     def close(self) -> None: ...
 
