@@ -44,6 +44,12 @@ def article_id(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8")).hexdigest()
 
 
+class StoreError(Exception):
+    """A write or read the store could not complete: locked past its wait, disk full, a
+    corrupt file, a refused document. The message names the store (file or URL) and what to
+    do; whoever catches it counts it as ``store_error`` and never as success."""
+
+
 class Outcome(StrEnum):
     NEW = "new"
     UPDATED = "updated"
