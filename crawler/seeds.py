@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from parsel.csstranslator import css2xpath
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -24,6 +25,7 @@ from pydantic import (
 
 from tidewatch.tomlfile import FileError, line_of, load_model, read_toml
 
+MiB = 2**20
 FIELD_NAMES = ("title", "published_at", "origin", "byline", "editor", "breadcrumb", "body")
 
 
@@ -76,6 +78,14 @@ class Source(_Strict):
     list_url_patterns: list[str] = Field(default_factory=list)
     next_page_text: str | None = "下一页"
     max_list_pages: int = Field(5, ge=1)
+    max_articles_per_run: int = Field(
+        500, ge=1, le=100_000, description="article requests per run; the rest wait, newest first"
+    )
+    download_maxsize: int = Field(
+        8 * MiB, ge=16 * 1024, le=1024 * MiB, description="bytes; a larger page is too_large"
+    )
+    download_warnsize: int = Field(2 * MiB, ge=0, description="bytes; a larger page is logged")
+    earliest: date | None = Field(None, description="the site's first day: no publish time before")
     keep_query: list[str] = Field(default_factory=list, description="query keys in canonical URLs")
     encoding: str | None = Field(None, description="charset to use when a page's is missing/wrong")
     politeness: Politeness = Politeness()
@@ -89,6 +99,14 @@ class Source(_Strict):
     )
     channels: dict[str, str] = Field(default_factory=dict, description="URL channel code → name")
     api: ApiOptions | None = Field(None, validate_default=True)
+
+    @field_validator("download_warnsize")
+    @classmethod
+    def _warn_below_max(cls, warnsize: int, info: ValidationInfo) -> int:
+        maxsize = info.data.get("download_maxsize")
+        if maxsize is not None and warnsize > maxsize:
+            raise ValueError(f"{warnsize} is above download_maxsize ({maxsize})")
+        return warnsize
 
     @field_validator("article_url_patterns", "list_url_patterns", "drop_lines")
     @classmethod
@@ -128,7 +146,14 @@ class Source(_Strict):
         unknown = set(fields) - set(FIELD_NAMES)
         if unknown:
             raise ValueError(f"unknown field(s) {sorted(unknown)}; known: {list(FIELD_NAMES)}")
+        for name, selectors in fields.items():
+            _css(selectors, f"fields.{name}: ")
         return fields
+
+    @field_validator("drop_selectors")
+    @classmethod
+    def _css_selectors(cls, selectors: list[str]) -> list[str]:
+        return _css(selectors)
 
     @field_validator("api")
     @classmethod
@@ -150,6 +175,16 @@ class Source(_Strict):
 
     def selectors(self, field: str) -> list[str]:
         return self.fields.get(field, [])
+
+
+def _css(selectors: list[str], where: str = "") -> list[str]:
+    """Every selector must compile (spiders compile them once, at start-up)."""
+    for css in selectors:
+        try:
+            css2xpath(css)
+        except Exception as e:  # cssselect raises several kinds, all meaning "not CSS"
+            raise ValueError(f"{where}bad CSS selector {css!r}: {e}") from None
+    return selectors
 
 
 def load_sources(seeds_dir: Path) -> dict[str, Source]:

@@ -2,10 +2,17 @@
 
 Subclasses only say how to read an article page (``parse_article``). Stats under
 ``tidewatch/`` feed the crawl summary: articles new/updated/unchanged, errors by kind.
+
+Article requests from listings are budgeted (``max_articles_per_run``): pages the store does
+not know yet go first, in listing order (newest first); known pages are re-checked with what
+is left once the listings are done; new pages beyond the budget wait in the backlog
+(``crawler/unextracted.py``) for the next run, newest first. Pages that came out with no
+body last time are asked for again, conditionally.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any, ClassVar
@@ -13,10 +20,20 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DontCloseSpider,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
@@ -24,11 +41,11 @@ from w3lib.url import canonicalize_url
 
 from crawler.middlewares import NotModified
 from crawler.seeds import Source
-from model.article import Article
+from crawler.unextracted import UnextractedPages, unextracted_for
 from model.clock import now
 from tidewatch.config import load_config
 
-REQUIRED_FIELDS = ("title", "published_at", "body")
+REFETCH_UNEXTRACTED = 50  # pages with no body last time, asked for again per run
 
 
 class NewsSpider(Spider):
@@ -45,11 +62,20 @@ class NewsSpider(Spider):
         self.start_url_overrides = _as_list(start_url)
         self.article_urls = _as_list(url)
         self._list_pages = 0
+        self._article_requests = 0
+        self._listed: set[str] = set()
+        self._rechecks: list[tuple[str, dict[str, Any]]] = []
+        self._overflow: list[tuple[str, float, dict[str, Any]]] = []
+        self._unextracted_urls: set[str] | None = None
+        self._listing_seq = 0
+        self._run_started_ms = int(now().timestamp() * 1000)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
 
     @classmethod
@@ -64,6 +90,8 @@ class NewsSpider(Spider):
         settings.set(
             "CONCURRENT_REQUESTS_PER_DOMAIN", cls.source.politeness.concurrency, priority="spider"
         )
+        settings.set("DOWNLOAD_MAXSIZE", cls.source.download_maxsize, priority="spider")
+        settings.set("DOWNLOAD_WARNSIZE", cls.source.download_warnsize, priority="spider")
 
     # -- URLs -------------------------------------------------------------------------------
 
@@ -81,10 +109,22 @@ class NewsSpider(Spider):
         return canonicalize_url(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
 
     def is_article(self, url: str) -> bool:
-        return any(re.match(p, url) for p in self.source.article_url_patterns)
+        return any(p.match(url) for p in self._article_patterns())
 
     def is_list(self, url: str) -> bool:
-        return any(re.match(p, url) for p in self.source.list_url_patterns)
+        return any(p.match(url) for p in self._list_patterns())
+
+    @classmethod
+    def _article_patterns(cls) -> list[re.Pattern[str]]:
+        if "_compiled_articles" not in cls.__dict__:
+            cls._compiled_articles = [re.compile(p) for p in cls.source.article_url_patterns]
+        return cls._compiled_articles
+
+    @classmethod
+    def _list_patterns(cls) -> list[re.Pattern[str]]:
+        if "_compiled_lists" not in cls.__dict__:
+            cls._compiled_lists = [re.compile(p) for p in cls.source.list_url_patterns]
+        return cls._compiled_lists
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -94,9 +134,13 @@ class NewsSpider(Spider):
         if self.article_urls and not self.start_url_overrides:
             return  # --url alone: just those articles
         for url in self.start_url_overrides or self.source.entry_urls(now().date()):
-            yield self.entry_request(url)
+            if request := self.entry_request(url):
+                yield request
+        for page in self.unextracted.pages(self.name, limit=REFETCH_UNEXTRACTED):
+            self._listed.add(page["url"])
+            yield self.article_request(page["url"], refetch=True)
 
-    def entry_request(self, url: str) -> Request:
+    def entry_request(self, url: str) -> Request | None:
         if self.is_article(self.canonical(url)):
             return self.article_request(self.canonical(url))
         return self.list_request(url)
@@ -109,6 +153,7 @@ class NewsSpider(Spider):
         return Request(url, callback=self.parse_list, errback=self.on_error, meta=meta)
 
     def article_request(self, url: str, **meta: Any) -> Request:
+        self._article_requests += 1
         return Request(
             url,
             callback=self.parse_article,
@@ -116,15 +161,91 @@ class NewsSpider(Spider):
             meta={"article_url": url, **meta},
         )
 
+    def listed_article(self, url: str, newness: float = 0.0, **meta: Any) -> Request | None:
+        """An article a listing names: requested now, re-checked later, or left for next run."""
+        if url in self._listed:
+            return None  # sidebars and later pages repeat links; one request each is enough
+        self._listed.add(url)
+        if self.known(url):
+            self._rechecks.append((url, meta))
+            return None
+        if self._article_requests >= self.source.max_articles_per_run:
+            self._overflow.append((url, newness, meta))
+            return None
+        return self.article_request(url, **meta)
+
+    def listing_newness(self, published_ms: float | None = None) -> float:
+        """A sort key, larger for newer: the listed publish time, else the listing order
+        (the top of the first page is the newest) within this run."""
+        self._listing_seq += 1
+        if published_ms:
+            return float(published_ms) * 1000
+        return self._run_started_ms * 1000 - self._listing_seq
+
+    def known(self, url: str) -> bool:
+        """Whether the store already has ``url`` (a re-check, not a new article)."""
+        from crawler.runtime import store_for
+
+        try:
+            return store_for(self.crawler).validators(url) is not None
+        except Exception as e:  # store down: treat it as new, the pipeline reports the store
+            self.logger.warning("store unreachable (%s): %s counted as new", e, url)
+            return False
+
+    @property
+    def unextracted(self) -> UnextractedPages:
+        return unextracted_for(self.crawler)
+
+    def on_idle(self) -> None:
+        """Listings done: spend what is left of the budget on the backlog, then re-checks."""
+        room = self.source.max_articles_per_run - self._article_requests
+        requests = []
+        for url, meta in self.unextracted.take_backlog(self.name, room):
+            if url not in self._listed:  # not already asked for in this run
+                self._listed.add(url)
+                requests.append(self.article_request(url, **json.loads(meta)))
+        while self._rechecks and self._article_requests < self.source.max_articles_per_run:
+            url, meta = self._rechecks.pop(0)
+            requests.append(self.article_request(url, **meta))
+        if self._rechecks:
+            self.crawler.stats.inc_value("tidewatch/articles/recheck_skipped", len(self._rechecks))
+            self._rechecks = []
+        self._save_overflow()
+        if requests:
+            for request in requests:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+
+    def on_closed(self) -> None:
+        self._save_overflow()
+
+    def _save_overflow(self) -> None:
+        if not self._overflow:
+            return
+        entries = [(u, n, json.dumps(m, ensure_ascii=False)) for u, n, m in self._overflow]
+        self.unextracted.defer(self.name, entries)
+        self.crawler.stats.inc_value("tidewatch/articles/deferred", len(entries))
+        self.logger.warning(
+            "%d articles over max_articles_per_run (%d) left for the next run",
+            len(entries),
+            self.source.max_articles_per_run,
+        )
+        self._overflow = []
+
     # -- parsing ----------------------------------------------------------------------------
 
     def parse_list(self, response: Response) -> Iterator[Request]:
-        """Every article link on a list page, plus further list pages and the next page."""
+        """Every article link on a list page, plus further list pages and the next page.
+
+        @url http://www.xsnet.cn/news/szjj/
+        @returns requests 1
+        """
         hrefs = response.css("a::attr(href)").getall()
         urls = dict.fromkeys(self.canonical(response.urljoin(h.strip())) for h in hrefs)
-        for url in urls:  # sidebars repeat links; one request each is enough
+        for url in urls:
             if self.is_article(url):
-                yield self.article_request(url)
+                if request := self.listed_article(url, newness=self.listing_newness()):
+                    yield request
             elif self.is_list(url) and (request := self.list_request(url)):
                 yield request
         text = self.source.next_page_text
@@ -133,35 +254,15 @@ class NewsSpider(Spider):
             if nxt and (request := self.list_request(response.urljoin(nxt))):
                 yield request
 
-    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+    def parse_article(self, response: Response) -> Iterator[Any]:
         raise NotImplementedError
-
-    def build_article(
-        self,
-        url: str,
-        fields: dict[str, Any],
-        extraction: dict[str, str],
-        validators: dict[str, str] | None = None,
-    ) -> Article | None:
-        """An Article if every required field is there; otherwise count it and return None."""
-        missing = [name for name in REQUIRED_FIELDS if not fields.get(name)]
-        if missing:
-            self.count_error("incomplete_article", url, "missing " + ", ".join(missing))
-            return None
-        return Article(
-            url=url,
-            source=self.name,
-            extraction=extraction,
-            validators=validators or {},
-            **{k: v for k, v in fields.items() if v not in (None, [])},
-        )
 
     # -- errors -----------------------------------------------------------------------------
 
     def on_error(self, failure: Failure) -> None:
         if failure.check(NotModified):
             return  # unchanged since the last crawl: not an error
-        kind, reason = _classify(failure)
+        kind, reason = classify(failure)
         self.count_error(kind, failure.request.url, reason)
 
     def on_scheduled(self, request: Request) -> None:
@@ -177,19 +278,27 @@ class NewsSpider(Spider):
         self.logger.error("%s: %s (%s)", kind, url, reason)
 
 
-def _classify(failure: Failure) -> tuple[str, str]:
+def classify(failure: Failure) -> tuple[str, str]:
+    """(error kind, reason) of a failed request, as the crawl summary counts it."""
+    message = str(failure.value)
     if failure.check(HttpError):
         status = failure.value.response.status
         return f"http_{status}", f"HTTP {status}"
     if failure.check(IgnoreRequest):
-        message = str(failure.value)
+        if "DOWNLOAD_MAXSIZE" in message:  # decompressed past the limit (a gzip bomb)
+            return "too_large", message
         return ("offsite" if "offsite" in message else "ignored"), message
-    if failure.check(ResponseDataLossError, ResponseFailed):
+    if failure.check(DownloadCancelledError, CancelledError):
+        # Scrapy cancels a download whose size (announced or received) passes DOWNLOAD_MAXSIZE
+        return "too_large", message or "download cancelled: larger than DOWNLOAD_MAXSIZE"
+    if failure.check(ResponseDataLossError, ResponseFailed, DownloadFailedError):
         return "truncated", "connection closed before the whole response arrived"
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timeout", str(failure.value)
-    if failure.check(DNSLookupError):
-        return "dns", str(failure.value)
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+        return "timeout", message  # includes a response that trickles in past the timeout
+    if failure.check(DNSLookupError, CannotResolveHostError):
+        return "dns", message
+    if failure.check(DownloadConnectionRefusedError):
+        return "network", f"connection refused: {message}"
     return "network", f"{failure.type.__name__}: {failure.value}"
 
 

@@ -1,5 +1,6 @@
 """E-papers on the Founder 数字报 system (萧山日报): 版面 pages node_N.htm → content_*.htm.
 
+A paper dates its articles by day only, so their ``published_precision`` is ``day``.
 Founder pages carry their metadata in an ``<!--enpproperty …/enpproperty-->`` comment: the
 date, byline and 版面 name are read from there; the text from ``founder-content``.
 """
@@ -11,8 +12,7 @@ import re
 from scrapy.http import TextResponse
 
 from crawler.extract.byline import Byline, parse_byline
-from crawler.extract.dates import parse_datetime
-from crawler.spiders.html import NOTHING, Found, HtmlSpider
+from crawler.spiders.html import NOTHING, Found, HtmlSpider, moment
 
 _ENP = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.S)
 _TAG = re.compile(r"<(\w+)>(.*?)</\1>", re.S)
@@ -27,8 +27,9 @@ def enp_properties(html: str) -> dict[str, str]:
 
 class EpaperSpider(HtmlSpider):
     def published_at(self, page: TextResponse) -> Found:
-        moment = parse_datetime(enp_properties(page.text).get("date", ""))
-        return (moment, "enpproperty:date") if moment else super().published_at(page)
+        """The paper's date: a day, never an invented 00:00 (``Precision.DAY``)."""
+        found = moment(enp_properties(page.text).get("date", ""))
+        return (found, "enpproperty:date") if found else super().published_at(page)
 
     def byline(self, page: TextResponse) -> tuple[Byline, str | None]:
         byline = parse_byline(enp_properties(page.text).get("author", ""))

@@ -1,20 +1,33 @@
-"""Article pages read with the selectors of a seeds file, tried in order, then generic fallbacks.
+"""Article pages read field by field, falling back across every source of truth.
 
-Each field records the method that produced it (``css:.con_title``, ``trafilatura`` …) in
-``Article.extraction``, so a layout change shows up as a shift in methods, not silence.
+Per field, in order: the seeds selectors (compiled once per source), what the site itself
+says elsewhere (the e-paper's ``enpproperty`` comment, the 潮鸣号 ObjectId …), the page's
+generic extraction (``crawler/extract/generic.py``), then an API (潮新闻 ``detail``). Each
+stored field records the one that produced it in ``Article.extraction`` (``css:.time``,
+``enpproperty:date``, ``generic:…``, ``api:detail``), or ``missing``.
+
+A page with a body is always stored: a missing title becomes the body's first sentence, a
+missing time the page's first sighting with ``Precision.UNKNOWN``. A page with no body is
+remembered in ``crawler/unextracted.py`` instead. A seeds selector that matched nothing
+while the generic path found the field is counted per selector
+(``tidewatch/selector_miss/<field>/<selectors>``): that is layout drift, and the run is
+degraded (``scheduler/health.py``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
 
+from lxml import etree
+from parsel import Selector
+from parsel.csstranslator import css2xpath
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from crawler.extract.byline import Byline, is_byline_paragraph, parse_byline
-from crawler.extract.dates import parse_datetime
 from crawler.extract.encoding import decoded
 from crawler.extract.html import (
     AUTHOR_LABELS,
@@ -22,37 +35,91 @@ from crawler.extract.html import (
     ORIGIN_LABELS,
     after_label,
     clean_title,
-    element_text,
-    generic_body,
     paragraphs,
 )
 from crawler.spiders.base import NewsSpider
-from model.article import Article
+from crawler.spiders.fallback import generic, parse_moment
+from model.article import Article, Precision
+from model.clock import SHANGHAI, now
 
 T = TypeVar("T")
 Found = tuple[Any, str | None]  # (value, method)
 NOTHING: Found = (None, None)
+MISSING = "missing"
+SELECTOR_MISS = "tidewatch/selector_miss/"
+# article field → the seeds [fields] key whose selectors produce it
+SEEDS_KEY = {
+    "title": "title",
+    "published_at": "published_at",
+    "origin": "origin",
+    "editor": "editor",
+    "authors": "byline",
+    "body": "body",
+}
+REQUIRED = ("title", "published_at", "body")
+_TEXT = etree.XPath("descendant-or-self::text()")
+_VISIBLE_PARAGRAPHS = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+)
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+_LEAD_BYLINE = re.compile(
+    r"^(?:本报讯|讯|据.{0,6}报道)?\s*[（(]\s*((?:见习记者|实习记者|首席记者|记者|通讯员|实习生)"
+    r"[^（）()]{1,40})[）)]"
+)
+_END_BYLINE = re.compile(
+    r"^[（(]\s*((?:见习记者|实习记者|首席记者|记者|通讯员|实习生)[^（）()]{1,40})[）)]$"
+)
+
+
+class CompiledSelector:
+    """A seeds CSS selector translated to XPath once, at spider build, not once per page."""
+
+    __slots__ = ("css", "pseudo", "xpath")
+
+    def __init__(self, css: str) -> None:
+        self.css = css
+        self.pseudo = "::" in css  # ::text / ::attr(x): the XPath yields strings
+        self.xpath = etree.XPath(css2xpath(css))
+
+    def texts(self, root: Any) -> Iterator[str]:
+        for match in self.xpath(root):
+            if self.pseudo:
+                yield str(match)
+            else:
+                yield " ".join(t.strip() for t in _TEXT(match) if t.strip())
+
+    def elements(self, root: Any) -> list[Any]:
+        return [] if self.pseudo else self.xpath(root)
 
 
 class HtmlSpider(NewsSpider):
     """A source whose articles are server-rendered HTML pages (萧山网)."""
 
-    def parse_article(self, response: Response) -> Iterator[Article | Any]:
+    _compiled: ClassVar[dict[str, list[CompiledSelector]]]
+
+    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+        """An article page: every field, by the seeds selectors first.
+
+        @url http://www.xsnet.cn/news/szjj/2019_1/3025263.shtml
+        @returns items 1 1
+        @scrapes url source title published_at body origin authors editor
+        """
         page, how = decoded(response, self.source.encoding)
-        fields, extraction = self.extract(page)
-        generic_or_none = extraction.get("body") in (None, "trafilatura")
-        if generic_or_none and (fallback := self.body_fallback(response)):
-            yield fallback  # a site's own source of the text beats a generic guess
-            return
-        extraction["encoding"] = how
         if how.startswith("lossy") or "wrong" in how:
             self.crawler.stats.inc_value("tidewatch/warnings/charset")
             self.logger.warning("charset: %s decoded as %s", response.url, how)
-        article = self.build_article(response.url, fields, extraction, _validators(response))
-        if article:
-            yield article
+        found = self.extract(page)
+        found["encoding"] = (how, how)
+        self.fill_from_generic(page, found)
+        if self.wants_api(found) and (request := self.api_fallback(response, found)):
+            yield request
+            return
+        yield from self.finish(page.url, found, _validators(response))
 
-    def extract(self, page: TextResponse) -> tuple[dict[str, Any], dict[str, str]]:
+    # -- the layers -------------------------------------------------------------------------
+
+    def extract(self, page: TextResponse) -> dict[str, Found]:
+        """Seeds selectors and the site's own signs, field by field."""
         found: dict[str, Found] = {
             "title": self.title(page),
             "published_at": self.published_at(page),
@@ -62,47 +129,217 @@ class HtmlSpider(NewsSpider):
         }
         (lines, images), body_method = self.body(page)
         byline, byline_method = self.byline(page)
-        if not byline and lines and is_byline_paragraph(lines[0]):
-            byline, byline_method = parse_byline(lines[0]), "body:first-line"
-        if byline_method == "body:first-line" or (lines and _repeats(lines[0], byline)):
-            lines = lines[1:]  # the byline is in authors/contributors now, not body text
-        found["body"] = ("\n".join(lines), body_method)
+        found["body"] = (lines, body_method)
         found["images"] = (images, body_method if images else None)
         found["authors"] = (byline.authors, byline_method)
         found["contributors"] = (byline.contributors, byline_method)
-        fields = {name: value for name, (value, _) in found.items()}
-        extraction = {name: method for name, (_, method) in found.items() if method}
-        return fields, extraction
+        return found
+
+    def fill_from_generic(self, page: TextResponse, found: dict[str, Found]) -> None:
+        """Fields the selectors did not give, from the page's generic extraction.
+
+        Asked for only when a required field is missing or a field the seeds has selectors
+        for is: a page the selectors read whole costs no generic pass.
+        """
+        wanted = [
+            name
+            for name, key in SEEDS_KEY.items()
+            if not found[name][0] and (name in REQUIRED or self.source.selectors(key))
+        ]
+        if not wanted:
+            return
+        if is_script_shell(page):  # nothing to read here: the API, if any, has the article
+            self.crawler.stats.inc_value("tidewatch/pages/script_shell")
+            return
+        got = generic(page.text, page.url, earliest=self.source.earliest)
+        values = {
+            "title": clean_title(got.title, (self.source.title,)) if got.title else None,
+            "published_at": (got.published_at, got.published_precision)
+            if got.published_at
+            else None,
+            "origin": got.origin,
+            "editor": got.editor,
+            "authors": got.authors,
+        }
+        for name in wanted:
+            method = "generic:" + (got.methods.get(name) or "extractor")
+            if name == "body":
+                lines, images, method = self._generic_body(page, got)
+                if lines:
+                    found["body"] = (lines, method)
+                    if images and not found["images"][0]:
+                        found["images"] = (images, method)
+                value = lines
+            elif name == "authors":
+                value = got.authors or got.contributors
+                if value:
+                    found["authors"] = (got.authors, method)
+                    found["contributors"] = (got.contributors, method)
+            else:
+                value = values[name]
+                if value:
+                    found[name] = (value, method)
+            if value:
+                self._count_drift(name, page.url)
+
+    def _generic_body(self, page: TextResponse, got: Any) -> tuple[list[str], list[str], str]:
+        """The generic body, read with the seeds' conventions from the element it found."""
+        css = (got.selectors or {}).get("body")
+        if css:
+            try:
+                elements = page.css(css)
+            except Exception:  # a selector the extractor wrote that parsel cannot read
+                elements = []
+            if len(elements) == 1:
+                lines, images = paragraphs(elements[0], page.url, self.source.drop_selectors)
+                if lines := self.keep_lines(lines):
+                    return lines, images, f"generic:css:{css}"
+        lines = self.keep_lines([line for line in (got.body or "").split("\n") if line.strip()])
+        return lines, list(got.images or []), "generic:" + (got.methods.get("body") or "text")
+
+    def _count_drift(self, name: str, url: str) -> None:
+        selectors = self.source.selectors(SEEDS_KEY[name])
+        if not selectors:
+            return
+        key = f"{SELECTOR_MISS}{SEEDS_KEY[name]}/{' | '.join(selectors)}"
+        stats = self.crawler.stats
+        if not stats.get_value(key):
+            self.logger.warning(
+                "layout drift: seeds %s selectors %s matched nothing on %s; generic extraction "
+                "took over",
+                SEEDS_KEY[name],
+                selectors,
+                url,
+            )
+        stats.inc_value(key)
+
+    def wants_api(self, found: dict[str, Found]) -> bool:
+        return any(not found[name][0] for name in REQUIRED)
+
+    def api_fallback(self, response: Response, found: dict[str, Found]) -> Request | None:
+        """Another request that can supply what the page lacks (an API); None if there is none."""
+        return None
+
+    # -- the end of the chain ------------------------------------------------------------------
+
+    def finish(
+        self,
+        url: str,
+        found: dict[str, Found],
+        validators: dict[str, str],
+        why: str = "",
+    ) -> Iterator[Article]:
+        """The article, with fallbacks for what is still missing; or, with no body, nothing
+        but a record in the unextracted pages."""
+        extraction = {"encoding": found["encoding"][0]} if "encoding" in found else {}
+        lines, body_method = found["body"]
+        lines = self.clean_body(list(lines or []), found)
+        if not lines:
+            reason = "no recognisable body" + (
+                f" (seeds body {self.source.selectors('body')} matched nothing)"
+                if self.source.selectors("body")
+                else ""
+            )
+            self.not_extracted(url, validators, reason + why)
+            return
+        stats = self.crawler.stats
+        title, title_method = found["title"]
+        if not title:
+            title, title_method = first_sentence(lines), "body:first-sentence"
+        moment, time_method = found["published_at"]
+        if moment:
+            published, precision = moment
+        else:
+            published, precision, time_method = self.first_seen(url), Precision.UNKNOWN, MISSING
+        values = {
+            "title": title,
+            "published_at": published,
+            "origin": found["origin"][0],
+            "editor": found["editor"][0],
+            "channel": found["channel"][0],
+            "authors": list(found["authors"][0] or []),
+            "contributors": list(found["contributors"][0] or []),
+            "body": "\n".join(lines),
+            "images": list(found["images"][0] or []),
+        }
+        methods = {name: method for name, (_, method) in found.items() if name in values}
+        methods.update(title=title_method, published_at=time_method, body=body_method)
+        for name, value in values.items():
+            method = (methods.get(name) if value else None) or MISSING
+            extraction[name] = method
+            if method == MISSING or method == "body:first-sentence":
+                stats.inc_value(f"tidewatch/missing/{name}")
+            elif not method.startswith("css:"):
+                stats.inc_value(f"tidewatch/fallback/{name}/{method.split(':')[0]}")
+        self.extracted(url)
+        yield Article(
+            url=url,
+            source=self.name,
+            extraction=extraction,
+            validators=validators,
+            published_precision=precision,
+            **{k: v for k, v in values.items() if v not in (None, [])},
+        )
+
+    def clean_body(self, lines: list[str], found: dict[str, Found]) -> list[str]:
+        """Body conventions: dropped notice lines; a byline paragraph near the top (or a
+        parenthesised one at the end) leaves the body for authors/contributors; a lead such as
+        ``本报讯（记者 …）`` stays, and names the authors if nothing else did."""
+        lines = self.keep_lines(lines)
+        byline = Byline(list(found["authors"][0] or []), list(found["contributors"][0] or []))
+        for index in range(min(2, len(lines))):
+            if is_byline_paragraph(lines[index]):
+                if not byline:
+                    byline = parse_byline(lines[index])
+                    found["authors"] = (byline.authors, "body:byline-line")
+                    found["contributors"] = (byline.contributors, "body:byline-line")
+                del lines[index]
+                break
+        if lines and (end := _END_BYLINE.match(lines[-1])):
+            if not byline:
+                byline = parse_byline(end.group(1))
+                found["authors"] = (byline.authors, "body:byline-end")
+                found["contributors"] = (byline.contributors, "body:byline-end")
+            lines.pop()
+        if not byline and lines and (lead := _LEAD_BYLINE.match(lines[0])):
+            names = parse_byline(re.sub(r"\S+\s*摄$", "", lead.group(1)))
+            if names:
+                found["authors"] = (names.authors, "body:lead")
+                found["contributors"] = (names.contributors, "body:lead")
+        return lines
+
+    def not_extracted(self, url: str, validators: dict[str, str], reason: str) -> None:
+        self.unextracted.remember(url, self.name, validators, reason)
+        self.count_error("unextracted", url, reason)
+
+    def extracted(self, url: str) -> None:
+        if self._unextracted_urls is None:
+            self._unextracted_urls = self.unextracted.urls(self.name)
+        if url in self._unextracted_urls:
+            self.unextracted.forget(url)
+            self._unextracted_urls.discard(url)
+            self.crawler.stats.inc_value("tidewatch/unextracted/recovered")
+
+    def first_seen(self, url: str) -> datetime:
+        """When Tidewatch first saw the page: stable across re-crawls, so no false update."""
+        from crawler.runtime import store_for
+        from store.base import article_id
+
+        try:
+            stored = store_for(self.crawler).get(article_id(url))
+        except Exception:  # an unreachable store is the pipeline's error to report
+            stored = None
+        if stored is not None:
+            return datetime.fromisoformat(stored.first_seen).astimezone(SHANGHAI)
+        return now()
 
     # -- one method per field: (value, how it was found) --------------------------------------
 
     def title(self, page: TextResponse) -> Found:
-        def convert(text: str) -> str | None:
-            return clean_title(text, (self.source.title,)) or None
-
-        found = self.first(page, "title", convert)
-        if found[0]:
-            return found
-        fallbacks = {
-            "meta:og:title": "meta[property='og:title']::attr(content)",
-            "html:title": "title::text",
-        }
-        return self._first_of(page, fallbacks, convert)
+        return self.first(page, "title", lambda t: clean_title(t, (self.source.title,)) or None)
 
     def published_at(self, page: TextResponse) -> Found:
-        found = self.first(page, "published_at", parse_datetime)
-        if found[0]:
-            return found
-        metas = {
-            "meta:article:published_time": "meta[property='article:published_time']",
-            "meta:publishdate": "meta[name=publishdate]",
-        }
-        found = self._first_of(
-            page, {k: f"{css}::attr(content)" for k, css in metas.items()}, parse_datetime
-        )
-        # No generic date guessing past this point: guessers invent dates (trafilatura's
-        # htmldate invented 216 of 511 on WCXB); a missing date fails the article loudly.
-        return found
+        return self.first(page, "published_at", moment)
 
     def origin(self, page: TextResponse) -> Found:
         return self.first(page, "origin", _origin)
@@ -129,42 +366,67 @@ class HtmlSpider(NewsSpider):
         return NOTHING
 
     def body(self, page: TextResponse) -> tuple[tuple[list[str], list[str]], str | None]:
-        for css in self.source.selectors("body"):
-            for element in page.css(css):
-                lines, images = paragraphs(element, page.url, self.source.drop_selectors)
+        root = page.selector.root
+        for selector in self.compiled("body"):
+            for element in selector.elements(root):
+                lines, images = paragraphs(
+                    Selector(root=element), page.url, self.source.drop_selectors
+                )
                 lines = self.keep_lines(lines)
                 if lines:
-                    return (lines, images), f"css:{css}"
-        lines = self.keep_lines(generic_body(page.text, page.url))
-        return (lines, []), ("trafilatura" if lines else None)
-
-    def body_fallback(self, response: Response) -> Request | None:
-        """Another request that can supply the body when the page has none (an API)."""
-        return None
+                    return (lines, images), f"css:{selector.css}"
+        return ([], []), None
 
     def keep_lines(self, lines: list[str]) -> list[str]:
-        drop = [re.compile(p) for p in self.source.drop_lines]
+        drop = self._drop_lines()
         return [line for line in lines if not any(p.search(line) for p in drop)]
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def first(self, page: TextResponse, field: str, convert: Callable[[str], T | None]) -> Found:
-        """The first selector of the seeds field whose text converts to a value."""
-        return self._first_of(
-            page, {f"css:{css}": css for css in self.source.selectors(field)}, convert
-        )
+    @classmethod
+    def compiled(cls, field: str) -> list[CompiledSelector]:
+        if "_compiled" not in cls.__dict__:
+            cls._compiled = {
+                name: [CompiledSelector(css) for css in selectors]
+                for name, selectors in cls.source.fields.items()
+            }
+        return cls._compiled.get(field, [])
 
-    @staticmethod
-    def _first_of(
-        page: TextResponse, selectors: dict[str, str], convert: Callable[[str], T | None]
-    ) -> Found:
-        for method, css in selectors.items():
-            for match in page.css(css):
-                text = match.get() if "::" in css else element_text(match)
-                value = convert(text.strip()) if text and text.strip() else None
-                if value:
-                    return value, method
+    @classmethod
+    def _drop_lines(cls) -> list[re.Pattern[str]]:
+        if "_compiled_drop_lines" not in cls.__dict__:
+            cls._compiled_drop_lines = [re.compile(p) for p in cls.source.drop_lines]
+        return cls._compiled_drop_lines
+
+    def first(self, page: TextResponse, field: str, convert: Callable[[str], T | None]) -> Found:
+        """The first seeds selector of ``field`` whose text converts to a value."""
+        root = page.selector.root
+        for selector in self.compiled(field):
+            for text in selector.texts(root):
+                text = text.strip()
+                if text and (value := convert(text)):
+                    return value, f"css:{selector.css}"
         return NOTHING
+
+
+def moment(text: str) -> tuple[datetime, Precision] | None:
+    """A publish time and how precise the text was: 2019年1月16日 7:57 → minute."""
+    found = parse_moment(text)
+    return (found.at, found.precision) if found else None
+
+
+def first_sentence(lines: list[str], limit: int = 60) -> str:
+    """A title for a page that has none: the body's first sentence, at most ``limit`` chars."""
+    first = lines[0]
+    if end := _SENTENCE_END.search(first):
+        first = first[: end.start()]
+    return first[:limit].strip() or lines[0][:limit]
+
+
+def is_script_shell(page: TextResponse) -> bool:
+    """A page whose text is all drawn by JavaScript: no run of visible text looks like prose."""
+    texts = _VISIBLE_PARAGRAPHS(page.selector.root)
+    return not any(len(t.strip()) >= 40 for t in texts)
 
 
 def _origin(text: str) -> str | None:
@@ -182,11 +444,6 @@ def _last_crumb(text: str) -> str | None:
     crumbs = [c.strip() for c in re.split(r"[>›»]|&gt;", text)]
     crumbs = [c for c in crumbs if c and c != "正文"]
     return crumbs[-1] if len(crumbs) > 1 else None
-
-
-def _repeats(line: str, byline: Byline) -> bool:
-    """A first body line that only restates the byline already found elsewhere."""
-    return bool(byline) and is_byline_paragraph(line) and parse_byline(line) == byline
 
 
 def _validators(response: Response) -> dict[str, str]:

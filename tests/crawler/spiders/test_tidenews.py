@@ -56,9 +56,11 @@ def test_error_envelope_is_counted_with_its_code() -> None:
     spider = make_spider("tidenews")
     url = "https://app-api.zjol.com.cn/api/article/detail?id=3040001"
     response = replica_response(url, {"for_article": "x", "validators": {}})
-    assert list(spider.parse_detail(response)) == []
-    assert spider.crawler.stats.get_value("tidewatch/errors/api_error") == 1
-    assert "code 40004" in spider.crawler.stats.get_value("tidewatch/last_error")
+    assert list(spider.parse_detail(response)) == []  # no page body either: nothing to store
+    stats = spider.crawler.stats
+    assert stats.get_value("tidewatch/errors/api_error") == 1
+    assert stats.get_value("tidewatch/errors/unextracted") == 1
+    assert "code 40004" in stats.get_value("tidewatch/last_error")
 
 
 def test_js_shell_page_falls_back_to_the_api_detail() -> None:
@@ -70,7 +72,9 @@ def test_js_shell_page_falls_back_to_the_api_detail() -> None:
     assert request.meta["for_article"] == url
     (article,) = spider.parse_detail(replica_response(request.url, request.meta))
     assert article.url == url
-    assert set(article.extraction.values()) == {"api:detail"}
+    fields = ("title", "published_at", "origin", "authors", "body", "images", "channel")
+    assert {article.extraction[f] for f in fields} == {"api:detail"}
+    assert article.extraction["editor"] == "missing"  # neither the shell nor the API has one
 
 
 def test_chaoming_post_date_comes_from_its_object_id() -> None:
@@ -110,13 +114,18 @@ def test_without_a_salt_requests_go_unsigned_with_a_warning(
     assert SIGNING_SALT not in caplog.text
 
 
-def test_the_api_outranks_a_generic_extractor_on_a_js_shell(
+def test_a_js_shell_goes_to_the_api_without_a_generic_pass(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Even if the generic extractor salvages some text, the site's API is asked instead."""
-    monkeypatch.setattr(
-        "crawler.spiders.html.generic_body", lambda html, url: ["请在潮新闻客户端内打开"]
-    )
+    """A page whose text is all drawn by JavaScript has nothing to extract: the generic
+    extractor is not run (it would be thrown away), the site's API is asked instead."""
+
+    def no_generic(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the generic extractor ran on a script shell")
+
+    monkeypatch.setattr("crawler.spiders.html.generic", no_generic)
     url = "https://tidenews.com.cn/news.html?id=3095412"
-    (result,) = make_spider("tidenews").parse_article(replica_response(url, {"article_url": url}))
+    spider = make_spider("tidenews")
+    (result,) = spider.parse_article(replica_response(url, {"article_url": url}))
     assert isinstance(result, Request) and "/api/article/detail" in result.url
+    assert spider.crawler.stats.get_value("tidewatch/pages/script_shell") == 1

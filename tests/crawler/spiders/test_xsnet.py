@@ -93,13 +93,16 @@ def test_missing_charset_page_is_read_as_gbk() -> None:
     assert article.extraction["encoding"].endswith("gb18030")
 
 
-def test_broken_page_is_counted_not_stored() -> None:
+def test_page_without_a_body_is_counted_and_remembered_not_stored() -> None:
     url = "http://www.xsnet.cn/news/shms/2019_1/3025303.shtml"
     spider = make_spider("xsnet")
     assert list(spider.parse_article(replica_response(url, {"article_url": url}))) == []
     stats = spider.crawler.stats
-    assert stats.get_value("tidewatch/errors/incomplete_article") == 1
+    assert stats.get_value("tidewatch/errors/unextracted") == 1
     assert "3025303" in stats.get_value("tidewatch/last_error")
+    (page,) = spider.unextracted.pages("xsnet")
+    assert page["url"] == url and "no recognisable body" in page["reason"]
+    assert spider.unextracted.validators(url).etag  # for the conditional re-fetch
 
 
 def test_special_topic_template_fields_come_from_their_own_labels() -> None:

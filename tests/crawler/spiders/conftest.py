@@ -1,0 +1,27 @@
+"""Spiders tested offline write their side files (unextracted pages, backlog) somewhere
+private: the default data directory is ``./data``, so these tests run from a temporary one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_working_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    before = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("spiders-cwd"))
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+@pytest.fixture(autouse=True)
+def own_working_directory(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test its own ``./data``: what one test leaves unextracted, another does not see."""
+    monkeypatch.chdir(tmp_path)
