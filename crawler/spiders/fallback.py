@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from model.article import Precision
 
@@ -96,24 +97,45 @@ def _adapter(html: str, url: str) -> Extracted:
     )
     if title:
         found.title, found.methods["title"] = title.strip(), "generic:h1"
-    text = " ".join(
+    nodes = [
         t.strip()
         for t in page.xpath("//body//text()[not(ancestor::script|ancestor::style)]").getall()
         if t.strip()
-    )
-    head = text[:2000]
+    ]
+    head = " ".join(nodes)[:2000]
     moment = parse_moment(head)
     if moment:
         found.published_at, found.published_precision = moment.at, moment.precision
-        found.methods["published_at"] = "generic:text"
-    if origin := after_label(head, ORIGIN_LABELS):
-        found.origin, found.methods["origin"] = origin, "generic:label"
-    if editor := after_label(text, EDITOR_LABELS):
-        found.editor, found.methods["editor"] = editor, "generic:label"
-    if (author := after_label(text, AUTHOR_LABELS)) and (byline := parse_byline(author)):
+        found.methods["published_at"] = "text"
+    for name, labels in (("origin", ORIGIN_LABELS), ("editor", EDITOR_LABELS)):
+        value = next((v for t in nodes if (v := after_label(t, labels))), None)
+        if value:
+            setattr(found, name, value)
+            found.methods[name] = "label"
+    author = next((v for t in nodes if (v := after_label(t, AUTHOR_LABELS))), None)
+    if author and (byline := parse_byline(author)):
         found.authors, found.contributors = byline.authors, byline.contributors
-        found.methods["authors"] = "generic:label"
+        found.methods["authors"] = "label"
+    if css := _densest_block(page):
+        found.selectors["body"] = css
+        found.methods["body"] = "paragraph-density"
     lines = generic_body(html, url)
     if lines:
-        found.body, found.methods["body"] = "\n".join(lines), "generic:trafilatura"
+        found.body = "\n".join(lines)
+        found.methods.setdefault("body", "trafilatura")
     return found
+
+
+def _densest_block(page: Any) -> str | None:
+    """The element whose own paragraphs hold the most text, as a CSS selector (if unique)."""
+    best, best_len = None, 80  # less text than this is no article
+    for element in page.xpath("//body//*[count(p) >= 2]"):
+        length = sum(len(t) for t in element.xpath("./p//text()").getall())
+        if length > best_len:
+            best, best_len = element, length
+    if best is None:
+        return None
+    tag = best.root.tag
+    classes = (best.attrib.get("class") or "").split()
+    css = tag + "".join(f".{c}" for c in classes if re.fullmatch(r"[\w-]+", c))
+    return css if len(page.css(css)) == 1 else None

@@ -98,7 +98,7 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(
     assert summary["errors"] == {
         "http_404": 1,
         "http_500": 1,
-        "incomplete_article": 1,
+        "unextracted": 1,
         "offsite": 1,
         "truncated": 1,
     }
@@ -112,7 +112,7 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(
         ("3025300", "HTTP 500"),
         ("3025301", "connection closed"),
         ("3025302", "off the allowed hosts"),
-        ("3025303", "missing title"),
+        ("3025303", "no recognisable body"),
     ]:
         assert any(url_part in line and reason in line for line in log.splitlines()), url_part
     assert not any("3025303" in url for url in stored(tmp_path))

@@ -12,12 +12,22 @@ from support import crawl_offline, expected, expected_cases, make_spider
 
 from model.article import Article
 
-# Where each source's articles are discovered in the replica.
+# Where each source's articles are discovered in the replica; the layout variants (a 专题
+# info line, a renamed body class, unfamiliar 潮新闻 classes, a 潮鸣号 account elsewhere) are
+# linked from no listing and fetched by URL.
 ENTRY_POINTS = {
-    "xsnet": ["http://www.xsnet.cn/news/szjj/", "http://www.xsnet.cn/news/shms/"],
+    "xsnet": [
+        "http://www.xsnet.cn/news/szjj/",
+        "http://www.xsnet.cn/news/shms/",
+        "http://www.xsnet.cn/2019_subject/bjxsd/hsdhz/3132090.shtml",
+        "http://www.xsnet.cn/news/szjj/2019_1/3025310.shtml",
+        "http://www.xsnet.cn/news/szjj/2019_1/3025320.shtml",
+    ],
     "xsrb": ["https://xsrb.xsnet.cn/html/2026-03/18/node_1.htm"],
     "tidenews": [
-        "https://app-api.zjol.com.cn/api/article/channel_list?channel_id=5d8b4d25cf8dfd0001a4143c"
+        "https://app-api.zjol.com.cn/api/article/channel_list?channel_id=5d8b4d25cf8dfd0001a4143c",
+        "https://tidenews.com.cn/news.html?id=3470001",
+        "https://tidenews.com.cn/tmh_news.html?id=6a5dc07af2c7840001941a2c",
     ],
 }
 HOSTS = {"xsnet": "www.xsnet.cn", "xsrb": "xsrb.xsnet.cn", "tidenews": "tidenews.com.cn"}
@@ -60,6 +70,11 @@ def test_title(case: Any) -> None:
 def test_published_at(case: Any) -> None:
     article, want = case
     assert article.published_at.isoformat() == want["published_at"]
+
+
+def test_published_precision(case: Any) -> None:
+    article, want = case
+    assert article.published_precision == want["published_precision"]
 
 
 def test_origin(case: Any) -> None:

@@ -129,3 +129,26 @@ def test_a_js_shell_goes_to_the_api_without_a_generic_pass(
     (result,) = spider.parse_article(replica_response(url, {"article_url": url}))
     assert isinstance(result, Request) and "/api/article/detail" in result.url
     assert spider.crawler.stats.get_value("tidewatch/pages/script_shell") == 1
+
+
+HOSTILE = "https://app-api.zjol.com.cn/api/article/channel_list?channel_id="
+
+
+@pytest.mark.parametrize(
+    ("channel", "errors", "problem"),
+    [
+        ("hostile_data_list", 1, "data"),
+        ("hostile_string_list", 1, "article_list"),
+        ("hostile_deep", 1, "nested too deeply"),
+        ("hostile_items", 4, "article_list[3]: published_at"),
+    ],
+)
+def test_wrongly_shaped_channel_lists_are_api_errors(
+    channel: str, errors: int, problem: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    spider = make_spider("tidenews")
+    requests = list(spider.parse_channel_list(replica_response(HOSTILE + channel)))
+    assert spider.crawler.stats.get_value("tidewatch/errors/api_error") == errors
+    assert problem in caplog.text and HOSTILE + channel in caplog.text
+    if channel == "hostile_items":  # the one good item of five is still followed
+        assert [r.url for r in requests] == ["https://tidenews.com.cn/news.html?id=3041187"]
