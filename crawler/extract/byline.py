@@ -141,7 +141,7 @@ _PEOPLE = re.compile(
     + r")*)"
 )
 _AUTHOR_LABEL = re.compile(
-    r"(?:作者|文\s*[/｜|]|撰文|文字)\s*[:：]?\s*(?P<names>"
+    r"(?:作者\s*[:：]|文\s*[/｜|]|(?:撰文|文字)\s*[:：]?)\s*(?P<names>"
     + _CJK_NAME
     + _NAME_END
     + r"(?:[\s、，,和及与]+"

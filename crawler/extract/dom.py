@@ -66,6 +66,9 @@ BLOCK_TAGS = frozenset(
         "details",
         "summary",
         "founder-content",
+        "founder-title",
+        "founder-introtitle",
+        "founder-subtitle",
     ]
 )
 JUNK_TAGS = (

@@ -65,6 +65,8 @@ _NEGATIVE_HINT = re.compile(
     re.I,
 )
 _POSITIVE_HINT = re.compile(r"content|article|text|detail|body|main|zhengwen|news_con|TRS_", re.I)
+_ROLE_WORD = re.compile(r"记者|通讯员|作者|文\s*/")
+_ENPPROPERTY = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.S)
 _TIMESTAMP = re.compile(
     r"\d{1,2}[:：]\d{2}|\d{4}[-/年]\d{1,2}[-/月]\d{1,2}|\d+\s*(?:分钟|小时|天)前"
 )
@@ -91,7 +93,7 @@ def extract(
     """Every field of the article page ``html`` (already decoded) found at ``url``."""
     page = dom.parse(html)
     root = page.root
-    heads = _Head.read(root)
+    heads = _Head.read(root, html)
     dom.clean(root)
     lines, _ = dom.lines(root, url)
     body = _Body.find(lines)
@@ -105,18 +107,27 @@ def extract(
     kept, byline, editor, origin = _body_lines(body, title, info, methods, selectors)
 
     info_text = " ".join(line.text for line in info)
-    origin = origin or _origin(info_text)
-    if origin:
-        methods.setdefault("origin", "text:info-line")
-        selectors.setdefault("origin", _selector_of(info, _ORIGIN_INLINE))
-    editor = editor or _editor(info_text)
-    if editor:
-        methods.setdefault("editor", "text:info-line")
-    info_byline = find_byline(info_text)
-    if info_byline:
-        info_byline.merge(byline)
-        byline = info_byline
-        methods["authors"] = "text:info-line"
+    after = _after_lines(lines, body)
+    after_text = " ".join(line.text for line in after)
+    for where, text, region in (("info-line", info_text, info), ("after-body", after_text, after)):
+        if not origin and (origin := _origin(text)):
+            methods["origin"] = f"text:{where}"
+            selectors["origin"] = _selector_of(region, _ORIGIN_INLINE)
+        if not editor and (editor := _editor(text)):
+            methods["editor"] = f"text:{where}"
+            selectors["editor"] = _selector_of(region, _EDITOR_INLINE)
+        found = find_byline(text)
+        if found and not byline:
+            methods["authors"] = f"text:{where}"
+            selectors["authors"] = _selector_of(region, _ROLE_WORD)
+        if found:
+            found.merge(byline)
+            byline = found
+    if not origin and (origin := _unlabelled_origin(info)):
+        methods["origin"] = "text:info-line-unlabelled"
+    if not byline and heads.founder_byline:
+        byline = parse_byline(heads.founder_byline)
+        methods["authors"] = "meta:enpproperty"
     if not byline:
         methods["authors"] = "missing"
 
@@ -151,6 +162,8 @@ class _Head:
     title: str | None = None
     og_title: str | None = None
     site_name: str | None = None
+    founder_title: str | None = None  # Founder e-paper metadata comment
+    founder_byline: str | None = None
     moments: list[tuple[str, Moment]] = field(default_factory=list)  # (method, moment)
 
     _META_TIMES = (
@@ -176,8 +189,14 @@ class _Head:
     )
 
     @classmethod
-    def read(cls, root: lxml_html.HtmlElement) -> _Head:
+    def read(cls, root: lxml_html.HtmlElement, html: str) -> _Head:
         head = cls()
+        if match := _ENPPROPERTY.search(html[:200_000]):
+            fields = dict(re.findall(r"<(\w+)>([^<]*)</\1>", match[1]))
+            head.founder_title = clean_field(fields.get("title"))
+            head.founder_byline = clean_field(fields.get("author"))
+            if moment := parse_iso(fields.get("date", "")):
+                head.moments.append(("meta:enpproperty", moment))
         titles = root.xpath("//title")
         if titles:
             head.title = clean_field(titles[0].text_content())
@@ -399,6 +418,35 @@ def _editor(text: str) -> str | None:
     return None
 
 
+def _after_lines(lines: list[dom.Line], body: _Body) -> list[dom.Line]:
+    """A few short lines right after the body: where 作者, 编辑 and 来源 often close a story."""
+    if not body.lines:
+        return []
+    end = body.lines[-1].index + 1
+    return [ln for ln in lines[end : end + 6] if ln.chars <= 80 and ln.link_share < 0.5]
+
+
+_INFO_NOISE = re.compile(
+    r"字号|分享|浏览|阅读|点击|打印|评论|收藏|关闭|纠错|举报|[大中小]\s*[大中小]|次|[:：]|\d"
+)
+
+
+def _unlabelled_origin(info: list[dom.Line]) -> str | None:
+    """潮新闻 beside the time with no 来源 label: the one short name on the info line."""
+    for line in info:
+        if not find_moments(line.text):
+            continue
+        chunks = [clean_line(t) for t in line.block.itertext()]
+        names = [
+            c
+            for c in chunks
+            if c and 2 <= len(c) <= 12 and not _INFO_NOISE.search(c) and not find_byline(c)
+        ]
+        if len(names) == 1 and re.fullmatch(r"[\u4e00-\u9fff·A-Za-z ]+", names[0]):
+            return names[0]
+    return None
+
+
 def _selector_of(lines: list[dom.Line], pattern: re.Pattern[str]) -> str:
     for line in lines:
         if pattern.search(line.text):
@@ -416,33 +464,44 @@ def _title(
     methods: dict[str, str],
     selectors: dict[str, str],
 ) -> tuple[str | None, dom.Line | None]:
-    """The heading above the body that <title> or og:title confirm; else <title> unsuffixed."""
-    named = [t for t in (head.og_title, head.title) if t]
-    prefixes = [p for t in named for p in _title_prefixes(t)]
+    """The headline above the body, decided by agreement of the page's candidates.
+
+    A heading (h1–h3, an element named *title*) that ``og:title`` or ``<title>`` (less its
+    suffixes) repeat wins; then the heading nearest above the body; then a line the metas
+    repeat; then ``og:title`` or ``<title>`` with the site and channel suffix removed.
+    """
+    named = [t for t in (head.og_title, head.title, head.founder_title) if t]
+    prefixes = {p for t in named for p in _title_prefixes(t)}
     above = lines[max(0, body.start - 40) : body.start + 3] if body.node is not None else lines
-    headings = [
-        line
-        for line in above
-        if line.block.tag in ("h1", "h2", "h3") or _titled(line.block) or line.text in prefixes
-    ]
-    # nearest to the body first
-    for line in sorted(headings, key=lambda ln: -ln.index):
-        text = line.text
-        if text in prefixes or any(text == t for t in named):
-            methods["title"] = f"{line.block.tag}+title" if head.title else f"{line.block.tag}+og"
-            selectors["title"] = dom.css_path(line.block)
-            return text, line
-    h1s = [line for line in headings if line.block.tag == "h1" and 4 <= line.chars <= 80]
-    if h1s and not _is_site_name(h1s[-1].text, head):
-        methods["title"] = "h1"
-        selectors["title"] = dom.css_path(h1s[-1].block)
-        return h1s[-1].text, h1s[-1]
+    nearest_first = sorted(above, key=lambda ln: -ln.index)
+    headings = [ln for ln in nearest_first if _heading(ln.block) and 2 <= ln.chars <= 120]
+    agreeing = [ln for ln in headings if ln.text in prefixes and not _is_site_name(ln.text, head)]
+    if agreeing:
+        return _title_from(agreeing[0], "+title", methods, selectors)
+    if headings and headings[0].chars >= 4 and not _is_site_name(headings[0].text, head):
+        return _title_from(headings[0], "", methods, selectors)
+    repeated = [ln for ln in nearest_first if ln.text in prefixes and ln.chars >= 4]
+    repeated = [ln for ln in repeated if not _is_site_name(ln.text, head)]
+    if repeated:
+        return _title_from(repeated[0], "+title", methods, selectors)
     for text, method in ((head.og_title, "meta:og"), (head.title, "html:title")):
         if text:
             title = _strip_suffix(text, head)
             methods["title"] = method
             return title, next((ln for ln in above if ln.text == title), None)
     return None, None
+
+
+def _title_from(
+    line: dom.Line, agreed: str, methods: dict[str, str], selectors: dict[str, str]
+) -> tuple[str, dom.Line]:
+    methods["title"] = f"{line.block.tag}{agreed}"
+    selectors["title"] = dom.css_path(line.block)
+    return line.text, line
+
+
+def _heading(el: lxml_html.HtmlElement) -> bool:
+    return el.tag in ("h1", "h2", "h3") or "title" in el.tag or _titled(el)
 
 
 def _titled(el: lxml_html.HtmlElement) -> bool:
@@ -479,9 +538,12 @@ def _strip_suffix(title: str, head: _Head) -> str:
 
 
 def _is_site_name(text: str, head: _Head) -> bool:
+    """The site's own name (a logo, the e-paper's <title>) is no headline."""
     if head.site_name and text == head.site_name:
         return True
-    return bool(head.title and head.title.endswith(text) and head.title != text)
+    if head.title and head.title.endswith(text) and head.title != text:
+        return True
+    return text == head.title and head.founder_title is not None and text != head.founder_title
 
 
 # -- info line and publish time ------------------------------------------------------------------
