@@ -74,7 +74,7 @@ _SURNAMES = frozenset(
 )
 # Characters that do not occur in names but do in the words after 记者 (了解到, 获悉, 说).
 _NOT_IN_NAMES = frozenset(
-    "了的在从对到获悉是说这那有为把被将也都就而或等们个年月日时今昨前后内外看听问答采访表示介绍报道发现注意近一"
+    "了的在从对到获悉是说这那有为把被将也都就而或等们个年月日时今昨前后内外看听问答采访表示介绍报道发现注意"
 )
 
 
@@ -141,10 +141,10 @@ _PEOPLE = re.compile(
     + r")*)"
 )
 _AUTHOR_LABEL = re.compile(
-    r"(?:作者\s*[:：]|文\s*[/｜|]|(?:撰文|文字)\s*[:：]?)\s*(?P<names>"
+    r"(?:作者\s*[:：]|作者\s+|文\s*[/｜|]|(?:撰文|文字)\s*[:：]?)\s*(?P<names>"
     + _CJK_NAME
     + _NAME_END
-    + r"(?:[\s、，,和及与]+"
+    + r"(?:[\s、，,和及与]+(?![\u4e00-\u9fff]{1,4}\s*[:：])"  # 字号：… is the next label
     + _CJK_NAME
     + _NAME_END
     + r")*)"

@@ -38,7 +38,8 @@ _PRECISE = {Precision.SECOND: 3, Precision.MINUTE: 2, Precision.DAY: 1, Precisio
 # Reader lines a body never keeps: page furniture that sits inside article containers.
 _BOILERPLATE = re.compile(
     r"^(?:[【\[]?\s*(?:打印|关闭|关闭窗口|返回顶部|收藏|分享到?|字号|大|中|小|纠错|举报)\s*[】\]]?\s*)+$"
-    r"|版权所有|copyright|©|转载请注明|未经授权|不得转载|扫一扫|扫码|二维码|点击(?:查看|进入|阅读)"
+    r"|版权所有|copyright|©|转载请注明|未经授权|不得转载"
+    r"|^.{0,8}(?:扫一扫|扫码|二维码|点击(?:查看|进入|阅读)).{0,12}$"
     r"|^(?:上一篇|下一篇|上一页|下一页|相关(?:新闻|阅读|推荐|文章|链接)|推荐阅读|延伸阅读|热门(?:新闻|推荐)?"
     r"|猜你喜欢|责任编辑|编辑|审核|校对|来源|作者|原标题|网友评论|评论|发表评论|我要评论|参与评论)"
     r"\s*[:：]?\s*$",
@@ -106,9 +107,9 @@ def extract(
     info = _info_lines(lines, body, title_line)
     kept, byline, editor, origin = _body_lines(body, title, info, methods, selectors)
 
-    info_text = " ".join(line.text for line in info)
+    info_text = _region_text(info)
     after = _after_lines(lines, body)
-    after_text = " ".join(line.text for line in after)
+    after_text = _region_text(after)
     for where, text, region in (("info-line", info_text, info), ("after-body", after_text, after)):
         if not origin and (origin := _origin(text)):
             methods["origin"] = f"text:{where}"
@@ -128,6 +129,9 @@ def extract(
     if not byline and heads.founder_byline:
         byline = parse_byline(heads.founder_byline)
         methods["authors"] = "meta:enpproperty"
+    if not byline and heads.json_ld_authors:
+        byline = Byline(heads.json_ld_authors, [])
+        methods["authors"] = "json-ld:author"
     if not byline:
         methods["authors"] = "missing"
 
@@ -162,6 +166,8 @@ class _Head:
     title: str | None = None
     og_title: str | None = None
     site_name: str | None = None
+    article_title: str | None = None  # TRS / Hanweb <meta name="ArticleTitle">, JSON-LD headline
+    json_ld_authors: list[str] = field(default_factory=list)
     founder_title: str | None = None  # Founder e-paper metadata comment
     founder_byline: str | None = None
     moments: list[tuple[str, Moment]] = field(default_factory=list)  # (method, moment)
@@ -205,14 +211,19 @@ class _Head:
             content = meta.get("content") or ""
             if key in ("og:title", "twitter:title") and not head.og_title:
                 head.og_title = clean_field(content)
-            elif key in ("og:site_name", "application-name") and not head.site_name:
+            elif key in ("og:site_name", "sitename", "application-name") and not head.site_name:
                 head.site_name = clean_field(content)
+            elif key in ("articletitle", "headline") and not head.article_title:
+                head.article_title = clean_field(content)
             elif key in cls._META_TIMES and (moment := parse_iso(content)):
                 head.moments.append((f"meta:{key}", moment))
         for script in root.xpath("//script[@type='application/ld+json']"):
-            for value in _json_ld_dates(script.text or ""):
+            dates, headlines, authors = _json_ld(script.text or "")
+            for value in dates:
                 if moment := parse_iso(value):
                     head.moments.append(("json-ld:datePublished", moment))
+            head.article_title = head.article_title or next(iter(headlines), None)
+            head.json_ld_authors = head.json_ld_authors or authors
         for el in root.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
             value = el.get("datetime") or el.get("content") or el.text_content()
             if moment := parse_iso(value or ""):
@@ -220,22 +231,35 @@ class _Head:
         return head
 
 
-def _json_ld_dates(text: str) -> list[str]:
+def _json_ld(text: str) -> tuple[list[str], list[str], list[str]]:
+    """datePublished values, headlines and author names of a JSON-LD block."""
     try:
         data = json.loads(text)
     except ValueError:
-        return re.findall(r'"datePublished"\s*:\s*"([^"]+)"', text)
-    found: list[str] = []
+        return re.findall(r'"datePublished"\s*:\s*"([^"]+)"', text), [], []
+    dates: list[str] = []
+    headlines: list[str] = []
+    authors: list[str] = []
     stack = [data]
     while stack:  # iterative: a hostile JSON-LD block may nest deeply
         item = stack.pop()
         if isinstance(item, dict):
             if isinstance(item.get("datePublished"), str):
-                found.append(item["datePublished"])
-            stack.extend(item.values())
+                dates.append(item["datePublished"])
+            if isinstance(item.get("headline"), str) and (
+                headline := clean_field(item["headline"])
+            ):
+                headlines.append(headline)
+            people = item.get("author")
+            for person in people if isinstance(people, list) else [people]:
+                if isinstance(person, dict) and person.get("@type") == "Person":
+                    name = clean_field(str(person.get("name") or ""))
+                    if name and name not in authors:
+                        authors.append(name)
+            stack.extend(v for k, v in item.items() if k != "author")
         elif isinstance(item, list):
-            stack.extend(item)
-    return found
+            stack.extend(reversed(item))
+    return dates, headlines, authors
 
 
 # -- body --------------------------------------------------------------------------------------
@@ -353,14 +377,12 @@ def _body_lines(
                 byline = lead
                 methods["authors"] = f"text:paragraph-{position + 1}"
                 break
-    if not byline:  # （记者 张三 通讯员 李四） closing the article
+    if not byline:  # （记者 张三 通讯员 李四） closing the article: it stays in the text
         for line in reversed(kept[-3:]):
             closing = _closing_byline(line.text)
             if closing:
                 byline = closing
                 methods["authors"] = "text:closing"
-                if _only_byline(line.text):
-                    kept.remove(line)
                 break
     # an editor credit closing the last paragraph: …（编辑 张三）
     if kept and not editor and (match := _EDITOR_INLINE.search(kept[-1].text[-30:])):
@@ -418,6 +440,21 @@ def _editor(text: str) -> str | None:
     return None
 
 
+def _region_text(region: list[dom.Line]) -> str:
+    """The text of a few short lines with their inline pieces apart: 来源：X<span>作者：Y</span>."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    for line in region:
+        block = line.block
+        if id(block) in seen:
+            continue
+        seen.add(id(block))
+        pieces = [clean_line(t) for t in block.itertext()]
+        joined = " ".join(p for p in pieces if p)
+        parts.append(joined if len(joined) <= 300 else line.text)
+    return " ".join(parts)
+
+
 def _after_lines(lines: list[dom.Line], body: _Body) -> list[dom.Line]:
     """A few short lines right after the body: where 作者, 编辑 and 来源 often close a story."""
     if not body.lines:
@@ -470,7 +507,7 @@ def _title(
     suffixes) repeat wins; then the heading nearest above the body; then a line the metas
     repeat; then ``og:title`` or ``<title>`` with the site and channel suffix removed.
     """
-    named = [t for t in (head.og_title, head.title, head.founder_title) if t]
+    named = [t for t in (head.article_title, head.og_title, head.title, head.founder_title) if t]
     prefixes = {p for t in named for p in _title_prefixes(t)}
     above = lines[max(0, body.start - 40) : body.start + 3] if body.node is not None else lines
     nearest_first = sorted(above, key=lambda ln: -ln.index)
@@ -484,7 +521,12 @@ def _title(
     repeated = [ln for ln in repeated if not _is_site_name(ln.text, head)]
     if repeated:
         return _title_from(repeated[0], "+title", methods, selectors)
-    for text, method in ((head.og_title, "meta:og"), (head.title, "html:title")):
+    fallbacks = (
+        (head.article_title, "meta:article-title"),
+        (head.og_title, "meta:og"),
+        (head.title, "html:title"),
+    )
+    for text, method in fallbacks:
         if text:
             title = _strip_suffix(text, head)
             methods["title"] = method
@@ -510,9 +552,11 @@ def _titled(el: lxml_html.HtmlElement) -> bool:
 
 
 def _title_prefixes(title: str) -> list[str]:
-    """``标题_频道_站名`` → [标题_频道_站名, 标题_频道, 标题]: the candidates for the headline."""
-    cuts = [m.start() for m in _TITLE_SEPARATORS.finditer(title) if m.start() > 0]
-    prefixes = [title] + [title[:cut].strip() for cut in reversed(cuts)]
+    """``标题_频道_站名`` → [标题_频道_站名, 标题_频道, 标题], and ``站名 标题`` → [.., 标题]."""
+    cuts = [m for m in _TITLE_SEPARATORS.finditer(title) if m.start() > 0]
+    prefixes = [title] + [title[: m.start()].strip() for m in reversed(cuts)]
+    prefixes += [title[m.end() :].strip() for m in cuts]
+    prefixes += [title[m.end() :] for m in re.finditer(r"\s+", title)]  # 站名 标题
     return [p for p in prefixes if len(p) >= 2]
 
 
@@ -541,8 +585,10 @@ def _is_site_name(text: str, head: _Head) -> bool:
     """The site's own name (a logo, the e-paper's <title>) is no headline."""
     if head.site_name and text == head.site_name:
         return True
-    if head.title and head.title.endswith(text) and head.title != text:
-        return True
+    if head.title and head.title != text and len(text) <= 12:
+        cut = head.title[: len(head.title) - len(text)]
+        if head.title.endswith(text) and re.search(r"[-_|｜—–－]\s*$", cut):
+            return True  # 标题_萧山网 and an h1 that reads 萧山网: the logo
     return text == head.title and head.founder_title is not None and text != head.founder_title
 
 
@@ -622,5 +668,6 @@ def _refines(coarse: Moment, fine: Moment) -> bool:
     if a.date() != b.date():
         return False
     if coarse.precision is Precision.MINUTE:
-        return (a.hour, a.minute) == (b.hour, b.minute)
+        # the page shows minutes: a machine time with zero seconds adds nothing to them
+        return (a.hour, a.minute) == (b.hour, b.minute) and b.second != 0
     return True
