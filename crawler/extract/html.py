@@ -8,8 +8,11 @@ import re
 from urllib.parse import urljoin
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
+
+from crawler.extract.text import clean_line
 
 # trafilatura warns for every page it declines; an empty result is our signal, not its log
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -79,6 +82,7 @@ def paragraphs(
             _remove(el.root)
     for el in list(root.iter(*_SKIP_TAGS)):
         _remove(el)
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # their tails stay
     images = []
     for img in root.iter("img"):
         src = img.get("data-src") or img.get("src")
@@ -86,7 +90,7 @@ def paragraphs(
             images.append(urljoin(base_url, src.strip()))
     chunks: list[str] = []
     _collect(root, chunks)
-    lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(chunks).split("\n"))
+    lines = (clean_line(line) for line in "".join(chunks).split("\n"))
     return [line for line in lines if line], list(dict.fromkeys(images))
 
 
@@ -105,19 +109,21 @@ def clean_title(title: str, site_names: tuple[str, ...]) -> str:
     return title.strip()
 
 
-def _collect(el: lxml_html.HtmlElement, out: list[str]) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""  # comments and PIs have no string tag
-    block = tag.lower() in _BLOCK_TAGS
-    if block:
-        out.append("\n")
-    if tag and el.text:
-        out.append(el.text.replace("\n", " "))
-    for child in el:
-        _collect(child, out)
-        if child.tail:
-            out.append(child.tail.replace("\n", " "))
-    if block:
-        out.append("\n")
+def _collect(root: lxml_html.HtmlElement, out: list[str]) -> None:
+    """Text of ``root`` with a newline around each block element, walked without recursion."""
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""  # comments and PIs have no string tag
+        block = tag.lower() in _BLOCK_TAGS
+        if event == "start":
+            if block:
+                out.append("\n")
+            if tag and el.text:
+                out.append(el.text.replace("\n", " "))
+            continue
+        if block:
+            out.append("\n")
+        if el is not root and el.tail:
+            out.append(el.tail.replace("\n", " "))
 
 
 def _remove(el: lxml_html.HtmlElement) -> None:
