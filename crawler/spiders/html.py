@@ -28,7 +28,9 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from crawler.extract.byline import Byline, is_byline_paragraph, parse_byline
+from crawler.extract.dates import parse_moment
 from crawler.extract.encoding import decoded
+from crawler.extract.generic import extract as generic
 from crawler.extract.html import (
     AUTHOR_LABELS,
     EDITOR_LABELS,
@@ -38,7 +40,6 @@ from crawler.extract.html import (
     paragraphs,
 )
 from crawler.spiders.base import NewsSpider
-from crawler.spiders.fallback import generic, parse_moment
 from model.article import Article, Precision
 from model.clock import SHANGHAI, now
 
@@ -153,7 +154,7 @@ class HtmlSpider(NewsSpider):
             return
         got = generic(page.text, page.url, earliest=self.source.earliest)
         values = {
-            "title": clean_title(got.title, (self.source.title,)) if got.title else None,
+            "title": _plausible_title(got.title, self.source.title),
             "published_at": (got.published_at, got.published_precision)
             if got.published_at
             else None,
@@ -413,6 +414,12 @@ def moment(text: str) -> tuple[datetime, Precision] | None:
     """A publish time and how precise the text was: 2019年1月16日 7:57 → minute."""
     found = parse_moment(text)
     return (found.at, found.precision) if found else None
+
+
+def _plausible_title(title: str | None, site: str) -> str | None:
+    """A generic title, unless it is too short to be a headline (a sidebar's 图片新闻)."""
+    title = clean_title(title or "", (site,))
+    return title if len(title) >= 6 else None
 
 
 def first_sentence(lines: list[str], limit: int = 60) -> str:
