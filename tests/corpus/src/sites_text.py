@@ -165,7 +165,7 @@ def dy_page(a: Art) -> str:
     )
     return f"""<!DOCTYPE html>
 <html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
-<title>{a.title}-东阳新闻-东阳新闻网</title>
+<title>{a.title}__木雕红木_产业资讯_东阳新闻网</title>
 <meta name="keywords" content="东阳,木雕,红木">
 </head>
 <body>
