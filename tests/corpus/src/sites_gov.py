@@ -187,7 +187,7 @@ XY_ARTS = [
         contributors=["毛晓"],
         editor="吴婷",
         channel="衢州新闻",
-        family="founder",
+        family="byline",
         traits=["xiangyu_cms", "enpcontent_comments", "second_paragraph_byline_lead", "url_date"],
         text="""
 冬日暖阳下，柯城区九华乡的柑橘园里一片金黄，橘农们正忙着采摘、装箱，运输车辆往来不断。

@@ -52,7 +52,7 @@ MH_ARTS = [
         authors=["章敏"],
         editor="孙燕",
         channel="文旅",
-        family="mobile",
+        family="captions",
         traits=["mobile", "section_layout", "lazy_images", "multiple_captions"],
         text="""
 进入12月，西湖边的银杏、枫香、无患子陆续进入最佳观赏期，北山街、杨公堤、植物园等地层林尽染，吸引了大批市民游客前来拍照打卡。
