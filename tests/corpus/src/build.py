@@ -48,9 +48,10 @@ def write_manifest() -> None:
     )
     hold = sorted((common.CORPUS / "holdout" / "expected").glob("*/*.json"))
     hold_hosts = sorted({f.parent.name for f in hold})
+    hosts = len({h for s in families.values() for h in s})
     block = (
-        f"{sum(counts.values())} article pages on {len({h for s in families.values() for h in s})} "
-        f"hosts in {len(counts)} families; holdout: {len(hold)} pages on {len(hold_hosts)} hosts.\n\n"
+        f"{sum(counts.values())} article pages on {hosts} hosts in {len(counts)} families; "
+        f"holdout: {len(hold)} pages on {len(hold_hosts)} hosts.\n\n"
         "| family | pages | hosts |\n|---|---|---|\n"
         + fam_rows
         + "\n\n"
