@@ -59,6 +59,8 @@ NB_ARTS = [
 在首批示范点之一的钟公庙街道某邻里中心，菜场、药店、理发店、老年食堂一应俱全，二楼还设有托育园和社区图书馆。“买菜、吃饭、带孩子，下楼走几步就都解决了。”居民张女士说。
 据介绍，鄞州区自去年启动便民生活圈建设以来，已新建和改造提升社区商业网点860余个，引进品牌连锁便利店120家，新增社区食堂28家。
 鄞州区商务局相关负责人表示，到2025年底，全区将实现“15分钟便民生活圈”城镇社区全覆盖。
+记者了解到，为让便民生活圈“活”起来，鄞州区还推出了“一圈一策”，根据每个社区的人口结构和消费需求配置业态。年轻家庭多的社区，重点引入托育、儿童教育等服务；老年人多的社区，则优先布局老年食堂、康养服务和家政维修。
+此外，鄞州区还搭建了便民生活圈线上服务平台，居民通过手机即可查询周边商户信息、预约上门服务。
 """,
     ),
     Art(
@@ -79,6 +81,8 @@ NB_ARTS = [
 宁波地铁8号线一期工程全长约23.9公里，共设车站20座，全部为地下站，线路串联起鄞州、海曙、江北等区域，与多条已运营线路实现换乘。
 据了解，8号线一期隧道施工过程中先后穿越多条河道和密集建筑群，施工单位采用自动化监测、同步注浆等技术，确保施工安全和周边建筑稳定。
 接下来，8号线一期将全面转入铺轨、机电安装和装修施工阶段，计划2026年建成通车。
+8号线一期工程是宁波城市轨道交通第三轮建设规划的重要组成部分。线路建成后，将进一步加密中心城区轨道交通网络，串联起多个大型居住区、商业中心和交通枢纽。
+“我家附近就有一个站，以后上班坐地铁只要二十多分钟。”家住江北的市民王女士说，她每天都在关注8号线的建设进展。
 @（记者 金鹭 通讯员 周洁）
 """,
     ),
@@ -204,6 +208,8 @@ JX_ARTS = [
 此次改造分为基础类、完善类和提升类三大类，基础类重点解决雨污分流、管线入地、屋面防水等问题；完善类包括加装电梯、增设停车位、改造绿化景观等；提升类则结合未来社区建设，配建养老托育、文体活动等公共服务设施。
 “改不改、怎么改，居民说了算。”南湖区住建局相关负责人介绍，每个小区在改造前都要开展入户调查，改造方案须经三分之二以上居民同意后方可实施。
 据悉，今年南湖区已完成首批12个小区的改造，累计加装电梯54台，新增停车位1100余个。
+记者在已完成改造的某小区看到，原来杂乱的架空线已全部入地，破损的路面铺上了沥青，楼道里新装了感应灯，小区中心还建起了一个小游园。“改造前下雨天出门都要穿雨靴，现在环境比新小区还好。”居民沈阿姨说。
+南湖区住建局相关负责人表示，改造过程中将同步建立长效管理机制，引导小区引入专业物业或实行居民自治管理，防止“一年新、两年旧、三年回原样”。
 """,
     ),
     Art(
@@ -221,6 +227,8 @@ JX_ARTS = [
 作为“中国粽子之乡”，嘉兴目前拥有粽子生产企业30余家，年产粽子超过10亿只，产品销往全国并出口到东南亚、欧美等20多个国家和地区。
 “线上销售占比已经超过四成。”一家老字号粽子企业的负责人说，今年企业新推出低糖、杂粮等健康口味，在电商平台上很受年轻人欢迎。
 为推动产业升级，嘉兴出台粽子产业高质量发展扶持政策，支持企业开展智能化改造、建设原料基地，并打造粽子文化旅游线路。
+在嘉兴一家粽子生产企业的车间里，记者看到，从浸米、配料、包裹到蒸煮、真空包装，生产线实现了半自动化作业，但包粽子这道关键工序仍由熟练工人手工完成。“机器包的粽子口感不如手工，所以我们保留了三百多名包粽工。”企业负责人说。
+业内人士表示，嘉兴粽子产业正从“卖产品”向“卖文化”转变，粽子博物馆、包粽体验等文旅项目不断涌现，吸引了大量游客。
 """,
     ),
     Art(
@@ -317,6 +325,8 @@ ZS_ARTS = [
 今年1至10月，全市海洋经济总产出同比增长8.6%，绿色石化、船舶修造、海洋电子信息等产业集群加快壮大，远洋渔业、水产品精深加工等传统优势产业持续提质。
 会议强调，要坚持向海图强，加快构建现代海洋产业体系；要做强港口物流，深化江海联运服务中心建设；要保护好海洋生态环境，推动海洋经济绿色低碳发展。
 各县（区）、功能区和市级有关部门负责人参加会议。
+会议要求，要加快推进重大项目建设，确保甬舟铁路、六横公路大桥等重点工程按期推进；要强化科技创新支撑，推动海洋科研成果就地转化；要持续优化营商环境，吸引更多涉海企业落户舟山。
+会上，普陀区、岱山县和舟山经济开发区作了交流发言。
 """,
     ),
     Art(
@@ -332,6 +342,9 @@ ZS_ARTS = [
 新开通的线路均采用新能源公交车，票价按现行标准执行，市民可使用公交卡、交通联合卡和手机扫码乘车。
 首末班时间：定海至岱山线6:30—18:30，普陀至朱家尖线6:00—19:00，高峰时段发车间隔约20分钟。
 市民如有疑问，可拨打交通服务热线0580-12328咨询。
+据了解，两条新线路开通前，市交通运输局组织开展了多次线路踏勘和乘客需求调研，根据沿线居民出行规律确定了站点设置和发车时刻。
+“以前去岱山要先坐公交到码头，再换乘轮渡，现在一趟车就能到，方便多了。”家住定海的市民张先生说。
+下一步，市交通运输局将根据客流变化动态调整运力，并研究开通更多跨岛公交线路，进一步完善海岛公共交通网络。
 """,
     ),
     Art(
@@ -348,6 +361,8 @@ ZS_ARTS = [
 ^图为调研现场。
 在沈家门渔港，李国平登上渔船，详细查看救生设备、消防器材配备和北斗终端使用情况，并与船老大交流。他强调，冬季海上风大浪高，各地各部门要压紧压实安全责任，严格落实渔船出海报告、恶劣天气停航避风等制度。
 李国平要求，要加强渔船动态监管，强化船员安全培训，严厉打击“三无”船舶和违规作业行为，坚决守住渔业安全生产底线。
+在一家水产品加工企业，李国平详细了解企业冬季生产和安全管理情况，要求企业加强冷库、氨制冷系统等重点部位的安全检查，确保生产安全。
+据了解，进入冬季以来，我市已开展渔业安全生产检查3轮，检查渔船1800余艘次，整改安全隐患260余处。
 """,
     ),
 ]
@@ -476,6 +491,9 @@ QT_ARTS = [
 后来大桥一座座建起来，渡船的人越来越少。再后来，渡口停了，售票亭拆了，堤坝上修起了漂亮的绿道。
 前几天路过，特意去找了找。原来的位置大概在一棵老樟树旁边，现在立着一块小小的石碑，写着“老渡口旧址”。有个老人在边上钓鱼，说他年轻时在这条船上当过水手。
 城市变得越来越好，但有些东西，只能留在记忆里了。
+老人说，那时候船上有个规矩，开船前要敲三下铜锣。谁家有急事赶不上船，在岸上喊一嗓子，船老大总会等一等。他还记得有一年发大水，渡船连着三天停航，对岸的孩子就住在他家，和他的孩子挤一张床。
+我问他，想不想念那条船。他笑笑说：“想有什么用，桥比船方便多了。”说完又把鱼竿往水里甩了甩。
+回家的路上，我在绿道上骑了一圈。江风还是那样的风，江水还是那样的水，只是再也听不到那突突突的马达声了。
 """,
     ),
     Art(
@@ -495,6 +513,9 @@ QT_ARTS = [
 #买了什么
 手工陶瓷杯两个，一块扎染桌布，还有一本旧书摊上淘的老杭州地图册。
 整体感受：人多但不乱，摊位种类丰富，适合周末带朋友或家人去消磨一个下午。
+#几点小建议
+一是尽量下午早点去，三点以后人会越来越多，热门摊位要排很久；二是带好零钱或者提前开通手机支付，个别摊主只收现金；三是园区里有免费饮水点，可以自带水杯。
+另外，市集每月第一个和第三个周末开放，下雨天会暂停，出发前最好先看一下主办方公众号的通知。
 """,
     ),
 ]
@@ -618,6 +639,7 @@ def qt_list(items: list[Art], page: int) -> str:
 
 
 def build() -> None:
+    build_more()
     for a in NB_ARTS:
         write_page(CORPUS, a.url, nb_page(a))
         write_expected(CORPUS, a, "utf-8")
@@ -663,3 +685,135 @@ file = "col/col1229/index_p2.html"
     write_page(CORPUS, cat, qt_list(QT_ARTS[::-1][:2], 1))
     write_page(CORPUS, cat + "page/2/", qt_list(QT_ARTS[:1], 2))
     register_list(cat, cat + "page/2/", [a.url for a in QT_ARTS], r"/\d{4}/\d\d/\d\d/[\w-]+/")
+
+
+# ---------------------------------------------------------------- a second WordPress theme (Astra-like)
+XH = "www.xhdemo-diary.com"
+
+XH_ART = Art(
+    url=f"https://{XH}/2024/12/08/canal-walk-gongchenqiao/",
+    title="沿着运河从拱宸桥走到武林门",
+    published="2024-12-08 16:20:45",
+    authors=["运河边的猫"],
+    channel="城市漫步",
+    family="wordpress",
+    traits=[
+        "wp_entry_content",
+        "time_datetime",
+        "no_visible_time",
+        "commentlist",
+        "nickname_author",
+    ],
+    text="""
+周六下午天气很好，临时决定沿着京杭大运河走一段。从拱宸桥出发，一路往南，到武林门码头结束，全程大约六公里，走走停停花了三个小时。
+拱宸桥是杭州现存最高最长的石拱桥，桥上人不少，有拍照的游客，也有遛狗的附近居民。桥西的老街区这几年改造得很好，桥西历史文化街区里有几家博物馆，刀剪剑博物馆和扇博物馆都是免费的，值得进去看看。
+!https://{XH}/wp-content/uploads/2024/12/gongchenqiao.jpg
+^傍晚的拱宸桥。
+继续往南走，河边的步道修得很平整，每隔一段就有长椅和直饮水。不时有运河上的水上巴士开过，船上的游客朝岸上挥手。
+走到富义仓附近时已经四点多了。富义仓以前是储存粮食的仓库，现在改成了文化创意园区，有书店、咖啡馆和小剧场。我在一家书店里坐了半个小时，翻了一本讲运河历史的书。
+最后一段路两边高楼渐多，城市的感觉越来越强。到武林门码头时，太阳正好落下去，河面被染成了橘红色。
+总的来说，这条路线很适合周末散步，不累，风景也好。建议下午出发，可以赶上运河边的日落。
+""",
+)
+
+
+def xh_page(a: Art) -> str:
+    cm = "\n".join(
+        f'<li class="comment" id="li-comment-{90 + i}"><article class="ast-comment"><div class="ast-comment-info"><cite class="fn">{nick}</cite><time datetime="{stamp.replace(" ", "T")}:00+08:00">{stamp[:10]}</time></div><section class="ast-comment-content comment"><p>{text}</p></section></article></li>'
+        for i, (nick, _p, stamp, text, _l) in enumerate(comments(a.url, 9, a.dt))
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{a.title} | 小河日记</title>
+<meta property="og:title" content="{a.title}" />
+<meta property="article:published_time" content="{a.d("meta")}" />
+<meta property="article:modified_time" content="2024-12-09T10:02:11+08:00" />
+<style id="astra-theme-css-inline-css">.ast-single-post .entry-content p{{margin-bottom:1.6em}}</style>
+</head>
+<body class="post-template-default single single-post ast-single-post ast-separate-container">
+<div class="hfeed site" id="page">
+<header class="site-header ast-primary-header-bar"><div class="site-branding"><span class="site-title"><a href="https://{XH}/">小河日记</a></span></div>
+<nav class="main-header-bar-navigation"><ul class="main-header-menu"><li class="menu-item"><a href="https://{XH}/">首页</a></li><li class="menu-item"><a href="https://{XH}/category/walk/">城市漫步</a></li><li class="menu-item"><a href="https://{XH}/category/food/">吃吃喝喝</a></li><li class="menu-item"><a href="https://{XH}/about/">关于我</a></li></ul></nav></header>
+<div id="content" class="site-content"><div class="ast-container"><div id="primary" class="content-area primary"><main id="main" class="site-main">
+<article class="post-1734 post type-post status-publish format-standard ast-article-single" id="post-1734">
+<div class="ast-post-format- single-layout-1">
+<header class="entry-header"><h1 class="entry-title">{a.title}</h1>
+<div class="entry-meta"><span class="cat-links"><a href="https://{XH}/category/walk/" rel="category tag">{a.channel}</a></span> / 作者：<span class="posted-by vcard author"><a class="url fn n" href="https://{XH}/author/cat/"><span class="author-name">{a.authors[0]}</span></a></span> / <span class="posted-on"><span class="published" itemprop="datePublished">{a.d("cnday")}</span></span></div></header>
+<div class="entry-content clear">
+{paragraphs_html(a, img='<figure class="wp-block-image"><img src="{}" alt="" loading="lazy" />', cap="<figcaption>{}</figcaption></figure>")}
+</div>
+</div>
+</article>
+<div class="ast-single-related-posts-container"><h2 class="ast-related-posts-title">相关文章</h2>{"".join(f'<article class="ast-related-post"><a href="https://{XH}/2024/11/{10 + i}/walk-{i}/">{h}</a></article>' for i, h in enumerate(pick_headlines(a.url, 4)))}</div>
+<div id="comments" class="comments-area"><h3 class="comments-title">9 条评论</h3><ol class="ast-comment-list commentlist">
+{cm}
+</ol></div>
+</main></div></div></div>
+<footer class="site-footer"><div class="ast-footer-copyright"><p>版权所有 &copy; 2024 小河日记 | 由 Astra WordPress 主题强力驱动</p></div></footer>
+</div>
+</body>
+</html>
+"""
+
+
+# ---------------------------------------------------------------- a second Hanweb portal (county)
+DS = "www.dsdemo.gov.cn"
+
+DS_ART = Art(
+    url=f"http://{DS}/art/2024/12/11/art_1401_88231.html",
+    title="岱山县举办海洋文化节闭幕式",
+    published="2024-12-11 17:45",
+    origin="岱山县文化和广电旅游体育局",
+    channel="县府动态",
+    family="hanweb",
+    traits=["hanweb_zoom", "article_title_meta", "pubdate_meta", "no_author", "picture_centered"],
+    text="""
+12月11日，第十四届岱山海洋文化节在东沙古镇闭幕。本届文化节历时一个月，先后举办了祭海仪式、海洋民俗展演、渔民画展、海鲜美食节等二十余项活动，吸引游客30余万人次。
+!/picture/0/2412111745201234567.jpg
+^闭幕式文艺演出现场。
+闭幕式上，岱山县为本届文化节“最美渔嫂”“非遗传承人”等获奖代表颁奖，并为“海洋文化研学基地”授牌。
+近年来，岱山以海洋文化节为载体，深入挖掘渔俗文化、海防文化和盐业文化资源，推动文旅融合发展。今年以来，全县接待游客人次和旅游收入同比分别增长18%和21%。
+""",
+)
+
+
+def ds_page(a: Art) -> str:
+    body = paragraphs_html(
+        a,
+        p="<p>　　{}</p>",
+        img='<p align="center"><img src="{}" border="0" /></p>',
+        cap='<p align="center">{}</p>',
+    )
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<meta name="SiteName" content="岱山县人民政府">
+<meta name="ColumnName" content="{a.channel}">
+<meta name="ArticleTitle" content="{a.title}">
+<meta name="PubDate" content="{a.d("iso")}">
+<meta name="ContentSource" content="{a.origin}">
+<title>岱山县人民政府 {a.channel} {a.title}</title>
+</head>
+<body>
+<div class="head"><a href="/">岱山县人民政府</a></div>
+<div class="menu"><a href="/">首页</a> <a href="/col/col1401/index.html">县府动态</a> <a href="/col/col1402/index.html">部门动态</a> <a href="/col/col1403/index.html">信息公开</a></div>
+<table width="1000" align="center"><tr><td>您当前的位置：<a href="/">首页</a> &gt; <a href="/col/col1401/index.html">{a.channel}</a></td></tr></table>
+<table width="1000" align="center" class="content-table">
+<tr><td align="center" class="title"><!--<$[标题名称]>begin-->{a.title}<!--<$[标题名称]>end--></td></tr>
+<tr><td align="center" class="info">发布日期：{a.d("iso")}　来源：{a.origin}　访问次数：<span id="hits"></span></td></tr>
+<tr><td><div id="zoom"><!--<$[信息内容]>begin-->{body}<!--<$[信息内容]>end--></div></td></tr>
+</table>
+<div class="foot">岱山县人民政府办公室主办 {icp(DS)} {police(DS)} <a href="/col/col1410/index.html">联系我们</a></div>
+</body>
+</html>
+"""
+
+
+def build_more() -> None:
+    for a, render in ((XH_ART, xh_page), (DS_ART, ds_page)):
+        write_page(CORPUS, a.url, render(a))
+        write_expected(CORPUS, a, "utf-8")
