@@ -91,6 +91,10 @@ class Source(_Strict):
     politeness: Politeness = Politeness()
     schedule: Schedule
     fields: dict[str, list[str]] = Field(default_factory=dict)
+    generic_fields: list[str] = Field(
+        default_factory=list,
+        description="fields with no selectors that the generic extractor reads (seeds suggest)",
+    )
     drop_selectors: list[str] = Field(
         default_factory=list, description="elements inside the body that are not article text"
     )
@@ -149,6 +153,14 @@ class Source(_Strict):
         for name, selectors in fields.items():
             _css(selectors, f"fields.{name}: ")
         return fields
+
+    @field_validator("generic_fields")
+    @classmethod
+    def _known_generic_fields(cls, names: list[str]) -> list[str]:
+        unknown = set(names) - set(FIELD_NAMES)
+        if unknown:
+            raise ValueError(f"unknown field(s) {sorted(unknown)}; known: {list(FIELD_NAMES)}")
+        return names
 
     @field_validator("drop_selectors")
     @classmethod

@@ -130,6 +130,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     again.set_defaults(run=cmd_index_reindex)
 
+    seeds = commands.add_parser("seeds", help="source definitions (seeds/*.toml)")
+    seeds_actions = seeds.add_subparsers(required=True, metavar="ACTION")
+    suggest = seeds_actions.add_parser(
+        "suggest", help="learn a seeds file from a list page (printed, with a preview)"
+    )
+    suggest.add_argument("list_url", metavar="LIST_URL", help="a channel or list page")
+    suggest.add_argument(
+        "article_urls", nargs="*", metavar="ARTICLE_URL", help="articles to learn selectors from"
+    )
+    suggest.set_defaults(run=cmd_seeds_suggest)
+
     demo = commands.add_parser("demo", help="crawl the bundled replica sites and show results")
     demo.set_defaults(run=cmd_demo)
     return parser
@@ -342,6 +353,17 @@ def cmd_index_reindex(config: Config, args: argparse.Namespace) -> int:
         origin.close()
         target.close()
     print(f"\n{copied} articles copied into {index}; {target.alias} now points to it")
+    return 0
+
+
+def cmd_seeds_suggest(config: Config, args: argparse.Namespace) -> int:
+    from crawler.suggest import SuggestError, suggest
+
+    try:
+        suggestion = suggest(args.list_url, args.article_urls, config.host_map)
+    except SuggestError as e:
+        raise UsageError(str(e)) from None
+    print(suggestion.toml(), end="")
     return 0
 
 

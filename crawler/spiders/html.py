@@ -145,7 +145,10 @@ class HtmlSpider(NewsSpider):
         wanted = [
             name
             for name, key in SEEDS_KEY.items()
-            if not found[name][0] and (name in REQUIRED or self.source.selectors(key))
+            if not found[name][0]
+            and (
+                name in REQUIRED or key in self.source.generic_fields or self.source.selectors(key)
+            )
         ]
         if not wanted:
             return
@@ -283,9 +286,9 @@ class HtmlSpider(NewsSpider):
         )
 
     def clean_body(self, lines: list[str], found: dict[str, Found]) -> list[str]:
-        """Body conventions: dropped notice lines; a byline paragraph near the top (or a
-        parenthesised one at the end) leaves the body for authors/contributors; a lead such as
-        ``本报讯（记者 …）`` stays, and names the authors if nothing else did."""
+        """Body conventions: dropped notice lines; a stand-alone byline paragraph near the top
+        leaves the body for authors/contributors; a closing ``（记者 … 通讯员 …）`` and a lead such
+        as ``本报讯（记者 …）`` stay in the text, and name the authors if nothing else did."""
         lines = self.keep_lines(lines)
         byline = Byline(list(found["authors"][0] or []), list(found["contributors"][0] or []))
         for index in range(min(2, len(lines))):
@@ -296,12 +299,10 @@ class HtmlSpider(NewsSpider):
                     found["contributors"] = (byline.contributors, "body:byline-line")
                 del lines[index]
                 break
-        if lines and (end := _END_BYLINE.match(lines[-1])):
-            if not byline:
-                byline = parse_byline(end.group(1))
-                found["authors"] = (byline.authors, "body:byline-end")
-                found["contributors"] = (byline.contributors, "body:byline-end")
-            lines.pop()
+        if not byline and lines and (end := _END_BYLINE.match(lines[-1])):
+            byline = parse_byline(end.group(1))
+            found["authors"] = (byline.authors, "body:byline-end")
+            found["contributors"] = (byline.contributors, "body:byline-end")
         if not byline and lines and (lead := _LEAD_BYLINE.match(lines[0])):
             names = parse_byline(re.sub(r"\S+\s*摄$", "", lead.group(1)))
             if names:
