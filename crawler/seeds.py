@@ -85,6 +85,9 @@ class Source(_Strict):
         8 * MiB, ge=16 * 1024, le=1024 * MiB, description="bytes; a larger page is too_large"
     )
     download_warnsize: int = Field(2 * MiB, ge=0, description="bytes; a larger page is logged")
+    download_timeout: float = Field(
+        30, ge=1, le=600, description="seconds for a whole response; slower is a timeout"
+    )
     earliest: date | None = Field(None, description="the site's first day: no publish time before")
     keep_query: list[str] = Field(default_factory=list, description="query keys in canonical URLs")
     encoding: str | None = Field(None, description="charset to use when a page's is missing/wrong")

@@ -8,18 +8,56 @@ HEALTHY, DEGRADED, FAILED, INTERRUPTED = "healthy", "degraded", "failed", "inter
 
 
 def assess(summary: CrawlSummary | None, exit_code: int | None) -> tuple[str, str]:
-    """(outcome, reason) of one crawl run."""
+    """(outcome, reason) of one crawl run.
+
+    Degraded: no articles at all; layout drift (a seeds selector matched nothing and the
+    generic extractor took over: the reason names each selector and how many pages it
+    missed); most article pages with no recognisable body; or most stored articles without a
+    publish time of their own.
+    """
     if summary is None:
         return FAILED, f"the crawl process ended with status {exit_code} and no summary"
     if summary.pages == 0:
         return FAILED, f"nothing could be fetched ({summary.last_error or 'no response'})"
-    incomplete = summary.errors.get("incomplete_article", 0)
-    if summary.articles == 0 and not incomplete:
+    unextracted = summary.errors.get("unextracted", 0) + summary.errors.get("incomplete_article", 0)
+    if summary.articles == 0 and not unextracted:
         return DEGRADED, "no articles found: did the list pages change?"
-    if incomplete >= max(1, summary.articles):  # most article pages came out without fields
-        seen = incomplete + summary.articles
-        return DEGRADED, f"{incomplete} of {seen} article pages had no title, time or body"
-    return HEALTHY, f"{summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged"
+    if drift := selector_misses(summary):
+        return DEGRADED, "layout drift: " + "; ".join(
+            f"seeds {field} selector {selectors} matched nothing on {pages} "
+            f"page{'s' if pages > 1 else ''} (generic extraction took over)"
+            for (field, selectors), pages in drift
+        )
+    if unextracted >= max(1, summary.articles):  # most article pages came out without a body
+        seen = unextracted + summary.articles
+        return DEGRADED, f"{unextracted} of {seen} article pages had no recognisable body"
+    fresh = summary.new + summary.updated
+    untimed = missing_fields(summary).get("published_at", 0)
+    if fresh and untimed * 2 > fresh:
+        return DEGRADED, f"{untimed} of {fresh} articles stored without a publish time"
+    counts = f"{summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged"
+    notes = []
+    if untimed:
+        notes.append(f"{untimed} without a publish time")
+    if unextracted:
+        notes.append(f"{unextracted} pages not extracted")
+    return HEALTHY, counts + (f" ({', '.join(notes)})" if notes else "")
+
+
+def selector_misses(summary: CrawlSummary) -> list[tuple[tuple[str, str], int]]:
+    """((seeds field, selectors), pages) from the summary, most pages first.
+
+    The crawl counts them as stats ``tidewatch/selector_miss/<field>/<selectors>``; the
+    summary carries them as ``selector_misses`` keyed ``<field>/<selectors>``.
+    """
+    raw: dict[str, int] = getattr(summary, "selector_misses", None) or {}
+    found = [(tuple(key.split("/", 1)), pages) for key, pages in raw.items() if "/" in key]
+    return sorted(found, key=lambda item: (-item[1], item[0]))
+
+
+def missing_fields(summary: CrawlSummary) -> dict[str, int]:
+    """Articles stored with a field missing (stats ``tidewatch/missing/<field>``)."""
+    return dict(getattr(summary, "missing_fields", None) or {})
 
 
 def backoff_seconds(interval: float, failures: int, cap: float) -> float:

@@ -1,10 +1,12 @@
-"""`tidewatch status`: per source, the last run, its outcome, health and the next run."""
+"""`tidewatch status`: per source, the last run, its outcome, health, the next run, and the
+pages not extracted (fetched, but with no recognisable body; re-tried every run)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from crawler.seeds import load_sources
+from crawler.unextracted import read_status
 from scheduler.health import FAILED, HEALTHY, INTERRUPTED
 from scheduler.runs import RunLog
 from scheduler.schedules import effective_schedule
@@ -19,6 +21,7 @@ def source_status(config: Config) -> list[dict[str, Any]]:
             last = runs.last_finished(name)
             failures = runs.failures(name)
             enabled = effective_schedule(source, config) is not None
+            unextracted, unextracted_count = read_status(config.data_dir, name)
             rows.append(
                 {
                     "source": name,
@@ -31,6 +34,8 @@ def source_status(config: Config) -> list[dict[str, Any]]:
                     "errors": last.errors if last else {},
                     "consecutive_failures": failures,
                     "next_run": runs.next_run(name),
+                    "unextracted": unextracted,  # pages not extracted: url, reason, times
+                    "unextracted_count": unextracted_count,
                 }
             )
         return rows

@@ -292,6 +292,11 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
         )
         if r["reason"] and r["health"] != "healthy":
             print(f"           {r['reason']}")
+        if r.get("unextracted_count"):
+            print(f"           pages not extracted: {r['unextracted_count']}")
+            for page in r["unextracted"][:5]:
+                tried = (page["last_tried"] or "")[:16].replace("T", " ")
+                print(f"             {page['url']}  ({page['reason']}; last tried {tried})")
     return 0
 
 

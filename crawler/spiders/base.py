@@ -92,6 +92,7 @@ class NewsSpider(Spider):
         )
         settings.set("DOWNLOAD_MAXSIZE", cls.source.download_maxsize, priority="spider")
         settings.set("DOWNLOAD_WARNSIZE", cls.source.download_warnsize, priority="spider")
+        settings.set("DOWNLOAD_TIMEOUT", cls.source.download_timeout, priority="spider")
 
     # -- URLs -------------------------------------------------------------------------------
 

@@ -3,17 +3,22 @@ articles in a real SQLite file."""
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import json
+import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import expected, expected_cases, run_tidewatch, tidewatch_env
+from support import REPO_ROOT, expected, expected_cases, run_tidewatch, tidewatch_env
 
 from store.sqlite import SqliteStore
 from tidewatch.mirror import MirrorServer
@@ -165,3 +170,164 @@ def _count(database: Path) -> int:
             return db.execute("SELECT count(*) FROM articles").fetchone()[0]
     except sqlite3.OperationalError:
         return 0  # the crawler is still creating the schema
+
+
+RENAMED = "http://www.xsnet.cn/news/szjj/2019_1/3025310.shtml"  # .xs_content renamed
+BROKEN = "http://www.xsnet.cn/news/shms/2019_1/3025303.shtml"  # no body at all
+
+
+def test_a_changed_layout_is_stored_and_reported_as_drift(
+    replica_server: MirrorServer, tmp_path: Path
+) -> None:
+    summary = crawl(replica_server, tmp_path, "xsnet", "--url", RENAMED)
+    assert summary["new"] == 1 and summary["errors"] == {}
+    article = stored(tmp_path)[RENAMED]
+    assert article.extraction["body"].startswith("generic:")
+    assert article.body.split("\n") == expected("www.xsnet.cn", "3025310")["body"]
+    assert (
+        "layout drift: seeds body selectors ['.xs_content'] matched nothing" in (summary["stderr"])
+    )
+    if "selector_misses" in summary:  # carried by crawl/summary.py (crawl-safety)
+        assert summary["selector_misses"] == {
+            "body/.xs_content": 1,
+            "editor/[class*=con_edit] | .editor": 1,
+        }
+
+
+def test_a_page_not_extracted_is_listed_retried_and_forgotten_once_it_extracts(
+    replica_server: MirrorServer, replica_copy: Path, tmp_path: Path
+) -> None:
+    summary = crawl(replica_server, tmp_path, "xsnet", "--url", BROKEN)
+    assert summary["errors"] == {"unextracted": 1} and summary["new"] == 0
+    env = tidewatch_env(replica_server, tmp_path)
+    status = json.loads(run_tidewatch(env, "status", "--json").stdout)
+    (xsnet,) = [row for row in status if row["source"] == "xsnet"]
+    assert xsnet["unextracted_count"] == 1
+    assert xsnet["unextracted"][0]["url"] == BROKEN
+    assert "no recognisable body" in xsnet["unextracted"][0]["reason"]
+    assert "pages not extracted: 1" in run_tidewatch(env, "status").stdout
+
+    # the page is fixed; the next run (its usual list pages) asks for it again by itself
+    page = replica_copy / "www.xsnet.cn/news/shms/2019_1/3025303.shtml"
+    page.write_bytes((replica_copy / "www.xsnet.cn/news/szjj/2019_1/3025270.shtml").read_bytes())
+    replica_server.mirror.reload()
+    summary = crawl(replica_server, tmp_path, "xsnet")
+    assert BROKEN in stored(tmp_path)
+    status = json.loads(run_tidewatch(env, "status", "--json").stdout)
+    assert [row["unextracted_count"] for row in status if row["source"] == "xsnet"] == [0]
+
+
+def test_a_listing_of_2000_articles_is_taken_a_budget_at_a_time_newest_first(
+    replica_server: MirrorServer, replica_copy: Path, tmp_path: Path
+) -> None:
+    site = replica_copy / "www.xsnet.cn"
+    article = (site / "news/szjj/2019_1/3025270.shtml").read_bytes()
+    ids = list(range(4_001_999, 3_999_999, -1))  # the listing shows the newest first
+    (site / "news/big/2019_1").mkdir(parents=True)
+    for n in ids:
+        (site / f"news/big/2019_1/{n}.shtml").write_bytes(article)
+    links = "".join(
+        f'<li><a href="/news/big/2019_1/{n}.shtml">第{n}号文章标题</a></li>' for n in ids
+    )
+    (site / "news/big/index.shtml").write_text(f"<html><body><ul>{links}</ul></body></html>")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = (REPO_ROOT / "seeds/xsnet.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        'start_urls = ["http://www.xsnet.cn/news/szjj/"]',
+        'start_urls = ["http://www.xsnet.cn/news/big/"]',
+    )
+    (seeds / "xsnet.toml").write_text(
+        text.replace("max_list_pages = 5", "max_list_pages = 5\nmax_articles_per_run = 25"),
+        encoding="utf-8",
+    )
+    for name in ("xsrb", "tidenews"):
+        (seeds / f"{name}.toml").write_bytes((REPO_ROOT / f"seeds/{name}.toml").read_bytes())
+
+    data = tmp_path / "data"
+    first = crawl(replica_server, data, "xsnet", TIDEWATCH_SEEDS_DIR=str(seeds))
+    fetched = [r for r in replica_server.requests if r.path.startswith("/news/big/2019_1/")]
+    assert len(fetched) == 25 and first["new"] == 25
+    assert set(stored(data)) == {f"http://www.xsnet.cn/news/big/2019_1/{n}.shtml" for n in ids[:25]}
+
+    before = len(replica_server.requests)
+    second = crawl(replica_server, data, "xsnet", TIDEWATCH_SEEDS_DIR=str(seeds))
+    again = [r for r in replica_server.requests[before:] if "/news/big/2019_1/" in r.path]
+    assert len(again) == 25 and second["new"] == 25  # the next 25 newest, none re-checked
+    assert set(stored(data)) == {f"http://www.xsnet.cn/news/big/2019_1/{n}.shtml" for n in ids[:50]}
+
+
+class HostileHandler(BaseHTTPRequestHandler):
+    """Answers no news site should give: too big, a gzip bomb, a trickle."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the crawler hung up
+            getattr(self, "_" + self.path.rsplit("/", 1)[-1].split(".")[0])()
+
+    def _head(self, **headers: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+
+    def _5000001(self) -> None:  # announced larger than the limit
+        self._head(Content_Length=str(3 * 2**20))
+        self.wfile.write(b"<p>" + b"x" * (3 * 2**20 - 3))
+
+    def _5000002(self) -> None:  # no length announced, just keeps coming
+        self.close_connection = True
+        self._head(Connection="close")
+        for _ in range(48):
+            self.wfile.write(b"x" * 65536)
+
+    def _5000003(self) -> None:  # 60 KiB of gzip that inflates to 64 MiB
+        body = gzip.compress(b"\0" * (64 * 2**20), compresslevel=9)
+        self._head(Content_Encoding="gzip", Content_Length=str(len(body)))
+        self.wfile.write(body)
+
+    def _5000004(self) -> None:  # a byte every half second: every read is on time
+        self._head(Content_Length="100")
+        for _ in range(100):
+            self.wfile.write(b"x")
+            self.wfile.flush()
+            time.sleep(0.5)
+
+
+def test_hostile_answers_are_too_large_or_timeout_never_stored(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), HostileHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = (REPO_ROOT / "seeds/xsnet.toml").read_text(encoding="utf-8")
+    limits = "max_list_pages = 5\ndownload_maxsize = 1048576\ndownload_warnsize = 262144\n"
+    limits += "download_timeout = 3\n"
+    (seeds / "xsnet.toml").write_text(text.replace("max_list_pages = 5\n", limits), "utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIDEWATCH_")} | {
+        "TIDEWATCH_HOST_MAP": f"www.xsnet.cn=127.0.0.1:{server.server_address[1]}",
+        "TIDEWATCH_DATA_DIR": str(tmp_path / "data"),
+        "TIDEWATCH_SEEDS_DIR": str(seeds),
+        "TIDEWATCH_DOWNLOAD_DELAY": "0",
+    }
+    urls = [f"http://www.xsnet.cn/news/szjj/2019_1/500000{n}.shtml" for n in range(1, 5)]
+    args = [a for url in urls for a in ("--url", url)]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tidewatch", "crawl", "xsnet", "--json", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    summary = json.loads(done.stdout)
+    assert summary["errors"] == {"too_large": 3, "timeout": 1}, done.stderr[-3000:]
+    assert summary["new"] == 0

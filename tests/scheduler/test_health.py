@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,8 +21,17 @@ from scheduler.status import source_status
 from tidewatch.config import Config, SourceOverride
 
 
+@dataclass(frozen=True)
+class DriftSummary(CrawlSummary):
+    """A summary with the extraction counts crawl-safety's summary carries from the stats
+    ``tidewatch/selector_miss/<field>/<selectors>`` and ``tidewatch/missing/<field>``."""
+
+    selector_misses: dict[str, int] = field(default_factory=dict)
+    missing_fields: dict[str, int] = field(default_factory=dict)
+
+
 def summary(**fields: object) -> CrawlSummary:
-    return CrawlSummary(source="xsnet", **fields)
+    return DriftSummary(source="xsnet", **fields)
 
 
 @pytest.mark.parametrize(
@@ -30,8 +40,19 @@ def summary(**fields: object) -> CrawlSummary:
         (None, FAILED, "no summary"),
         (summary(pages=0, last_error="dns: x"), FAILED, "nothing could be fetched (dns: x)"),
         (summary(pages=2), DEGRADED, "no articles found"),
-        (summary(pages=6, errors={"incomplete_article": 4}, new=1), DEGRADED, "4 of 5"),
-        (summary(pages=6, errors={"incomplete_article": 1}, new=4), HEALTHY, "4 new"),
+        (summary(pages=6, errors={"unextracted": 4}, new=1), DEGRADED, "4 of 5 article pages"),
+        (summary(pages=6, errors={"unextracted": 1}, new=4), HEALTHY, "1 pages not extracted"),
+        (
+            summary(pages=6, new=4, selector_misses={"body/.xs_content": 3}),
+            DEGRADED,
+            "seeds body selector .xs_content matched nothing on 3 pages",
+        ),
+        (
+            summary(pages=6, new=4, missing_fields={"published_at": 3}),
+            DEGRADED,
+            "3 of 4 articles stored without a publish time",
+        ),
+        (summary(pages=6, new=4, missing_fields={"published_at": 1}), HEALTHY, "1 without"),
         (summary(pages=6, unchanged=5, errors={"http_404": 1}), HEALTHY, "5 unchanged"),
     ],
 )
@@ -118,3 +139,28 @@ def test_status_reports_health_per_source(tmp_path: Path) -> None:
     }
     assert status["xsnet"]["next_run"] == "2026-03-18T08:00:00+08:00"
     assert status["tidenews"]["consecutive_failures"] == 1
+
+
+def test_drift_reason_names_every_selector_most_pages_first() -> None:
+    misses = {"origin/.confrom | .info": 1, "published_at/.time | .info": 4}
+    outcome, reason = assess(summary(pages=5, new=4, selector_misses=misses), 0)
+    assert outcome == DEGRADED
+    assert reason.index("published_at selector .time | .info matched nothing on 4 pages") < (
+        reason.index("origin selector .confrom | .info matched nothing on 1 page ")
+    )
+
+
+def test_status_lists_pages_not_extracted(tmp_path: Path) -> None:
+    from crawler.unextracted import UnextractedPages, unextracted_path
+
+    config = Config(data_dir=tmp_path)
+    pages = UnextractedPages(unextracted_path(tmp_path))
+    url = "http://www.xsnet.cn/news/shms/2019_1/3025303.shtml"
+    pages.remember(url, "xsnet", {"etag": '"abc"'}, "no recognisable body")
+    pages.close()
+    status = {row["source"]: row for row in source_status(config)}
+    assert status["xsnet"]["unextracted_count"] == 1
+    (row,) = status["xsnet"]["unextracted"]
+    assert row["url"] == url and row["reason"] == "no recognisable body"
+    assert row["first_seen"] and row["last_tried"]
+    assert status["tidenews"]["unextracted"] == [] and status["tidenews"]["unextracted_count"] == 0
