@@ -139,19 +139,22 @@ class HtmlSpider(NewsSpider):
     def fill_from_generic(self, page: TextResponse, found: dict[str, Found]) -> None:
         """Fields the selectors did not give, from the page's generic extraction.
 
-        Asked for only when a required field is missing or a field the seeds has selectors
-        for is: a page the selectors read whole costs no generic pass.
+        Asked for only when a required field (title, time, body) or one of the seeds'
+        ``generic_fields`` is missing: a page the selectors read costs no generic pass, and an
+        optional field the page simply lacks (no editor named) does not trigger one. Once it
+        runs, it fills every missing field that has selectors too.
         """
+        generic_fields = self.source.generic_fields
+        missing = [name for name in SEEDS_KEY if not found[name][0]]
+        if not any(n in REQUIRED or SEEDS_KEY[n] in generic_fields for n in missing):
+            return  # an optional field absent (no editor named): no generic pass for that
         wanted = [
             name
-            for name, key in SEEDS_KEY.items()
-            if not found[name][0]
-            and (
-                name in REQUIRED or key in self.source.generic_fields or self.source.selectors(key)
-            )
+            for name in missing
+            if name in REQUIRED
+            or SEEDS_KEY[name] in generic_fields
+            or self.source.selectors(SEEDS_KEY[name])
         ]
-        if not wanted:
-            return
         if is_script_shell(page):  # nothing to read here: the API, if any, has the article
             self.crawler.stats.inc_value("tidewatch/pages/script_shell")
             return

@@ -154,3 +154,45 @@ def test_load_sources_stops_at_a_broken_file(tmp_path: Path) -> None:
     )
     with pytest.raises(SeedsError, match=r"unknown_encoding\.toml, line 15, encoding"):
         load_sources(tmp_path)
+
+
+# -- limits and selectors ----------------------------------------------------------------------
+
+
+def test_limits_have_sane_defaults() -> None:
+    source = load_source(SEEDS / "tidenews.toml")
+    assert source.max_articles_per_run == 500
+    assert (source.download_maxsize, source.download_warnsize) == (8 * 2**20, 2 * 2**20)
+    assert source.download_timeout == 30
+
+
+@pytest.mark.parametrize(
+    ("addition", "field", "problem"),
+    [
+        ("download_maxsize = 65536\ndownload_warnsize = 131072", "download_warnsize", "above"),
+        ("max_articles_per_run = 0", "max_articles_per_run", "greater than or equal to 1"),
+        ("download_maxsize = 100", "download_maxsize", "greater than or equal to 16384"),
+        ('generic_fields = ["bodyy"]', "generic_fields", "unknown field(s) ['bodyy']"),
+        ('drop_selectors = ["p..copyright"]', "drop_selectors", "bad CSS selector"),
+    ],
+)
+def test_bad_limits_and_selectors_name_file_line_and_field(
+    tmp_path: Path, addition: str, field: str, problem: str
+) -> None:
+    text = (SEEDS / "xsnet.toml").read_text(encoding="utf-8")
+    text = text.replace("max_list_pages = 5\n", f"max_list_pages = 5\n{addition}\n")
+    path = tmp_path / "xsnet.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SeedsError) as caught:
+        load_source(path)
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith(field))
+    assert str(caught.value).startswith(f"{path}, line {line}, {field}: ")
+    assert problem in str(caught.value)
+
+
+def test_a_bad_field_selector_names_its_field(tmp_path: Path) -> None:
+    text = (SEEDS / "xsnet.toml").read_text(encoding="utf-8")
+    path = tmp_path / "xsnet.toml"
+    path.write_text(text.replace('body = [".xs_content"]', 'body = [".xs_content >"]'), "utf-8")
+    with pytest.raises(SeedsError, match=r"line \d+, fields: fields.body: bad CSS selector"):
+        load_source(path)
