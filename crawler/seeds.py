@@ -65,6 +65,17 @@ class ApiOptions(_Strict):
     user_agent: str = "zjolapp; 6.0.0; tidewatch;"
 
 
+class Check(_Strict):
+    """Pages ``scrapy check NAME`` fetches to test the spider (Scrapy contracts)."""
+
+    list_url: str | None = Field(None, description="a list page: must yield requests")
+    article_url: str | None = Field(None, description="an article page: must yield one item")
+    scrapes: list[str] = Field(
+        default_factory=lambda: ["title", "published_at", "body"],
+        description="article fields that must be filled",
+    )
+
+
 class Source(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
@@ -106,6 +117,7 @@ class Source(_Strict):
     )
     channels: dict[str, str] = Field(default_factory=dict, description="URL channel code → name")
     api: ApiOptions | None = Field(None, validate_default=True)
+    check: Check | None = None
 
     @field_validator("download_warnsize")
     @classmethod

@@ -6,7 +6,7 @@ file; one that needs new behaviour adds a small spider kind, never engine change
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
@@ -18,7 +18,34 @@ from tidewatch.config import Config, load_config
 
 def spider_class(source: Source) -> type[Spider]:
     base = SPIDER_KINDS[source.spider]
-    return type(f"{source.name.title()}Spider", (base,), {"name": source.name, "source": source})
+    attributes = {"name": source.name, "source": source, **_contracts(base, source)}
+    return type(f"{source.name.title()}Spider", (base,), attributes)
+
+
+def _contracts(base: type[Spider], source: Source) -> dict[str, Any]:
+    """Callbacks whose docstrings carry Scrapy contracts for ``scrapy check``, from the
+    seeds' ``[check]`` pages: a list page yields requests, an article page one full item."""
+    if source.check is None:
+        return {}
+    methods: dict[str, Any] = {}
+    if url := source.check.article_url:
+
+        def parse_article(self: Any, response: Any) -> Any:
+            return base.parse_article(self, response)
+
+        parse_article.__doc__ = (
+            f"An article page of {source.name}.\n\n@url {url}\n@returns items 1 1\n"
+            f"@scrapes {' '.join(source.check.scrapes)}\n"
+        )
+        methods["parse_article"] = parse_article
+    if url := source.check.list_url:
+
+        def parse_list(self: Any, response: Any) -> Any:
+            return base.parse_list(self, response)
+
+        parse_list.__doc__ = f"A list page of {source.name}.\n\n@url {url}\n@returns requests 1\n"
+        methods["parse_list"] = parse_list
+    return methods
 
 
 class SeedsSpiderLoader:

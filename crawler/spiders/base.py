@@ -236,11 +236,7 @@ class NewsSpider(Spider):
     # -- parsing ----------------------------------------------------------------------------
 
     def parse_list(self, response: Response) -> Iterator[Request]:
-        """Every article link on a list page, plus further list pages and the next page.
-
-        @url http://www.xsnet.cn/news/szjj/
-        @returns requests 1
-        """
+        """Every article link on a list page, plus further list pages and the next page."""
         hrefs = response.css("a::attr(href)").getall()
         urls = dict.fromkeys(self.canonical(response.urljoin(h.strip())) for h in hrefs)
         for url in urls:

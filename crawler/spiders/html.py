@@ -99,12 +99,7 @@ class HtmlSpider(NewsSpider):
     _compiled: ClassVar[dict[str, list[CompiledSelector]]]
 
     def parse_article(self, response: Response) -> Iterator[Article | Request]:
-        """An article page: every field, by the seeds selectors first.
-
-        @url http://www.xsnet.cn/news/szjj/2019_1/3025263.shtml
-        @returns items 1 1
-        @scrapes url source title published_at body origin authors editor
-        """
+        """An article page: every field, by the seeds selectors first."""
         page, how = decoded(response, self.source.encoding)
         if how.startswith("lossy") or "wrong" in how:
             self.crawler.stats.inc_value("tidewatch/warnings/charset")

@@ -331,3 +331,23 @@ def test_hostile_answers_are_too_large_or_timeout_never_stored(tmp_path: Path) -
     summary = json.loads(done.stdout)
     assert summary["errors"] == {"too_large": 3, "timeout": 1}, done.stderr[-3000:]
     assert summary["new"] == 0
+
+
+def test_scrapy_check_runs_the_seeds_contracts_against_the_replica(
+    replica_server: MirrorServer, replica_copy: Path, tmp_path: Path
+) -> None:
+    env = tidewatch_env(replica_server, tmp_path)
+    command = [sys.executable, "-m", "scrapy", "check"]
+    done = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=120, cwd=REPO_ROOT
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Ran 7 contracts" in done.stderr and "OK" in done.stderr
+
+    page = replica_copy / SEED_PAGE  # the article the xsnet contract fetches loses its body
+    page.write_bytes((replica_copy / "www.xsnet.cn/news/shms/2019_1/3025303.shtml").read_bytes())
+    replica_server.mirror.reload()
+    broken = subprocess.run(
+        [*command, "xsnet"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert broken.returncode != 0 and "FAILED" in broken.stderr
