@@ -23,7 +23,10 @@ ENTRY_POINTS = {
         "http://www.xsnet.cn/news/szjj/2019_1/3025310.shtml",
         "http://www.xsnet.cn/news/szjj/2019_1/3025320.shtml",
     ],
-    "xsrb": ["https://xsrb.xsnet.cn/html/2026-03/18/node_1.htm"],
+    "xsrb": [
+        "https://xsrb.xsnet.cn/html/2026-03/18/node_1.htm",
+        "https://xsrb.xsnet.cn/html/2026-03/18/content_79496_19374631.htm",  # no enpproperty
+    ],
     "tidenews": [
         "https://app-api.zjol.com.cn/api/article/channel_list?channel_id=5d8b4d25cf8dfd0001a4143c",
         "https://tidenews.com.cn/news.html?id=3470001",
