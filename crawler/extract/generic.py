@@ -97,7 +97,7 @@ def extract(
     heads = _Head.read(root, html)
     dom.clean(root)
     lines, _ = dom.lines(root, url)
-    body = _Body.find(lines)
+    body = _Body.find(lines, _headline_line(heads, lines))
     methods: dict[str, str] = {}
     selectors: dict[str, str] = {}
     if page.flattened:
@@ -234,8 +234,8 @@ class _Head:
 def _json_ld(text: str) -> tuple[list[str], list[str], list[str]]:
     """datePublished values, headlines and author names of a JSON-LD block."""
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = json.loads(text[:1_000_000])
+    except (ValueError, RecursionError):  # broken, or nested deeper than json can read
         return re.findall(r'"datePublished"\s*:\s*"([^"]+)"', text), [], []
     dates: list[str] = []
     headlines: list[str] = []
@@ -276,7 +276,8 @@ class _Body:
     LEVELS = (1.0, 0.9, 0.5, 0.3)
 
     @classmethod
-    def find(cls, lines: list[dom.Line]) -> _Body:
+    def find(cls, lines: list[dom.Line], title_at: int | None = None) -> _Body:
+        """The element whose lines score best; ``title_at``: the headline's line, if known."""
         scores: dict[lxml_html.HtmlElement, float] = {}
         spans: dict[lxml_html.HtmlElement, list[int]] = {}
         totals: dict[lxml_html.HtmlElement, list[int]] = {}
@@ -289,7 +290,7 @@ class _Body:
                 total = totals.setdefault(el, [0, 0, 0])
                 total[0] += line.chars
                 total[1] += line.link_chars
-                total[2] += 1 if _TIMESTAMP.search(line.text) and line.chars < 60 else 0
+                total[2] += _is_comment_furniture(line)
             if value:
                 for weight, el in zip(cls.LEVELS, chain, strict=False):
                     scores[el] = scores.get(el, 0.0) + value * weight
@@ -298,14 +299,28 @@ class _Body:
             chars, link_chars, stamps = totals[el]
             count = spans[el][1] - spans[el][0] + 1
             score = raw * (1 - link_chars / max(chars, 1)) * _hint(el)
-            if stamps >= 3:  # a comment list: a time on every other line
-                score *= max(0.1, 1 - 2 * stamps / count)
+            if stamps >= 3:  # a comment list: a time, 回复 or 赞 on every few lines
+                score *= max(0.05, 1 - 3 * stamps / count)
+            if title_at is not None and 0 <= spans[el][0] - title_at <= 12:
+                score *= 1.5  # the article starts right below its headline
             if score > best_score:
                 best, best_score = el, score
         if best is None:
             return cls(None, [], len(lines))
         lo, hi = spans[best]
         return cls(best, lines[lo : hi + 1], lo, best_score)
+
+
+_FURNITURE = re.compile(
+    r"^(?:回复|点赞|赞|举报|顶|踩|引用|删除)\s*[(（]?\d*[)）]?|\d+\s*楼$|^\d+楼"
+)
+
+
+def _is_comment_furniture(line: dom.Line) -> bool:
+    """A short line of a comment's frame: a time stamp, 回复, 赞(3), 12楼."""
+    if line.chars >= 60:
+        return False
+    return bool(_TIMESTAMP.search(line.text) or _FURNITURE.search(line.text))
 
 
 def line_score(line: dom.Line) -> float:
@@ -546,6 +561,16 @@ def _heading(el: lxml_html.HtmlElement) -> bool:
     return el.tag in ("h1", "h2", "h3") or "title" in el.tag or _titled(el)
 
 
+def _headline_line(head: _Head, lines: list[dom.Line]) -> int | None:
+    """The first line that the title metas repeat: where the article's headline stands."""
+    named = [t for t in (head.article_title, head.og_title, head.title, head.founder_title) if t]
+    prefixes = {p for t in named for p in _title_prefixes(t) if len(p) >= 4}
+    for line in lines:
+        if line.text in prefixes and not _is_site_name(line.text, head):
+            return line.index
+    return None
+
+
 def _titled(el: lxml_html.HtmlElement) -> bool:
     names = f"{el.get('class', '')} {el.get('id', '')}".lower()
     return "title" in names or "biaoti" in names or "headline" in names
@@ -601,8 +626,21 @@ def _info_lines(lines: list[dom.Line], body: _Body, title_line: dom.Line | None)
     if first is None:
         return []
     start = title_line.index + 1 if title_line and title_line.index < first else first - 6
-    found = [ln for ln in lines[max(start, 0) : first] if ln.chars <= 200]
+    inside = {line.index for line in body.lines}
+    found = [
+        ln
+        for ln in lines[max(start, 0) : first]
+        if ln.chars <= 200 and (ln.index not in inside or _looks_like_info(ln.text))
+    ]
     return found[-8:]
+
+
+_INFO_WORDS = re.compile(r"来源|作者|编辑|时间|日期|浏览|阅读|字号|发布|记者|通讯员|点击")
+
+
+def _looks_like_info(text: str) -> bool:
+    """A line above the first paragraph that is metadata, not a caption or a lead picture."""
+    return bool(find_moments(text) or _INFO_WORDS.search(text))
 
 
 def _first_paragraph(body: _Body) -> int | None:
