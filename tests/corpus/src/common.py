@@ -313,12 +313,15 @@ def write_page(root: Path, url: str, html: str, encoding: str = "utf-8") -> Path
     return target
 
 
-def write_expected(root: Path, a: Art, encoding: str, body: list[str] | None = None) -> None:
+def write_expected(
+    root: Path, a: Art, encoding: str, body: list[str] | None = None, name: str | None = None
+) -> None:
     data = a.expected(encoding)
     if body is not None:
         data["body"] = body
-    name = Path(a.path).stem
+    name = name or Path(a.path.rstrip("/")).stem
     target = root / "expected" / a.host / f"{name}.json"
+    assert not target.exists(), f"two articles named {target}"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
