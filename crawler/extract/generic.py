@@ -56,7 +56,8 @@ _EDITOR_INLINE = re.compile(
 _ORIGIN_INLINE = re.compile(
     r"(?:稿件来源|文章来源|本文来源|内容来源|信息来源|来源|稿源)\s*[:：]\s*"
     r"(?P<origin>[^\s|｜/,，。;；:：)）]{2,30}?)"
-    r"(?=$|[\s|｜/,，。;；)）]|作者|编辑|责任编辑|发布|时间|日期|记者|浏览|阅读|点击|字号|\d{4}[-年/])"
+    r"(?=$|[\s|｜/,，。;；)）]|作者|编辑|责任编辑|发布(?:时间|日期)|(?:时间|日期)\s*[:：]|记者|"
+    r"浏览|阅读|点击|字号|\d{4}[-年/])"
 )
 _TITLE_SEPARATORS = re.compile(r"\s*(?:__|_|\||｜|-{1,2}|－|—{1,2}|–)\s*")
 _SITE_WORDS = re.compile(r"网|频道|新闻|资讯|客户端|日报|晚报|在线|官网|门户|首页|中心|政府|发布")
@@ -126,6 +127,8 @@ def extract(
             byline = found
     if not origin and (origin := _unlabelled_origin(info)):
         methods["origin"] = "text:info-line-unlabelled"
+    if not origin and heads.founder_title and (origin := _paper_name(heads)):
+        methods["origin"] = "html:title-paper"
     if not byline and heads.founder_byline:
         byline = parse_byline(heads.founder_byline)
         methods["authors"] = "meta:enpproperty"
@@ -455,6 +458,15 @@ def _editor(text: str) -> str | None:
     return None
 
 
+def _paper_name(head: _Head) -> str | None:
+    """An e-paper's own name, for its articles' 来源: 湖城日报数字报-标题 → 湖城日报."""
+    for part in _TITLE_SEPARATORS.split(head.title or ""):
+        name = re.sub(r"(?:数字报|电子报|电子版|数字版|数字报刊)$", "", part)
+        if part != head.founder_title and re.search(r"[日晚]报|时报|商报|周刊", name):
+            return name
+    return None
+
+
 def _region_text(region: list[dom.Line]) -> str:
     """The text of a few short lines with their inline pieces apart: 来源：X<span>作者：Y</span>."""
     parts: list[str] = []
@@ -484,19 +496,34 @@ _INFO_NOISE = re.compile(
 
 
 def _unlabelled_origin(info: list[dom.Line]) -> str | None:
-    """潮新闻 beside the time with no 来源 label: the one short name on the info line."""
+    """潮新闻 beside the time with no 来源 label: the one short name left on the info line."""
     for line in info:
         if not find_moments(line.text):
             continue
-        chunks = [clean_line(t) for t in line.block.itertext()]
-        names = [
-            c
-            for c in chunks
-            if c and 2 <= len(c) <= 12 and not _INFO_NOISE.search(c) and not find_byline(c)
-        ]
-        if len(names) == 1 and re.fullmatch(r"[\u4e00-\u9fff·A-Za-z ]+", names[0]):
+        names = []
+        for chunk in line.block.itertext():
+            rest = _DATE_TEXT.sub(" ", chunk)
+            rest = _BYLINE_TEXT.sub(" ", rest)
+            names += [
+                token
+                for token in re.split(r"[\s|｜/]+", rest)
+                if 2 <= len(token) <= 12
+                and not _INFO_NOISE.search(token)
+                and re.fullmatch(r"[\u4e00-\u9fff·]+", token)
+            ]
+        if len(names) == 1:
             return names[0]
     return None
+
+
+_DATE_TEXT = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*(?:星期|周)[一二三四五六日天])?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+)
+_BYLINE_TEXT = re.compile(
+    r"(?:本报|特约|见习|实习|首席|全媒体|融媒体)?(?:记者|通讯员|实习生|作者)\s*[:：]?"
+    r"(?:\s*[\u4e00-\u9fff·]{2,8}(?=\s|$|[、，,]))+"
+)
 
 
 def _selector_of(lines: list[dom.Line], pattern: re.Pattern[str]) -> str:
@@ -610,9 +637,12 @@ def _is_site_name(text: str, head: _Head) -> bool:
     """The site's own name (a logo, the e-paper's <title>) is no headline."""
     if head.site_name and text == head.site_name:
         return True
+    if text in (head.article_title, head.og_title, head.founder_title):
+        return False
     if head.title and head.title != text and len(text) <= 12:
         cut = head.title[: len(head.title) - len(text)]
-        if head.title.endswith(text) and re.search(r"[-_|｜—–－]\s*$", cut):
+        shorter = len(text) < len(cut.strip(" -_|｜—–－"))
+        if shorter and head.title.endswith(text) and re.search(r"[-_|｜—–－]\s*$", cut):
             return True  # 标题_萧山网 and an h1 that reads 萧山网: the logo
     return text == head.title and head.founder_title is not None and text != head.founder_title
 
