@@ -613,24 +613,34 @@ def _title_prefixes(title: str) -> list[str]:
 
 
 def _strip_suffix(title: str, head: _Head) -> str:
-    """Drop trailing site and channel names: the parts after the first separator that look so."""
-    parts = _TITLE_SEPARATORS.split(title)
-    while len(parts) > 1:
-        last = parts[-1]
-        if (
-            (head.site_name and last == head.site_name)
-            or len(last) <= 12
-            or _SITE_WORDS.search(last)
-        ):
-            parts.pop()
-        else:
-            break
-    # rebuild with the original separators: cut the title where the kept parts end
-    kept = parts[0]
-    if len(parts) > 1:
-        cut = title.find(parts[-1], len(kept)) + len(parts[-1])
-        return clean_line(title[:cut])
-    return clean_line(kept)
+    return strip_title_suffix(title, head.site_name)
+
+
+def strip_title_suffix(title: str, site_name: str | None = None) -> str:
+    """A ``<title>`` without its site and channel names.
+
+    ``标题_频道_站名``, ``标题 - 站名``, ``标题|站名``, ``标题__商贸_产业资讯_新浪网`` → ``标题``;
+    ``站名-标题`` → ``标题``. Trailing parts go while they are short or name a site.
+    """
+    title = clean_line(title)
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
+    if len(parts) < 2:
+        return title
+
+    def names_a_site(part: str) -> bool:
+        return part == site_name or (len(part) <= 15 and bool(_SITE_WORDS.search(part)))
+
+    if len(parts) == 2 and names_a_site(parts[0]) and len(parts[1]) > len(parts[0]):
+        if not names_a_site(parts[1]):
+            return parts[1]  # 站名-标题
+    while len(parts) > 1 and (len(parts[-1]) <= 12 or names_a_site(parts[-1])):
+        parts.pop()
+    if len(parts) == 1:
+        return parts[0]
+    # several long parts stay: cut the title where the last kept part ends
+    start = title.find(parts[0])
+    end = title.find(parts[-1], start + len(parts[0])) + len(parts[-1])
+    return title[start:end]
 
 
 def _is_site_name(text: str, head: _Head) -> bool:
@@ -670,12 +680,15 @@ _INFO_WORDS = re.compile(r"来源|作者|编辑|时间|日期|浏览|阅读|字�
 
 def _looks_like_info(text: str) -> bool:
     """A line above the first paragraph that is metadata, not a caption or a lead picture."""
+    if re.search(r"(?:摄影?|供图|图片来源\S*)\s*$", text):
+        return False  # 富春江上的渔船。记者 方琳 摄: a caption
     return bool(find_moments(text) or _INFO_WORDS.search(text))
 
 
 def _first_paragraph(body: _Body) -> int | None:
     for line in body.lines:
-        if line_score(line) and line.punctuation:
+        info = line.chars <= 80 and _looks_like_info(line.text) and line.text[-1] not in "。！？”"
+        if line_score(line) and line.punctuation and not info:
             return line.index
     return body.lines[0].index if body.lines else None
 
