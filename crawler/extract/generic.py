@@ -630,9 +630,9 @@ def strip_title_suffix(title: str, site_name: str | None = None) -> str:
     def names_a_site(part: str) -> bool:
         return part == site_name or (len(part) <= 15 and bool(_SITE_WORDS.search(part)))
 
-    if len(parts) == 2 and names_a_site(parts[0]) and len(parts[1]) > len(parts[0]):
-        if not names_a_site(parts[1]):
-            return parts[1]  # 站名-标题
+    prefixed = len(parts) == 2 and names_a_site(parts[0]) and not names_a_site(parts[1])
+    if prefixed and len(parts[1]) > len(parts[0]):
+        return parts[1]  # 站名-标题
     while len(parts) > 1 and (len(parts[-1]) <= 12 or names_a_site(parts[-1])):
         parts.pop()
     if len(parts) == 1:
