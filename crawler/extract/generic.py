@@ -26,6 +26,7 @@ from crawler.extract.dates import (
     Moment,
     date_from_url,
     find_moments,
+    find_yearless,
     label_rank,
     parse_iso,
     plausible,
@@ -46,7 +47,7 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _LABEL_LINE = re.compile(
-    r"^[(（]?\s*(?:责任编辑|责编|编辑|审核|审校|校对|终审|来源|稿件来源|文章来源|本文来源|原标题|"
+    r"^[(（【\[]?\s*(?:责任编辑|责编|编辑|审核|审校|校对|终审|来源|稿件来源|文章来源|本文来源|原标题|"
     r"监制|签发|值班编辑)\s*[:：]"
 )
 _EDITOR_INLINE = re.compile(
@@ -711,13 +712,17 @@ def _published(
             if moment.label and moment.label.startswith("更新"):
                 rank = 1
             candidates.append((rank, "text:info-line", moment, dom.css_path(line.block)))
+    from_url = date_from_url(url)
+    for line in info:  # 12-03 09:05 on mobile pages: the year from the URL or the clock
+        year = from_url.year if from_url else None
+        if not find_moments(line.text) and (moment := find_yearless(line.text, now=now, year=year)):
+            candidates.append((4, "text:info-line-yearless", moment, dom.css_path(line.block)))
     for method, moment in head.moments:
         rank = 3 if "published" in method or "pub" in method or "json-ld" in method else 4
         candidates.append((rank, method, moment, ""))
     for line in kept[:2] + kept[-2:]:
         for moment in find_moments(line.text[:40] if line in kept[:2] else line.text[-40:]):
             candidates.append((5, "text:body-edge", moment, ""))
-    from_url = date_from_url(url)
     if from_url and (moment_at := from_url.moment()):
         candidates.append((6, "url-path", Moment(moment_at, Precision.DAY), ""))
     candidates = [c for c in candidates if plausible(c[2].at, now=now, earliest=earliest)]

@@ -12,7 +12,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
-from crawler.extract.text import clean_line
+from crawler.extract.text import clean_line, strip_controls
 
 # trafilatura warns for every page it declines; an empty result is our signal, not its log
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -65,7 +65,9 @@ def after_label(text: str, labels: tuple[str, ...]) -> str | None:
 
 
 def element_text(selector: Selector) -> str:
-    return " ".join(t.strip() for t in selector.css("::text").getall() if t.strip())
+    """The text nodes of an element joined by spaces, control characters removed."""
+    texts = (strip_controls(t).strip() for t in selector.css("::text").getall())
+    return " ".join(t for t in texts if t)
 
 
 def paragraphs(
@@ -104,6 +106,7 @@ def generic_body(html: str, url: str) -> list[str]:
 
 def clean_title(title: str, site_names: tuple[str, ...]) -> str:
     """Drop a trailing site name: 「标题-潮新闻」 → 「标题」."""
+    title = strip_controls(title)
     for name in site_names:
         title = re.sub(rf"\s*[-_|—–｜－＿]+\s*{re.escape(name)}\s*$", "", title)
     return title.strip()
