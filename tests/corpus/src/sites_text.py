@@ -586,4 +586,61 @@ def build() -> None:
     for a in XZ_ARTS:
         write_page(CORPUS, a.url, xz_page(a))
         write_expected(CORPUS, a, "utf-8")
+    write_page(CORPUS, YH_ART.url, yh_page(YH_ART))
+    write_expected(CORPUS, YH_ART, "utf-8")
     _ = write_routes
+
+
+# ---------------------------------------------------------------- 余杭: the one-liner in a plain <p>
+YH = "www.yhdemo-news.cn"
+
+YH_ART = Art(
+    url=f"http://{YH}/zt/2024/lzwh/202412/t20241212_300917.html",
+    title="良渚遗址公园推出冬季研学课程",
+    published="2024-12-12 09:18",
+    origin="余杭晨报",
+    authors=["俞佳"],
+    editor="沈洁",
+    channel="良渚文化",
+    family="one_line_time_source",
+    traits=[
+        "updated_time_label",
+        "content_source_label",
+        "fullwidth_colon",
+        "info_in_plain_p",
+        "pipe_separated",
+    ],
+    text="""
+近日，良渚古城遗址公园推出冬季研学课程，面向中小学生开设“考古小课堂”“玉琮制作”“稻作农耕体验”等八门课程，让孩子们在游玩中了解五千年良渚文明。
+在“考古小课堂”上，孩子们跟随考古工作者学习使用手铲、毛刷等工具，在模拟探方中“发掘”陶片和石器。“原来考古要这么细心，一层一层慢慢刷。”来自杭州市区的四年级学生小王说。
+“玉琮制作”课程则让孩子们用软陶和模具复刻良渚玉琮，了解玉琮上神人兽面纹的含义。课程老师介绍，良渚玉器是良渚文明最具代表性的文物之一，通过动手制作，孩子们对良渚文化的印象会更加深刻。
+据了解，冬季研学课程将持续至明年2月底，每周六、周日开课，家长可通过“良渚古城遗址公园”小程序预约。
+""",
+)
+
+
+def yh_page(a: Art) -> str:
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<title>{a.title}_良渚文化专题_余杭新闻网</title>
+</head>
+<body>
+<div class="zt-head"><img src="/zt/2024/lzwh/images/top.jpg" alt="良渚文化专题"></div>
+<div class="zt-menu"><a href="/zt/2024/lzwh/">专题首页</a> <a href="/zt/2024/lzwh/yw/">要闻</a> <a href="/zt/2024/lzwh/wh/">良渚文化</a> <a href="/zt/2024/lzwh/tp/">图片</a></div>
+<div class="zt-body">
+<p>当前位置：<a href="/">余杭新闻网</a> &gt; <a href="/zt/2024/lzwh/">良渚文化专题</a> &gt; <a href="/zt/2024/lzwh/wh/">{a.channel}</a></p>
+<h2>{a.title}</h2>
+<p>更新时间：{a.d("cnpad")} | 内容来源：{a.origin} | 作者：{a.authors[0]}</p>
+<hr>
+<div class="zt-text">
+{paragraphs_html(a, p="<p>　　{}</p>")}
+</div>
+<p>编辑：{a.editor}</p>
+<div class="zt-xg">相关阅读：{"".join(f'<a href="/zt/2024/lzwh/202411/t202411{10 + i}_3008{i:02d}.html">{h}</a> ' for i, h in enumerate(pick_headlines(a.url, 5, a.title)))}</div>
+</div>
+<div class="zt-foot">余杭新闻网 版权所有 {icp(YH)}</div>
+</body>
+</html>
+"""
