@@ -639,6 +639,7 @@ def qt_list(items: list[Art], page: int) -> str:
 
 
 def build() -> None:
+    build_more()
     for a in NB_ARTS:
         write_page(CORPUS, a.url, nb_page(a))
         write_expected(CORPUS, a, "utf-8")
@@ -684,3 +685,135 @@ file = "col/col1229/index_p2.html"
     write_page(CORPUS, cat, qt_list(QT_ARTS[::-1][:2], 1))
     write_page(CORPUS, cat + "page/2/", qt_list(QT_ARTS[:1], 2))
     register_list(cat, cat + "page/2/", [a.url for a in QT_ARTS], r"/\d{4}/\d\d/\d\d/[\w-]+/")
+
+
+# ---------------------------------------------------------------- a second WordPress theme (Astra-like)
+XH = "www.xhdemo-diary.com"
+
+XH_ART = Art(
+    url=f"https://{XH}/2024/12/08/canal-walk-gongchenqiao/",
+    title="沿着运河从拱宸桥走到武林门",
+    published="2024-12-08 16:20:45",
+    authors=["运河边的猫"],
+    channel="城市漫步",
+    family="wordpress",
+    traits=[
+        "wp_entry_content",
+        "time_datetime",
+        "no_visible_time",
+        "commentlist",
+        "nickname_author",
+    ],
+    text="""
+周六下午天气很好，临时决定沿着京杭大运河走一段。从拱宸桥出发，一路往南，到武林门码头结束，全程大约六公里，走走停停花了三个小时。
+拱宸桥是杭州现存最高最长的石拱桥，桥上人不少，有拍照的游客，也有遛狗的附近居民。桥西的老街区这几年改造得很好，桥西历史文化街区里有几家博物馆，刀剪剑博物馆和扇博物馆都是免费的，值得进去看看。
+!https://{XH}/wp-content/uploads/2024/12/gongchenqiao.jpg
+^傍晚的拱宸桥。
+继续往南走，河边的步道修得很平整，每隔一段就有长椅和直饮水。不时有运河上的水上巴士开过，船上的游客朝岸上挥手。
+走到富义仓附近时已经四点多了。富义仓以前是储存粮食的仓库，现在改成了文化创意园区，有书店、咖啡馆和小剧场。我在一家书店里坐了半个小时，翻了一本讲运河历史的书。
+最后一段路两边高楼渐多，城市的感觉越来越强。到武林门码头时，太阳正好落下去，河面被染成了橘红色。
+总的来说，这条路线很适合周末散步，不累，风景也好。建议下午出发，可以赶上运河边的日落。
+""",
+)
+
+
+def xh_page(a: Art) -> str:
+    cm = "\n".join(
+        f'<li class="comment" id="li-comment-{90 + i}"><article class="ast-comment"><div class="ast-comment-info"><cite class="fn">{nick}</cite><time datetime="{stamp.replace(" ", "T")}:00+08:00">{stamp[:10]}</time></div><section class="ast-comment-content comment"><p>{text}</p></section></article></li>'
+        for i, (nick, _p, stamp, text, _l) in enumerate(comments(a.url, 9, a.dt))
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{a.title} | 小河日记</title>
+<meta property="og:title" content="{a.title}" />
+<meta property="article:published_time" content="{a.d("meta")}" />
+<meta property="article:modified_time" content="2024-12-09T10:02:11+08:00" />
+<style id="astra-theme-css-inline-css">.ast-single-post .entry-content p{{margin-bottom:1.6em}}</style>
+</head>
+<body class="post-template-default single single-post ast-single-post ast-separate-container">
+<div class="hfeed site" id="page">
+<header class="site-header ast-primary-header-bar"><div class="site-branding"><span class="site-title"><a href="https://{XH}/">小河日记</a></span></div>
+<nav class="main-header-bar-navigation"><ul class="main-header-menu"><li class="menu-item"><a href="https://{XH}/">首页</a></li><li class="menu-item"><a href="https://{XH}/category/walk/">城市漫步</a></li><li class="menu-item"><a href="https://{XH}/category/food/">吃吃喝喝</a></li><li class="menu-item"><a href="https://{XH}/about/">关于我</a></li></ul></nav></header>
+<div id="content" class="site-content"><div class="ast-container"><div id="primary" class="content-area primary"><main id="main" class="site-main">
+<article class="post-1734 post type-post status-publish format-standard ast-article-single" id="post-1734">
+<div class="ast-post-format- single-layout-1">
+<header class="entry-header"><h1 class="entry-title">{a.title}</h1>
+<div class="entry-meta"><span class="cat-links"><a href="https://{XH}/category/walk/" rel="category tag">{a.channel}</a></span> / 作者：<span class="posted-by vcard author"><a class="url fn n" href="https://{XH}/author/cat/"><span class="author-name">{a.authors[0]}</span></a></span> / <span class="posted-on"><span class="published" itemprop="datePublished">{a.d("cnday")}</span></span></div></header>
+<div class="entry-content clear">
+{paragraphs_html(a, img='<figure class="wp-block-image"><img src="{}" alt="" loading="lazy" />', cap="<figcaption>{}</figcaption></figure>")}
+</div>
+</div>
+</article>
+<div class="ast-single-related-posts-container"><h2 class="ast-related-posts-title">相关文章</h2>{"".join(f'<article class="ast-related-post"><a href="https://{XH}/2024/11/{10 + i}/walk-{i}/">{h}</a></article>' for i, h in enumerate(pick_headlines(a.url, 4)))}</div>
+<div id="comments" class="comments-area"><h3 class="comments-title">9 条评论</h3><ol class="ast-comment-list commentlist">
+{cm}
+</ol></div>
+</main></div></div></div>
+<footer class="site-footer"><div class="ast-footer-copyright"><p>版权所有 &copy; 2024 小河日记 | 由 Astra WordPress 主题强力驱动</p></div></footer>
+</div>
+</body>
+</html>
+"""
+
+
+# ---------------------------------------------------------------- a second Hanweb portal (county)
+DS = "www.dsdemo.gov.cn"
+
+DS_ART = Art(
+    url=f"http://{DS}/art/2024/12/11/art_1401_88231.html",
+    title="岱山县举办海洋文化节闭幕式",
+    published="2024-12-11 17:45",
+    origin="岱山县文化和广电旅游体育局",
+    channel="县府动态",
+    family="hanweb",
+    traits=["hanweb_zoom", "article_title_meta", "pubdate_meta", "no_author", "picture_centered"],
+    text="""
+12月11日，第十四届岱山海洋文化节在东沙古镇闭幕。本届文化节历时一个月，先后举办了祭海仪式、海洋民俗展演、渔民画展、海鲜美食节等二十余项活动，吸引游客30余万人次。
+!/picture/0/2412111745201234567.jpg
+^闭幕式文艺演出现场。
+闭幕式上，岱山县为本届文化节“最美渔嫂”“非遗传承人”等获奖代表颁奖，并为“海洋文化研学基地”授牌。
+近年来，岱山以海洋文化节为载体，深入挖掘渔俗文化、海防文化和盐业文化资源，推动文旅融合发展。今年以来，全县接待游客人次和旅游收入同比分别增长18%和21%。
+""",
+)
+
+
+def ds_page(a: Art) -> str:
+    body = paragraphs_html(
+        a,
+        p="<p>　　{}</p>",
+        img='<p align="center"><img src="{}" border="0" /></p>',
+        cap='<p align="center">{}</p>',
+    )
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<meta name="SiteName" content="岱山县人民政府">
+<meta name="ColumnName" content="{a.channel}">
+<meta name="ArticleTitle" content="{a.title}">
+<meta name="PubDate" content="{a.d("iso")}">
+<meta name="ContentSource" content="{a.origin}">
+<title>岱山县人民政府 {a.channel} {a.title}</title>
+</head>
+<body>
+<div class="head"><a href="/">岱山县人民政府</a></div>
+<div class="menu"><a href="/">首页</a> <a href="/col/col1401/index.html">县府动态</a> <a href="/col/col1402/index.html">部门动态</a> <a href="/col/col1403/index.html">信息公开</a></div>
+<table width="1000" align="center"><tr><td>您当前的位置：<a href="/">首页</a> &gt; <a href="/col/col1401/index.html">{a.channel}</a></td></tr></table>
+<table width="1000" align="center" class="content-table">
+<tr><td align="center" class="title"><!--<$[标题名称]>begin-->{a.title}<!--<$[标题名称]>end--></td></tr>
+<tr><td align="center" class="info">发布日期：{a.d("iso")}　来源：{a.origin}　访问次数：<span id="hits"></span></td></tr>
+<tr><td><div id="zoom"><!--<$[信息内容]>begin-->{body}<!--<$[信息内容]>end--></div></td></tr>
+</table>
+<div class="foot">岱山县人民政府办公室主办 {icp(DS)} {police(DS)} <a href="/col/col1410/index.html">联系我们</a></div>
+</body>
+</html>
+"""
+
+
+def build_more() -> None:
+    for a, render in ((XH_ART, xh_page), (DS_ART, ds_page)):
+        write_page(CORPUS, a.url, render(a))
+        write_expected(CORPUS, a, "utf-8")

@@ -52,7 +52,7 @@ MH_ARTS = [
         authors=["章敏"],
         editor="孙燕",
         channel="文旅",
-        family="mobile",
+        family="captions",
         traits=["mobile", "section_layout", "lazy_images", "multiple_captions"],
         text="""
 进入12月，西湖边的银杏、枫香、无患子陆续进入最佳观赏期，北山街、杨公堤、植物园等地层林尽染，吸引了大批市民游客前来拍照打卡。
@@ -273,6 +273,48 @@ CH_ARTS = [
 在松阳，一座有三百多年历史的老宅被改造成了民宿，白墙黛瓦间摆放着年轻人喜欢的设计家具。“周末基本都是满房，客人大多是从上海、杭州过来的年轻人。”民宿主人说。
 """,
     ),
+    Art(
+        url=f"https://{CH}/a/20241212/Hq5sV3Wc.html",
+        title="在安吉的竹林里，有一群“数字游民”",
+        published="2024-12-12 08:00:00",
+        origin="潮新闻",
+        authors=["沈听雨"],
+        contributors=["程璐"],
+        editor="方伟",
+        channel="人物",
+        family="spa",
+        traits=[
+            "hashed_classes",
+            "next_data_json",
+            "long_feature",
+            "figcaption",
+            "lazy_images",
+            "first_paragraph_byline_removed",
+        ],
+        text="""
+~潮新闻客户端 记者 沈听雨 通讯员 程璐
+上午十点，安吉县溪龙乡的一栋白色建筑里，二十多个年轻人分散坐在长桌边，有人对着笔记本电脑敲代码，有人戴着耳机开线上会议，还有人抱着画板在窗边画插画。窗外是一片连绵的竹林，风一吹，沙沙作响。
+这里是一家面向“数字游民”的共享社区。所谓“数字游民”，是指依靠互联网远程工作、不受固定办公地点限制的人群。过去两年，这个由旧厂房改造而来的社区，先后接待了来自全国各地的两千多名“游民”。
+!https://img.chaodemo.com.cn/2024/12/12/9a3e77.webp
+^社区的共享办公区。
+#为什么是这里
+27岁的小周是一名自由职业的游戏原画师，今年春天从北京搬到这里。“在北京，房租占了我收入的一半，每天通勤要两个小时。”她说，来这里之后，每月的住宿费加上办公位一共两千多元，推开窗就是竹林，“画画的灵感都多了”。
+像小周这样的年轻人，在社区里并不少见。有人是程序员，有人做短视频，有人是跨境电商的运营，也有人在写小说。社区负责人介绍，入住者平均年龄29岁，大多数人会住上一到三个月，也有人住了一年多。
+“吸引大家的，除了环境和成本，还有这里的氛围。”社区负责人说，社区每周会组织分享会、徒步、篮球赛等活动，住在这里的人很容易交到朋友，“很多人说，在这里找到了大城市里没有的归属感”。
+#从“过客”到“村民”
+“数字游民”的到来，也给当地乡村带来了变化。
+社区附近的村子里，陆续开起了咖啡馆、精酿酒吧和书店，有的店主就是曾经的“游民”。31岁的阿杰原来在深圳做产品经理，去年来到这里后决定留下，和朋友一起租下村里的一栋老房子，开了一家咖啡馆。“白天接待游客和周边的年轻人，晚上自己还能接点远程的活儿。”
+村民们对这些年轻人也从好奇变成了熟悉。村里的李大伯家开了一家农家乐，现在经常有年轻人来吃饭，“他们喜欢吃土鸡、笋干烧肉，还让我教他们挖冬笋”。
+!https://img.chaodemo.com.cn/2024/12/12/b04c19.webp
+^“数字游民”和村民一起挖冬笋。
+当地乡镇干部介绍，“数字游民”带来的不只是消费，还有新的想法和技能。有的“游民”帮村里的农户开设网店、拍摄短视频，有的为村里的文旅项目出谋划策，还有人在社区里开设了面向当地孩子的编程课和英语角。
+#热潮背后的冷思考
+“数字游民”热也引发了一些讨论。有人担心，这种生活方式不够稳定，难以长期持续；也有人认为，流动性太强的群体，很难真正融入乡村。
+对此，社区负责人坦言，确实有一部分人只是来“体验”一下，住一两周就离开了。但也有越来越多的人选择长期留下，甚至在当地注册了公司。“我们希望做的，不只是提供一个住的地方，而是帮助大家在这里找到工作和生活的平衡点。”
+浙江大学一位研究城乡发展的学者认为，“数字游民”现象反映了数字经济时代工作方式的变化，也为乡村吸引年轻人才提供了新的可能。“关键是要完善配套服务，比如网络、交通、医疗和子女教育，让愿意留下的人能够留得下、留得好。”
+傍晚，竹林里的光线渐渐暗了下来。社区的公共厨房里飘出饭菜的香味，几个年轻人正在一起包饺子。小周说，她还没想好会在这里住多久，“但至少现在，我很喜欢这样的生活”。
+""",
+    ),
 ]
 
 
@@ -336,6 +378,7 @@ def ch_page(a: Art) -> str:
 
 
 def build() -> None:
+    build_tm()
     for a in MH_ARTS:
         write_page(CORPUS, a.url, mh_page(a))
         write_expected(CORPUS, a, "utf-8")
@@ -346,3 +389,58 @@ def build() -> None:
         write_page(CORPUS, a.url, ch_page(a))
         write_expected(CORPUS, a, "utf-8")
     _ = register_list  # list pages for these hosts: none (app-driven feeds)
+
+
+# ---------------------------------------------------------------- styled-components page, <div> paragraphs
+TM = "www.tmdemo-news.cn"
+
+TM_ART = Art(
+    url=f"https://{TM}/article/6f1c9e2a8b.html",
+    title="杭州湾跨海铁路大桥主塔封顶",
+    published="2024-12-11 14:03",
+    origin="天目新闻",
+    authors=["孔令斌"],
+    contributors=["钱晨"],
+    editor="许诺",
+    channel="交通",
+    family="spa",
+    traits=[
+        "styled_components_classes",
+        "div_paragraphs",
+        "dotted_date",
+        "end_byline",
+        "lazy_images",
+    ],
+    text="""
+12月11日上午，随着最后一方混凝土浇筑完成，杭州湾跨海铁路大桥南航道桥主塔顺利封顶，大桥建设进入上部结构施工的关键阶段。
+杭州湾跨海铁路大桥是通苏嘉甬铁路的控制性工程，全长约29.2公里，设计时速350公里，建成后将成为世界上最长、设计时速最高的跨海高铁大桥。
+!https://img.tmdemo-news.cn/2024/12/11/c0a1b2.jpg
+^封顶后的南航道桥主塔。
+南航道桥主塔高约240米，相当于80层楼高。施工团队介绍，主塔所在海域潮差大、流速急，受台风等恶劣天气影响频繁，每年有效施工时间不足200天。为此，团队采用智能爬模系统和自动化监测设备，实现了主塔施工的毫米级精度控制。
+“海上施工最难的是和天气‘抢时间’。”项目负责人说，为保证进度，施工人员常常要在凌晨赶潮水作业，有时一干就是十几个小时。
+据了解，大桥建成后，从宁波到苏州、上海的铁路出行时间将大幅缩短，宁波至上海有望实现1小时左右通达，对促进长三角一体化发展具有重要意义。
+目前，大桥北航道桥主塔施工也在同步推进，全线桥梁下部结构已完成约七成。
+@（记者 孔令斌 通讯员 钱晨）
+""",
+)
+
+
+def tm_page(a: Art) -> str:
+    body = paragraphs_html(
+        a,
+        p='<div class="sc-gsTCUz bhdLno">{}</div>',
+        img='<div class="sc-dlfnbm hqvLZa"><img class="sc-hKgILt jJlPvN" data-original="{}" src="/static/blank.png" alt=""/></div>',
+        cap='<div class="sc-eCssSg kPnLsJ">{}</div>',
+        by='<div class="sc-gsTCUz bhdLno">{}</div>',
+    )
+    rec = "".join(
+        f'<a class="sc-jSgupP dLvGxa" href="/article/{i:02x}a9e{i}c3d1.html"><div class="sc-gKsewC eSMBqG">{h}</div></a>'
+        for i, h in enumerate(pick_headlines(a.url, 8, a.title))
+    )
+    body = body.replace('data-original="', 'data-src="')
+    return f"""<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>天目新闻</title><style data-styled="active" data-styled-version="5.3.5">.bhdLno{{font-size:17px;line-height:1.85;margin-bottom:18px;text-align:justify}}.kPnLsJ{{color:#888;font-size:13px;text-align:center}}</style></head><body><div id="root"><div class="sc-bdfBwQ kZqTRp"><div class="sc-iBPRYJ gxSvXN"><a href="/" class="sc-fubCfw bjPxqb">天目新闻</a><div class="sc-pFZIQ iUMRsE"><a href="/channel/jiaotong">{a.channel}</a><a href="/channel/keji">科技</a><a href="/channel/shehui">社会</a></div></div><div class="sc-jrAGrp kYPNvJ"><div class="sc-kEjbxe eCvIbw">{a.title}</div><div class="sc-iqHYGH fTzdVM"><span>{a.origin}</span><span>{a.d("dotday")} {a.d("iso")[11:]}</span><span>阅读 1.2万</span></div><div class="sc-crrsfI hGnQce">{body}</div><div class="sc-dQppl bWvtjV">责任编辑：{a.editor}</div><div class="sc-xyEjG eQJkPs"><span>点赞 326</span><span>转发</span><span>收藏</span></div><div class="sc-TBWPX cPxGTm"><div class="sc-jcFjpl kMpGYq">推荐阅读</div>{rec}</div></div><div class="sc-hBUSln eYHIPS">天目新闻 版权所有 {icp(TM)}</div></div></div><script>window.__APOLLO_STATE__={{"Article:6f1c9e2a8b":{{"title":"{a.title}","publishAt":{int(a.dt.timestamp())}000}}}}</script></body></html>"""
+
+
+def build_tm() -> None:
+    write_page(CORPUS, TM_ART.url, tm_page(TM_ART))
+    write_expected(CORPUS, TM_ART, "utf-8")

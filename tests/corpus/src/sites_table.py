@@ -511,6 +511,7 @@ def build() -> None:
         path = write_page(CORPUS, a.url, "", "gbk")
         path.write_bytes(data)
         write_expected(CORPUS, a, "gbk", body)
+    build_dq()
 
 
 def break_two_bytes(data: bytes, a: Art) -> tuple[bytes, list[str]]:
@@ -525,3 +526,68 @@ def break_two_bytes(data: bytes, a: Art) -> tuple[bytes, list[str]]:
     for p in body:
         assert p in text, p
     return broken, body
+
+
+# ---------------------------------------------------------------- 德清新闻网 (GBK, no charset, divs)
+DQ = "www.dqdemo-news.com"
+
+DQ_ART = Art(
+    url=f"http://{DQ}/dqxw/2024/12/09/art_771_20412.shtml",
+    title="德清地理信息小镇新引进企业32家",
+    published="2024-12-09 15:12:06",
+    origin="德清新闻网",
+    authors=["姚凯"],
+    contributors=["沈红"],
+    editor="俞佳",
+    channel="德清新闻",
+    family="gbk_no_charset",
+    traits=["no_charset", "gbk", "div_layout", "title_suffix_dash", "end_byline"],
+    text="""
+记者从德清地理信息小镇获悉，今年以来，小镇新引进地理信息及相关产业企业32家，累计集聚企业超过500家，地理信息产业营业收入预计突破300亿元。
+走进小镇的展示中心，一块巨大的三维实景屏幕上，德清全域的山川河流、道路建筑清晰可见。“这是我们用无人机航拍和激光雷达扫描建起来的实景三维模型，精度达到厘米级。”一家测绘企业的技术人员介绍。
+近年来，德清依托联合国世界地理信息大会永久会址，推动地理信息与自动驾驶、智慧城市、数字乡村等领域融合发展。在小镇周边，自动驾驶测试道路已开放超过900公里，多家企业在这里开展智能网联汽车测试。
+“小镇的产业生态越来越完善，上下游企业都在这里，合作很方便。”一家遥感卫星数据企业负责人说，企业去年从北京迁来，今年营收增长了六成。
+德清县相关负责人表示，下一步将加快建设地理信息产业创新中心，引育一批高层次人才和重大项目，打造具有全球影响力的地理信息产业高地。
+@（记者 姚凯 通讯员 沈红）
+""",
+)
+
+
+def dq_page(a: Art) -> str:
+    hot = "".join(
+        f'<li><a href="/dqxw/2024/12/0{1 + i % 8}/art_771_203{i:02d}.shtml">{h}</a></li>'
+        for i, h in enumerate(pick_headlines(a.url, 9, a.title))
+    )
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<title>{a.title} - 德清新闻网</title>
+<meta name="keywords" content="德清,地理信息">
+<style>.wz_con p{{text-indent:2em;line-height:30px}}</style>
+</head>
+<body>
+<div class="dq_top"><a href="/">德清新闻网</a> <a href="/dqxw/">德清新闻</a> <a href="/xzdt/">乡镇动态</a> <a href="/tp/">图片</a> <a href="/sp/">视频</a> <a href="/lxwm/">联系我们</a></div>
+<div class="dq_dqwz">当前位置：<a href="/">首页</a> &gt; <a href="/dqxw/">{a.channel}</a></div>
+<div class="wz_box">
+<div class="wz_title">{a.title}</div>
+<div class="wz_info">{a.d("isos")}　来源：{a.origin}　编辑：{a.editor}</div>
+<div class="wz_con">
+{paragraphs_html(a)}
+</div>
+</div>
+<div class="dq_right"><div class="bt">热门点击</div><ul>{hot}</ul></div>
+<div class="dq_foot">德清新闻网 版权所有 {icp(DQ)} 技术支持：德清县融媒体中心</div>
+</body>
+</html>
+"""
+
+
+def build_dq() -> None:
+    write_routes(
+        CORPUS,
+        DQ,
+        "# GBK bytes; neither the header nor the page names a charset\n"
+        '[defaults]\ncontent_type = "text/html"',
+    )
+    write_page(CORPUS, DQ_ART.url, dq_page(DQ_ART), "gbk")
+    write_expected(CORPUS, DQ_ART, "gbk")
