@@ -74,7 +74,7 @@ _SURNAMES = frozenset(
 )
 # Characters that do not occur in names but do in the words after 记者 (了解到, 获悉, 说).
 _NOT_IN_NAMES = frozenset(
-    "了的在从对到获悉是说这那有为把被将也都就而或等们个年月日时今昨前后内外看听问答采访表示介绍报道发现注意"
+    "了的在从对到获悉是说这那有为把被将也都就而或等们个年月日时今昨前后内外看问答采访表示介绍报道发现注意"
 )
 
 

@@ -119,7 +119,7 @@ def extract(
         if not editor and (editor := _editor(text)):
             methods["editor"] = f"text:{where}"
             selectors["editor"] = _selector_of(region, _EDITOR_INLINE)
-        found = find_byline(text)
+        found = find_byline(text) or _posted_by(region)
         if found and not byline:
             methods["authors"] = f"text:{where}"
             selectors["authors"] = _selector_of(region, _ROLE_WORD)
@@ -468,6 +468,19 @@ def _paper_name(head: _Head) -> str | None:
     return None
 
 
+def _posted_by(region: list[dom.Line]) -> Byline:
+    """作者：<a>运河边的猫</a>: a nickname in its own element after an 作者 label."""
+    for line in region:
+        pieces = [clean_line(t) for t in line.block.itertext()]
+        pieces = [p for p in pieces if p]
+        for label, value in zip(pieces, pieces[1:], strict=False):
+            if re.search(r"(?:作者|发布者|博主)\s*[:：]?$", label) and re.fullmatch(
+                r"[\u4e00-\u9fffA-Za-z·_]{2,12}", value
+            ):
+                return Byline([value], [])
+    return Byline()
+
+
 def _region_text(region: list[dom.Line]) -> str:
     """The text of a few short lines with their inline pieces apart: 来源：X<span>作者：Y</span>."""
     parts: list[str] = []
@@ -561,9 +574,13 @@ def _title(
     if headings and headings[0].chars >= 4 and not _is_site_name(headings[0].text, head):
         return _title_from(headings[0], "", methods, selectors)
     repeated = [ln for ln in nearest_first if ln.text in prefixes and ln.chars >= 4]
-    repeated = [ln for ln in repeated if not _is_site_name(ln.text, head)]
+    repeated = [ln for ln in repeated if not _is_site_name(ln.text, head) and ln.link_share < 0.5]
     if repeated:
         return _title_from(repeated[0], "+title", methods, selectors)
+    if (line := _line_above_info(above)) is not None:  # <title> is the site name, no heading
+        methods["title"] = "text:above-info"
+        selectors["title"] = dom.css_path(line.block)
+        return line.text, line
     fallbacks = (
         (head.article_title, "meta:article-title"),
         (head.og_title, "meta:og"),
@@ -575,6 +592,19 @@ def _title(
             methods["title"] = method
             return title, next((ln for ln in above if ln.text == title), None)
     return None, None
+
+
+def _line_above_info(above: list[dom.Line]) -> dom.Line | None:
+    """The line just above the first date line before the body: the headline on pages whose
+    headline is an unnamed ``<div>`` and whose ``<title>`` is only the site's name."""
+    for i in range(len(above) - 1, 0, -1):
+        if above[i].chars <= 80 and find_moments(above[i].text):
+            line = above[i - 1]
+            plain = line.link_share < 0.5 and not find_moments(line.text)
+            if plain and 5 <= line.chars <= 60 and line.text[-1] not in "。！？；：":
+                return line
+            return None
+    return None
 
 
 def _title_from(
