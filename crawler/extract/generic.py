@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 
 from lxml import html as lxml_html
 
@@ -473,7 +474,7 @@ def _posted_by(region: list[dom.Line]) -> Byline:
     for line in region:
         pieces = [clean_line(t) for t in line.block.itertext()]
         pieces = [p for p in pieces if p]
-        for label, value in zip(pieces, pieces[1:], strict=False):
+        for label, value in pairwise(pieces):
             if re.search(r"(?:作者|发布者|博主)\s*[:：]?$", label) and re.fullmatch(
                 r"[\u4e00-\u9fffA-Za-z·_]{2,12}", value
             ):
