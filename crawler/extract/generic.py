@@ -286,9 +286,11 @@ class _Body:
         scores: dict[lxml_html.HtmlElement, float] = {}
         spans: dict[lxml_html.HtmlElement, list[int]] = {}
         totals: dict[lxml_html.HtmlElement, list[int]] = {}
+        listed: dict[lxml_html.HtmlElement, float] = {}  # score from lines inside list items
         for line in lines:
             value = line_score(line)
             chain = dom.ancestors_and_self(line.block)
+            item = next((i for i, el in enumerate(chain) if el.tag in _ITEM_TAGS), None)
             for el in chain:
                 span = spans.setdefault(el, [line.index, line.index])
                 span[1] = line.index
@@ -297,17 +299,23 @@ class _Body:
                 total[1] += line.link_chars
                 total[2] += _is_comment_furniture(line)
             if value:
-                for weight, el in zip(cls.LEVELS, chain, strict=False):
+                for level, (weight, el) in enumerate(zip(cls.LEVELS, chain, strict=False)):
                     scores[el] = scores.get(el, 0.0) + value * weight
+                    if item is not None and level > item:
+                        listed[el] = listed.get(el, 0.0) + value * weight
+        first = _first_below(lines, title_at)
         best, best_score = None, 0.0
         for el, raw in scores.items():
             chars, link_chars, stamps = totals[el]
             count = spans[el][1] - spans[el][0] + 1
             score = raw * (1 - link_chars / max(chars, 1)) * _hint(el)
+            # a list of teasers (推荐阅读 with summaries) is no article, however much text
+            score *= 1 - 0.8 * listed.get(el, 0.0) / raw
             if stamps >= 3:  # a comment list: a time, 回复 or 赞 on every few lines
                 score *= max(0.05, 1 - 3 * stamps / count)
-            if title_at is not None and 0 <= spans[el][0] - title_at <= 12:
-                score *= 1.5  # the article starts right below its headline
+            lo, hi = spans[el]
+            if first is not None and lo <= first <= hi and lo >= title_at - 1:
+                score *= 1.5  # holds the first paragraph below the headline
             if score > best_score:
                 best, best_score = el, score
         if best is None:
@@ -316,6 +324,17 @@ class _Body:
         return cls(best, lines[lo : hi + 1], lo, best_score)
 
 
+def _first_below(lines: list[dom.Line], title_at: int | None) -> int | None:
+    """The first line of text under the headline that is not its info line."""
+    if title_at is None:
+        return None
+    for line in lines[title_at + 1 : title_at + 15]:
+        if line_score(line) and not (line.chars <= 80 and _looks_like_info(line.text)):
+            return line.index
+    return None
+
+
+_ITEM_TAGS = frozenset(("li", "dd", "dt"))
 _FURNITURE = re.compile(
     r"^(?:回复|点赞|赞|举报|顶|踩|引用|删除)\s*[(（]?\d*[)）]?|\d+\s*楼$|^\d+楼"
 )
@@ -707,14 +726,16 @@ def _info_lines(lines: list[dom.Line], body: _Body, title_line: dom.Line | None)
     return found[-8:]
 
 
-_INFO_WORDS = re.compile(r"来源|作者|编辑|时间|日期|浏览|阅读|字号|发布|记者|通讯员|点击")
+_INFO_WORDS = re.compile(
+    r"(?:来源|作者|编辑|时间|日期|浏览|阅读|字号|发布|点击)\s*[:：]|浏览|阅读\s*\d|字号|点击数"
+)
 
 
 def _looks_like_info(text: str) -> bool:
     """A line above the first paragraph that is metadata, not a caption or a lead picture."""
     if re.search(r"(?:摄影?|供图|图片来源\S*)\s*$", text):
         return False  # 富春江上的渔船。记者 方琳 摄: a caption
-    return bool(find_moments(text) or _INFO_WORDS.search(text))
+    return bool(find_moments(text) or _INFO_WORDS.search(text) or _only_byline(text))
 
 
 def _first_paragraph(body: _Body) -> int | None:

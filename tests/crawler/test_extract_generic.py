@@ -291,3 +291,22 @@ def test_a_logo_in_h1_is_not_the_title() -> None:
         "</div></body></html>"
     )
     assert extract(html, URL, now=NOW).title == "湘湖早市烟火气十足"
+
+
+def test_recommendations_with_summaries_ads_and_inline_related_links_are_not_body() -> None:
+    got = page("portal_recommendations.html")
+    assert got.body is not None
+    lines = got.body.split("\n")
+    assert len(lines) == 3
+    assert lines[0].startswith("12月2日，钱塘区正式发布")
+    assert got.images == []  # the banner links to an advertiser: no body image
+    assert got.editor == "郑宇"  # （责任编辑：郑宇） closing the body is a field, not text
+    assert (got.authors, got.contributors, got.origin) == (["钟晓"], ["林思远"], "钱塘发布")
+    assert got.selectors["body"] == "#artibody"
+
+
+def test_a_one_paragraph_flash_beats_a_longer_teaser_list() -> None:
+    got = page("flash_news_short.html")
+    assert got.body == (
+        "记者从市气象台获悉，受冷空气影响，明天起我市将有一次明显降温过程，最低气温将降至零下2℃。"
+    )
