@@ -774,9 +774,9 @@ def _published(
         candidates.append((rank, method, moment, ""))
     for line in kept[:2] + kept[-2:]:
         for moment in find_moments(line.text[:40] if line in kept[:2] else line.text[-40:]):
-            candidates.append((5, "text:body-edge", moment, ""))
+            candidates.append((6, "text:body-edge", moment, ""))
     if from_url and (moment_at := from_url.moment()):
-        candidates.append((6, "url-path", Moment(moment_at, Precision.DAY), ""))
+        candidates.append((5, "url-path", Moment(moment_at, Precision.DAY), ""))
     candidates = [c for c in candidates if plausible(c[2].at, now=now, earliest=earliest)]
     if from_url:  # a URL that names the month rules out dates of other months (sidebars)
         agreeing = [c for c in candidates if _agrees_with_url(c[2].at, from_url)]
