@@ -16,8 +16,6 @@ shared machine.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import logging
 import sys
 import time
@@ -26,73 +24,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import trafilatura  # noqa: E402
+from extract_measure import CORPUS, NOW, Case, char_f1, load  # noqa: E402
 from readability import Document  # noqa: E402
 
 from crawler.extract import dom  # noqa: E402
-from crawler.extract.encoding import decode_bytes  # noqa: E402
 from crawler.extract.generic import extract  # noqa: E402
-from model.clock import SHANGHAI  # noqa: E402
 
-CORPUS = ROOT / "tests" / "corpus"
-NOW = datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI)  # the corpus is dated before this
 logging.getLogger("readability").setLevel(logging.ERROR)
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
-
-
-# -- the corpus ------------------------------------------------------------------------------
-
-
-@dataclass
-class Case:
-    name: str  # host/stem
-    url: str
-    html: str
-    expected: dict[str, Any]
-
-
-def _check_module() -> Any:
-    spec = importlib.util.spec_from_file_location("corpus_check", CORPUS / "check.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def load(root: Path) -> list[Case]:
-    """Every expected page of a corpus root, decoded the way Tidewatch decodes a response."""
-    check = _check_module()
-    cases = []
-    for file in sorted((root / "expected").glob("*/*.json")):
-        expected = json.loads(file.read_text(encoding="utf-8"))
-        page, content_type = check.resolve(root, expected["url"])
-        if page is None:
-            print(f"  ! no page for {expected['url']}")
-            continue
-        declared = check.charset_of(b"", content_type)
-        html = decode_bytes(page.read_bytes(), declared)
-        cases.append(Case(f"{file.parent.name}/{file.stem}", expected["url"], html, expected))
-    return cases
-
-
-# -- measures (kept out of the extractor) --------------------------------------------------------
-
-
-def char_f1(predicted: str | None, gold: str) -> float:
-    """Character-F1 of two texts as bags of non-space characters."""
-    got = Counter(ch for ch in predicted or "" if not ch.isspace())
-    want = Counter(ch for ch in gold if not ch.isspace())
-    if not got or not want:
-        return 1.0 if got == want else 0.0
-    common = sum((got & want).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(got.values()), common / sum(want.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 @dataclass

@@ -74,7 +74,7 @@ _SURNAMES = frozenset(
 )
 # Characters that do not occur in names but do in the words after 记者 (了解到, 获悉, 说).
 _NOT_IN_NAMES = frozenset(
-    "了的在从对到获悉是说这那有为把被将也都就而或等们个年月日时今昨前后内外看听问答采访表示介绍报道发现注意"
+    "了的在从对到获悉是说这那有为把被将也都就而或等们个年月日时今昨前后内外看问答采访表示介绍报道发现注意"
 )
 
 
@@ -128,7 +128,7 @@ _NAME_END = (
     r"(?=$|[\s、，,。；;：:|/（）()【】\[\]]|摄|报道|编辑|责编|记者|通讯员|实习生|文图|图文|文/|"
     r"\d|[a-zA-Z])"
 )
-_NOT_A_ROLE = r"(?!特约|见习|实习|首席|摄影|记者|通讯员|编辑|责编)"
+_NOT_A_ROLE = r"(?!特约|见习|实习|首席|摄影|记者|通讯员|编辑|责编|[\u4e00-\u9fff]{1,4}\s*[:：])"
 _PEOPLE = re.compile(
     _PERSON_ROLE
     + r"\s*[:：]?\s*(?P<names>"
@@ -141,7 +141,7 @@ _PEOPLE = re.compile(
     + r")*)"
 )
 _AUTHOR_LABEL = re.compile(
-    r"(?:作者\s*[:：]|作者\s+|文\s*[/｜|]|(?:撰文|文字)\s*[:：]?)\s*(?P<names>"
+    r"(?:作者\s*[:：|｜丨]|作者\s+|文\s*[/｜|丨]|(?:撰文|文字)\s*[:：]?)\s*(?P<names>"
     + _CJK_NAME
     + _NAME_END
     + r"(?:[\s、，,和及与]+(?![\u4e00-\u9fff]{1,4}\s*[:：])"  # 字号：… is the next label
@@ -152,6 +152,31 @@ _AUTHOR_LABEL = re.compile(
 _NAME_TOKENS = re.compile(r"[\s、，,和及与/|]+")
 
 
+_LABEL_WORDS = frozenset(
+    [
+        "浏览",
+        "点击",
+        "阅读",
+        "来源",
+        "编辑",
+        "字号",
+        "时间",
+        "日期",
+        "发布",
+        "分享",
+        "打印",
+        "关闭",
+        "评论",
+        "收藏",
+        "责编",
+        "审核",
+        "校对",
+        "摄影",
+        "图片",
+    ]
+)
+
+
 def is_person_name(token: str, *, labelled: bool = False) -> bool:
     """A plausible Chinese name: a known surname (or a dotted minority name), 2–4 characters.
 
@@ -159,8 +184,12 @@ def is_person_name(token: str, *, labelled: bool = False) -> bool:
     """
     if "·" in token:
         return True
+    if token in _LABEL_WORDS or token[:2] in _LABEL_WORDS:
+        return False
     if not 2 <= len(token) <= 4 or any(ch in _NOT_IN_NAMES for ch in token[1:]):
         return False
+    if token[0] in _NOT_IN_NAMES and token[0] not in _SURNAMES:
+        return False  # 记者 了解… / 记者 在…
     if token[:2] in _COMPOUND_SURNAMES:
         return True
     return len(token) <= 3 and (labelled or token[0] in _SURNAMES)
@@ -176,7 +205,9 @@ def find_byline(text: str, *, labels: bool = True) -> Byline:
     byline = Byline()
     for match in _PEOPLE.finditer(text):
         role = match["role"]
-        names = _names(match["names"])
+        # 记者 张三 / 记者：张三 set the name apart, so an unlisted surname will do
+        spaced = match.start("names") > match.end("role")
+        names = _names(match["names"], labelled=spaced)
         after = text[match.end() :]
         if role == "摄影记者" or _PHOTO_AFTER.match(after):
             continue

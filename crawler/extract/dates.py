@@ -17,7 +17,7 @@ from model.clock import SHANGHAI
 
 _WEEKDAY = r"(?:\s*[(（]?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*[)）]?)?"
 _TIME = (
-    r"(?:[T\s]*(?:(?:上午|早上|凌晨)\s*)?(?P<h>\d{1,2})\s*[:时]\s*(?P<mi>\d{1,2})(?!\d)"
+    r"(?:[T\s]*(?:(?P<ampm>上午|早上|凌晨|中午|下午|晚上)\s*)?(?P<h>\d{1,2})\s*[:时]\s*(?P<mi>\d{1,2})(?!\d)"
     r"(?:\s*[:分]\s*(?P<s>\d{1,2})(?!\d)(?:\.\d+)?)?\s*(?:分|秒)?"
     r"(?P<tz>Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
 )
@@ -91,6 +91,38 @@ def find_moments(text: str) -> list[Moment]:
     return moments
 
 
+_YEARLESS = re.compile(
+    r"(?<![\d年/.:-])(?P<mo>\d{1,2})(?:\s*月\s*(?P<d1>\d{1,2})\s*日|-(?P<d2>\d{1,2}))\s*"
+    r"(?:(?P<ampm>上午|早上|凌晨|中午|下午|晚上)\s*)?"
+    r"(?P<h>\d{1,2})\s*[:时]\s*(?P<mi>\d{2})(?!\d)(?:\s*[:分]\s*(?P<s>\d{2})(?!\d))?"
+)
+
+
+def find_yearless(
+    text: str, *, now: datetime | None = None, year: int | None = None
+) -> Moment | None:
+    """``12月3日 09:05`` or ``12-03 09:05`` (mobile pages): a year from the URL, else the latest
+    year that does not put the time in the future. A time of day is required: a bare
+    ``12-03`` is too easily something else.
+    """
+    text = normalise(text)
+    latest = (now or datetime.now(SHANGHAI)) + FUTURE_SKEW
+    for match in _YEARLESS.finditer(text):
+        groups = {**match.groupdict(), "d": match["d1"] or match["d2"], "y": None}
+        for candidate in [year] if year else [latest.year, latest.year - 1]:
+            moment = _moment(_Groups(groups), candidate)
+            if moment and moment.at <= latest:
+                return Moment(moment.at, moment.precision, match.start())
+    return None
+
+
+class _Groups(dict):
+    """Match-like access to a dict of groups, for ``_moment``."""
+
+    def __getitem__(self, key: str) -> str | None:
+        return self.get(key)
+
+
 def find_published(
     text: str,
     *,
@@ -153,11 +185,15 @@ def parse_iso(text: str) -> Moment | None:
     return moment
 
 
-def _moment(match: re.Match[str]) -> Moment | None:
+def _moment(match: re.Match[str], year: int | None = None) -> Moment | None:
     hour, minute, second = match["h"], match["mi"], match["s"]
+    if hour is not None and match["ampm"] in ("下午", "晚上") and int(hour) < 12:
+        hour = str(int(hour) + 12)  # 下午3:05 is 15:05
+    elif hour is not None and match["ampm"] == "中午" and int(hour) < 6:
+        hour = str(int(hour) + 12)
     try:
         moment = datetime(
-            int(match["y"]),
+            year or int(match["y"]),
             int(match["mo"]),
             int(match["d"]),
             int(hour or 0),

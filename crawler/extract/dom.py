@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -245,6 +245,7 @@ def lines(root: lxml_html.HtmlElement, base_url: str) -> tuple[list[Line], list[
     builder = _Builder(base_url)
     blocks: list[lxml_html.HtmlElement] = [root]
     links = 0
+    page_links: list[bool] = []  # per open <a>: does it lead to another page?
     all_images: list[str] = []
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
@@ -255,8 +256,9 @@ def lines(root: lxml_html.HtmlElement, base_url: str) -> tuple[list[Line], list[
                     blocks.append(el)
             if tag == "a":
                 links += 1
-            elif tag == "img" and (url := image_url(el, base_url)):
-                builder.image(url)
+                page_links.append(_leads_elsewhere(el.get("href"), base_url))
+            elif tag == "img" and (url := image_url(el, base_url)) and not any(page_links):
+                builder.image(url)  # an image that links to another page is an ad or a teaser
                 all_images.append(url)
             if tag not in ("br", "hr"):
                 builder.add(el.text, links > 0)
@@ -267,10 +269,26 @@ def lines(root: lxml_html.HtmlElement, base_url: str) -> tuple[list[Line], list[
                     blocks.pop()
             if tag == "a":
                 links -= 1
+                if page_links:
+                    page_links.pop()
             if el is not root:
                 builder.add(el.tail, links > 0)
     builder.flush(blocks[-1])
     return builder.lines, list(dict.fromkeys(all_images))
+
+
+_PAGE = re.compile(r"\.(?:s?html?|php|aspx?|jsp)(?:[?#]|$)|/$", re.I)
+
+
+def _leads_elsewhere(href: str | None, base_url: str) -> bool:
+    """A link to another page (not to the picture itself, a fragment or a script)."""
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    target = urljoin(base_url, href)
+    if urlsplit(target).hostname != urlsplit(base_url).hostname:
+        return True
+    return bool(_PAGE.search(urlsplit(target).path + ("?" if urlsplit(target).query else "")))
 
 
 def image_url(img: lxml_html.HtmlElement, base_url: str) -> str | None:

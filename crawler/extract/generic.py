@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 
 from lxml import html as lxml_html
 
@@ -26,6 +27,7 @@ from crawler.extract.dates import (
     Moment,
     date_from_url,
     find_moments,
+    find_yearless,
     label_rank,
     parse_iso,
     plausible,
@@ -46,7 +48,7 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 _LABEL_LINE = re.compile(
-    r"^[(（]?\s*(?:责任编辑|责编|编辑|审核|审校|校对|终审|来源|稿件来源|文章来源|本文来源|原标题|"
+    r"^[(（【\[]?\s*(?:责任编辑|责编|编辑|审核|审校|校对|终审|来源|稿件来源|文章来源|本文来源|原标题|"
     r"监制|签发|值班编辑)\s*[:：]"
 )
 _EDITOR_INLINE = re.compile(
@@ -56,7 +58,8 @@ _EDITOR_INLINE = re.compile(
 _ORIGIN_INLINE = re.compile(
     r"(?:稿件来源|文章来源|本文来源|内容来源|信息来源|来源|稿源)\s*[:：]\s*"
     r"(?P<origin>[^\s|｜/,，。;；:：)）]{2,30}?)"
-    r"(?=$|[\s|｜/,，。;；)）]|作者|编辑|责任编辑|发布|时间|日期|记者|浏览|阅读|点击|字号|\d{4}[-年/])"
+    r"(?=$|[\s|｜/,，。;；)）]|作者|编辑|责任编辑|发布(?:时间|日期)|(?:时间|日期)\s*[:：]|记者|"
+    r"浏览|阅读|点击|字号|\d{4}[-年/])"
 )
 _TITLE_SEPARATORS = re.compile(r"\s*(?:__|_|\||｜|-{1,2}|－|—{1,2}|–)\s*")
 _SITE_WORDS = re.compile(r"网|频道|新闻|资讯|客户端|日报|晚报|在线|官网|门户|首页|中心|政府|发布")
@@ -97,7 +100,7 @@ def extract(
     heads = _Head.read(root, html)
     dom.clean(root)
     lines, _ = dom.lines(root, url)
-    body = _Body.find(lines)
+    body = _Body.find(lines, _headline_line(heads, lines))
     methods: dict[str, str] = {}
     selectors: dict[str, str] = {}
     if page.flattened:
@@ -117,7 +120,7 @@ def extract(
         if not editor and (editor := _editor(text)):
             methods["editor"] = f"text:{where}"
             selectors["editor"] = _selector_of(region, _EDITOR_INLINE)
-        found = find_byline(text)
+        found = find_byline(text) or _posted_by(region)
         if found and not byline:
             methods["authors"] = f"text:{where}"
             selectors["authors"] = _selector_of(region, _ROLE_WORD)
@@ -126,6 +129,8 @@ def extract(
             byline = found
     if not origin and (origin := _unlabelled_origin(info)):
         methods["origin"] = "text:info-line-unlabelled"
+    if not origin and heads.founder_title and (origin := _paper_name(heads)):
+        methods["origin"] = "html:title-paper"
     if not byline and heads.founder_byline:
         byline = parse_byline(heads.founder_byline)
         methods["authors"] = "meta:enpproperty"
@@ -234,8 +239,8 @@ class _Head:
 def _json_ld(text: str) -> tuple[list[str], list[str], list[str]]:
     """datePublished values, headlines and author names of a JSON-LD block."""
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = json.loads(text[:1_000_000])
+    except (ValueError, RecursionError):  # broken, or nested deeper than json can read
         return re.findall(r'"datePublished"\s*:\s*"([^"]+)"', text), [], []
     dates: list[str] = []
     headlines: list[str] = []
@@ -276,36 +281,70 @@ class _Body:
     LEVELS = (1.0, 0.9, 0.5, 0.3)
 
     @classmethod
-    def find(cls, lines: list[dom.Line]) -> _Body:
+    def find(cls, lines: list[dom.Line], title_at: int | None = None) -> _Body:
+        """The element whose lines score best; ``title_at``: the headline's line, if known."""
         scores: dict[lxml_html.HtmlElement, float] = {}
         spans: dict[lxml_html.HtmlElement, list[int]] = {}
         totals: dict[lxml_html.HtmlElement, list[int]] = {}
+        listed: dict[lxml_html.HtmlElement, float] = {}  # score from lines inside list items
         for line in lines:
             value = line_score(line)
             chain = dom.ancestors_and_self(line.block)
+            item = next((i for i, el in enumerate(chain) if el.tag in _ITEM_TAGS), None)
             for el in chain:
                 span = spans.setdefault(el, [line.index, line.index])
                 span[1] = line.index
                 total = totals.setdefault(el, [0, 0, 0])
                 total[0] += line.chars
                 total[1] += line.link_chars
-                total[2] += 1 if _TIMESTAMP.search(line.text) and line.chars < 60 else 0
+                total[2] += _is_comment_furniture(line)
             if value:
-                for weight, el in zip(cls.LEVELS, chain, strict=False):
+                for level, (weight, el) in enumerate(zip(cls.LEVELS, chain, strict=False)):
                     scores[el] = scores.get(el, 0.0) + value * weight
+                    if item is not None and level > item:
+                        listed[el] = listed.get(el, 0.0) + value * weight
+        first = _first_below(lines, title_at)
         best, best_score = None, 0.0
         for el, raw in scores.items():
             chars, link_chars, stamps = totals[el]
             count = spans[el][1] - spans[el][0] + 1
             score = raw * (1 - link_chars / max(chars, 1)) * _hint(el)
-            if stamps >= 3:  # a comment list: a time on every other line
-                score *= max(0.1, 1 - 2 * stamps / count)
+            # a list of teasers (推荐阅读 with summaries) is no article, however much text
+            score *= 1 - 0.8 * listed.get(el, 0.0) / raw
+            if stamps >= 3:  # a comment list: a time, 回复 or 赞 on every few lines
+                score *= max(0.05, 1 - 3 * stamps / count)
+            lo, hi = spans[el]
+            if first is not None and lo <= first <= hi and lo >= title_at - 1:
+                score *= 1.5  # holds the first paragraph below the headline
             if score > best_score:
                 best, best_score = el, score
         if best is None:
             return cls(None, [], len(lines))
         lo, hi = spans[best]
         return cls(best, lines[lo : hi + 1], lo, best_score)
+
+
+def _first_below(lines: list[dom.Line], title_at: int | None) -> int | None:
+    """The first line of text under the headline that is not its info line."""
+    if title_at is None:
+        return None
+    for line in lines[title_at + 1 : title_at + 15]:
+        if line_score(line) and not (line.chars <= 80 and _looks_like_info(line.text)):
+            return line.index
+    return None
+
+
+_ITEM_TAGS = frozenset(("li", "dd", "dt"))
+_FURNITURE = re.compile(
+    r"^(?:回复|点赞|赞|举报|顶|踩|引用|删除)\s*[(（]?\d*[)）]?|\d+\s*楼$|^\d+楼"
+)
+
+
+def _is_comment_furniture(line: dom.Line) -> bool:
+    """A short line of a comment's frame: a time stamp, 回复, 赞(3), 12楼."""
+    if line.chars >= 60:
+        return False
+    return bool(_TIMESTAMP.search(line.text) or _FURNITURE.search(line.text))
 
 
 def line_score(line: dom.Line) -> float:
@@ -440,6 +479,28 @@ def _editor(text: str) -> str | None:
     return None
 
 
+def _paper_name(head: _Head) -> str | None:
+    """An e-paper's own name, for its articles' 来源: 湖城日报数字报-标题 → 湖城日报."""
+    for part in _TITLE_SEPARATORS.split(head.title or ""):
+        name = re.sub(r"(?:数字报|电子报|电子版|数字版|数字报刊)$", "", part)
+        if part != head.founder_title and re.search(r"[日晚]报|时报|商报|周刊", name):
+            return name
+    return None
+
+
+def _posted_by(region: list[dom.Line]) -> Byline:
+    """作者：<a>运河边的猫</a>: a nickname in its own element after an 作者 label."""
+    for line in region:
+        pieces = [clean_line(t) for t in line.block.itertext()]
+        pieces = [p for p in pieces if p]
+        for label, value in pairwise(pieces):
+            if re.search(r"(?:作者|发布者|博主)\s*[:：]?$", label) and re.fullmatch(
+                r"[\u4e00-\u9fffA-Za-z·_]{2,12}", value
+            ):
+                return Byline([value], [])
+    return Byline()
+
+
 def _region_text(region: list[dom.Line]) -> str:
     """The text of a few short lines with their inline pieces apart: 来源：X<span>作者：Y</span>."""
     parts: list[str] = []
@@ -469,19 +530,34 @@ _INFO_NOISE = re.compile(
 
 
 def _unlabelled_origin(info: list[dom.Line]) -> str | None:
-    """潮新闻 beside the time with no 来源 label: the one short name on the info line."""
+    """潮新闻 beside the time with no 来源 label: the one short name left on the info line."""
     for line in info:
         if not find_moments(line.text):
             continue
-        chunks = [clean_line(t) for t in line.block.itertext()]
-        names = [
-            c
-            for c in chunks
-            if c and 2 <= len(c) <= 12 and not _INFO_NOISE.search(c) and not find_byline(c)
-        ]
-        if len(names) == 1 and re.fullmatch(r"[\u4e00-\u9fff·A-Za-z ]+", names[0]):
+        names = []
+        for chunk in line.block.itertext():
+            rest = _DATE_TEXT.sub(" ", chunk)
+            rest = _BYLINE_TEXT.sub(" ", rest)
+            names += [
+                token
+                for token in re.split(r"[\s|｜/]+", rest)
+                if 2 <= len(token) <= 12
+                and not _INFO_NOISE.search(token)
+                and re.fullmatch(r"[\u4e00-\u9fff·]+", token)
+            ]
+        if len(names) == 1:
             return names[0]
     return None
+
+
+_DATE_TEXT = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*(?:星期|周)[一二三四五六日天])?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+)
+_BYLINE_TEXT = re.compile(
+    r"(?:本报|特约|见习|实习|首席|全媒体|融媒体)?(?:记者|通讯员|实习生|作者)\s*[:：]?"
+    r"(?:\s*[\u4e00-\u9fff·]{2,8}(?=\s|$|[、，,]))+"
+)
 
 
 def _selector_of(lines: list[dom.Line], pattern: re.Pattern[str]) -> str:
@@ -518,9 +594,13 @@ def _title(
     if headings and headings[0].chars >= 4 and not _is_site_name(headings[0].text, head):
         return _title_from(headings[0], "", methods, selectors)
     repeated = [ln for ln in nearest_first if ln.text in prefixes and ln.chars >= 4]
-    repeated = [ln for ln in repeated if not _is_site_name(ln.text, head)]
+    repeated = [ln for ln in repeated if not _is_site_name(ln.text, head) and ln.link_share < 0.5]
     if repeated:
         return _title_from(repeated[0], "+title", methods, selectors)
+    if (line := _line_above_info(above)) is not None:  # <title> is the site name, no heading
+        methods["title"] = "text:above-info"
+        selectors["title"] = dom.css_path(line.block)
+        return line.text, line
     fallbacks = (
         (head.article_title, "meta:article-title"),
         (head.og_title, "meta:og"),
@@ -534,6 +614,19 @@ def _title(
     return None, None
 
 
+def _line_above_info(above: list[dom.Line]) -> dom.Line | None:
+    """The line just above the first date line before the body: the headline on pages whose
+    headline is an unnamed ``<div>`` and whose ``<title>`` is only the site's name."""
+    for i in range(len(above) - 1, 0, -1):
+        if above[i].chars <= 80 and find_moments(above[i].text):
+            line = above[i - 1]
+            plain = line.link_share < 0.5 and not find_moments(line.text)
+            if plain and 5 <= line.chars <= 60 and line.text[-1] not in "。！？；：":
+                return line
+            return None
+    return None
+
+
 def _title_from(
     line: dom.Line, agreed: str, methods: dict[str, str], selectors: dict[str, str]
 ) -> tuple[str, dom.Line]:
@@ -544,6 +637,16 @@ def _title_from(
 
 def _heading(el: lxml_html.HtmlElement) -> bool:
     return el.tag in ("h1", "h2", "h3") or "title" in el.tag or _titled(el)
+
+
+def _headline_line(head: _Head, lines: list[dom.Line]) -> int | None:
+    """The first line that the title metas repeat: where the article's headline stands."""
+    named = [t for t in (head.article_title, head.og_title, head.title, head.founder_title) if t]
+    prefixes = {p for t in named for p in _title_prefixes(t) if len(p) >= 4}
+    for line in lines:
+        if line.text in prefixes and not _is_site_name(line.text, head):
+            return line.index
+    return None
 
 
 def _titled(el: lxml_html.HtmlElement) -> bool:
@@ -561,33 +664,46 @@ def _title_prefixes(title: str) -> list[str]:
 
 
 def _strip_suffix(title: str, head: _Head) -> str:
-    """Drop trailing site and channel names: the parts after the first separator that look so."""
-    parts = _TITLE_SEPARATORS.split(title)
-    while len(parts) > 1:
-        last = parts[-1]
-        if (
-            (head.site_name and last == head.site_name)
-            or len(last) <= 12
-            or _SITE_WORDS.search(last)
-        ):
-            parts.pop()
-        else:
-            break
-    # rebuild with the original separators: cut the title where the kept parts end
-    kept = parts[0]
-    if len(parts) > 1:
-        cut = title.find(parts[-1], len(kept)) + len(parts[-1])
-        return clean_line(title[:cut])
-    return clean_line(kept)
+    return strip_title_suffix(title, head.site_name)
+
+
+def strip_title_suffix(title: str, site_name: str | None = None) -> str:
+    """A ``<title>`` without its site and channel names.
+
+    ``标题_频道_站名``, ``标题 - 站名``, ``标题|站名``, ``标题__商贸_产业资讯_新浪网`` → ``标题``;
+    ``站名-标题`` → ``标题``. Trailing parts go while they are short or name a site.
+    """
+    title = clean_line(title)
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p]
+    if len(parts) < 2:
+        return title
+
+    def names_a_site(part: str) -> bool:
+        return part == site_name or (len(part) <= 15 and bool(_SITE_WORDS.search(part)))
+
+    prefixed = len(parts) == 2 and names_a_site(parts[0]) and not names_a_site(parts[1])
+    if prefixed and len(parts[1]) > len(parts[0]):
+        return parts[1]  # 站名-标题
+    while len(parts) > 1 and (len(parts[-1]) <= 12 or names_a_site(parts[-1])):
+        parts.pop()
+    if len(parts) == 1:
+        return parts[0]
+    # several long parts stay: cut the title where the last kept part ends
+    start = title.find(parts[0])
+    end = title.find(parts[-1], start + len(parts[0])) + len(parts[-1])
+    return title[start:end]
 
 
 def _is_site_name(text: str, head: _Head) -> bool:
     """The site's own name (a logo, the e-paper's <title>) is no headline."""
     if head.site_name and text == head.site_name:
         return True
+    if text in (head.article_title, head.og_title, head.founder_title):
+        return False
     if head.title and head.title != text and len(text) <= 12:
         cut = head.title[: len(head.title) - len(text)]
-        if head.title.endswith(text) and re.search(r"[-_|｜—–－]\s*$", cut):
+        shorter = len(text) < len(cut.strip(" -_|｜—–－"))
+        if shorter and head.title.endswith(text) and re.search(r"[-_|｜—–－]\s*$", cut):
             return True  # 标题_萧山网 and an h1 that reads 萧山网: the logo
     return text == head.title and head.founder_title is not None and text != head.founder_title
 
@@ -601,13 +717,31 @@ def _info_lines(lines: list[dom.Line], body: _Body, title_line: dom.Line | None)
     if first is None:
         return []
     start = title_line.index + 1 if title_line and title_line.index < first else first - 6
-    found = [ln for ln in lines[max(start, 0) : first] if ln.chars <= 200]
+    inside = {line.index for line in body.lines}
+    found = [
+        ln
+        for ln in lines[max(start, 0) : first]
+        if ln.chars <= 200 and (ln.index not in inside or _looks_like_info(ln.text))
+    ]
     return found[-8:]
+
+
+_INFO_WORDS = re.compile(
+    r"(?:来源|作者|编辑|时间|日期|浏览|阅读|字号|发布|点击)\s*[:：]|浏览|阅读\s*\d|字号|点击数"
+)
+
+
+def _looks_like_info(text: str) -> bool:
+    """A line above the first paragraph that is metadata, not a caption or a lead picture."""
+    if re.search(r"(?:摄影?|供图|图片来源\S*)\s*$", text):
+        return False  # 富春江上的渔船。记者 方琳 摄: a caption
+    return bool(find_moments(text) or _INFO_WORDS.search(text) or _only_byline(text))
 
 
 def _first_paragraph(body: _Body) -> int | None:
     for line in body.lines:
-        if line_score(line) and line.punctuation:
+        info = line.chars <= 80 and _looks_like_info(line.text) and line.text[-1] not in "。！？”"
+        if line_score(line) and line.punctuation and not info:
             return line.index
     return body.lines[0].index if body.lines else None
 
@@ -630,15 +764,19 @@ def _published(
             if moment.label and moment.label.startswith("更新"):
                 rank = 1
             candidates.append((rank, "text:info-line", moment, dom.css_path(line.block)))
+    from_url = date_from_url(url)
+    for line in info:  # 12-03 09:05 on mobile pages: the year from the URL or the clock
+        year = from_url.year if from_url else None
+        if not find_moments(line.text) and (moment := find_yearless(line.text, now=now, year=year)):
+            candidates.append((4, "text:info-line-yearless", moment, dom.css_path(line.block)))
     for method, moment in head.moments:
         rank = 3 if "published" in method or "pub" in method or "json-ld" in method else 4
         candidates.append((rank, method, moment, ""))
     for line in kept[:2] + kept[-2:]:
         for moment in find_moments(line.text[:40] if line in kept[:2] else line.text[-40:]):
-            candidates.append((5, "text:body-edge", moment, ""))
-    from_url = date_from_url(url)
+            candidates.append((6, "text:body-edge", moment, ""))
     if from_url and (moment_at := from_url.moment()):
-        candidates.append((6, "url-path", Moment(moment_at, Precision.DAY), ""))
+        candidates.append((5, "url-path", Moment(moment_at, Precision.DAY), ""))
     candidates = [c for c in candidates if plausible(c[2].at, now=now, earliest=earliest)]
     if from_url:  # a URL that names the month rules out dates of other months (sidebars)
         agreeing = [c for c in candidates if _agrees_with_url(c[2].at, from_url)]

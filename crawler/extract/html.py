@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import copy
-import logging
 import re
 from urllib.parse import urljoin
 
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
-from crawler.extract.text import clean_line
-
-# trafilatura warns for every page it declines; an empty result is our signal, not its log
-logging.getLogger("trafilatura").setLevel(logging.ERROR)
+from crawler.extract.text import clean_line, strip_controls
 
 ORIGIN_LABELS = ("内容来源", "稿件来源", "来源")
 EDITOR_LABELS = ("责任编辑", "编辑")
@@ -65,7 +60,9 @@ def after_label(text: str, labels: tuple[str, ...]) -> str | None:
 
 
 def element_text(selector: Selector) -> str:
-    return " ".join(t.strip() for t in selector.css("::text").getall() if t.strip())
+    """The text nodes of an element joined by spaces, control characters removed."""
+    texts = (strip_controls(t).strip() for t in selector.css("::text").getall())
+    return " ".join(t for t in texts if t)
 
 
 def paragraphs(
@@ -95,15 +92,16 @@ def paragraphs(
 
 
 def generic_body(html: str, url: str) -> list[str]:
-    """Last resort: trafilatura's main-text extraction, one paragraph per line."""
-    text = trafilatura.extract(
-        html, url=url, include_comments=False, include_tables=False, favor_precision=True
-    )
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    """Last resort: the generic extractor's body (density scoring), one paragraph per line."""
+    from crawler.extract.generic import extract  # generic builds on this module's helpers
+
+    body = extract(html, url).body
+    return body.split("\n") if body else []
 
 
 def clean_title(title: str, site_names: tuple[str, ...]) -> str:
     """Drop a trailing site name: 「标题-潮新闻」 → 「标题」."""
+    title = strip_controls(title)
     for name in site_names:
         title = re.sub(rf"\s*[-_|—–｜－＿]+\s*{re.escape(name)}\s*$", "", title)
     return title.strip()

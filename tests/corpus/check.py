@@ -127,7 +127,7 @@ def decode(data: bytes, content_type: str | None) -> tuple[str, str]:
 
 
 def check_article(root: Path, exp_file: Path, problems: list[str]) -> Path | None:
-    where = exp_file.relative_to(HERE)
+    where = exp_file.relative_to(root)
     data = json.loads(exp_file.read_text(encoding="utf-8"))
 
     def bad(message: str) -> None:
@@ -176,17 +176,20 @@ def check_article(root: Path, exp_file: Path, problems: list[str]) -> Path | Non
     return page
 
 
-def check_root(root: Path, problems: list[str]) -> tuple[int, int]:
+def check_root(
+    root: Path, problems: list[str], lists_file: Path = HERE / "lists.json", holdout: bool = False
+) -> tuple[int, int]:
+    """Check one corpus root (``sites/`` + ``expected/``); the number of articles and list pages."""
     pages: set[Path] = set()
     expected = sorted((root / "expected").glob("*/*.json"))
     for exp_file in expected:
         page = check_article(root, exp_file, problems)
         if page:
             pages.add(page.resolve())
-    lists = json.loads((HERE / "lists.json").read_text(encoding="utf-8"))
+    lists = json.loads(lists_file.read_text(encoding="utf-8"))
     list_pages = 0
     for entry in lists:
-        if entry.get("holdout", False) != (root != HERE):
+        if entry.get("holdout", False) != holdout:
             continue
         for url in filter(None, (entry["url"], entry.get("next"))):
             page, _ = resolve(root, url)
@@ -201,18 +204,15 @@ def check_root(root: Path, problems: list[str]) -> tuple[int, int]:
     for file in sorted((root / "sites").rglob("*")):
         is_page = file.suffix in HTML_SUFFIXES
         if file.is_file() and is_page and file.resolve() not in pages:
-            problems.append(f"{file.relative_to(HERE)}: neither an article nor a list page")
+            problems.append(f"{file.relative_to(root)}: neither an article nor a list page")
     return len(expected), list_pages
 
 
 def main() -> int:
     problems: list[str] = []
     for root in ROOTS:
-        articles, lists = check_root(root, problems)
-        print(
-            f"{root.relative_to(HERE.parent) if root != HERE else 'tests/corpus'}: "
-            f"{articles} articles, {lists} list pages"
-        )
+        articles, lists = check_root(root, problems, holdout=root != HERE)
+        print(f"tests/{root.relative_to(HERE.parent)}: {articles} articles, {lists} list pages")
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problems")

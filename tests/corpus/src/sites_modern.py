@@ -378,6 +378,7 @@ def ch_page(a: Art) -> str:
 
 
 def build() -> None:
+    build_tm()
     for a in MH_ARTS:
         write_page(CORPUS, a.url, mh_page(a))
         write_expected(CORPUS, a, "utf-8")
@@ -388,3 +389,58 @@ def build() -> None:
         write_page(CORPUS, a.url, ch_page(a))
         write_expected(CORPUS, a, "utf-8")
     _ = register_list  # list pages for these hosts: none (app-driven feeds)
+
+
+# ---------------------------------------------------------------- styled-components page, <div> paragraphs
+TM = "www.tmdemo-news.cn"
+
+TM_ART = Art(
+    url=f"https://{TM}/article/6f1c9e2a8b.html",
+    title="杭州湾跨海铁路大桥主塔封顶",
+    published="2024-12-11 14:03",
+    origin="天目新闻",
+    authors=["孔令斌"],
+    contributors=["钱晨"],
+    editor="许诺",
+    channel="交通",
+    family="spa",
+    traits=[
+        "styled_components_classes",
+        "div_paragraphs",
+        "dotted_date",
+        "end_byline",
+        "lazy_images",
+    ],
+    text="""
+12月11日上午，随着最后一方混凝土浇筑完成，杭州湾跨海铁路大桥南航道桥主塔顺利封顶，大桥建设进入上部结构施工的关键阶段。
+杭州湾跨海铁路大桥是通苏嘉甬铁路的控制性工程，全长约29.2公里，设计时速350公里，建成后将成为世界上最长、设计时速最高的跨海高铁大桥。
+!https://img.tmdemo-news.cn/2024/12/11/c0a1b2.jpg
+^封顶后的南航道桥主塔。
+南航道桥主塔高约240米，相当于80层楼高。施工团队介绍，主塔所在海域潮差大、流速急，受台风等恶劣天气影响频繁，每年有效施工时间不足200天。为此，团队采用智能爬模系统和自动化监测设备，实现了主塔施工的毫米级精度控制。
+“海上施工最难的是和天气‘抢时间’。”项目负责人说，为保证进度，施工人员常常要在凌晨赶潮水作业，有时一干就是十几个小时。
+据了解，大桥建成后，从宁波到苏州、上海的铁路出行时间将大幅缩短，宁波至上海有望实现1小时左右通达，对促进长三角一体化发展具有重要意义。
+目前，大桥北航道桥主塔施工也在同步推进，全线桥梁下部结构已完成约七成。
+@（记者 孔令斌 通讯员 钱晨）
+""",
+)
+
+
+def tm_page(a: Art) -> str:
+    body = paragraphs_html(
+        a,
+        p='<div class="sc-gsTCUz bhdLno">{}</div>',
+        img='<div class="sc-dlfnbm hqvLZa"><img class="sc-hKgILt jJlPvN" data-original="{}" src="/static/blank.png" alt=""/></div>',
+        cap='<div class="sc-eCssSg kPnLsJ">{}</div>',
+        by='<div class="sc-gsTCUz bhdLno">{}</div>',
+    )
+    rec = "".join(
+        f'<a class="sc-jSgupP dLvGxa" href="/article/{i:02x}a9e{i}c3d1.html"><div class="sc-gKsewC eSMBqG">{h}</div></a>'
+        for i, h in enumerate(pick_headlines(a.url, 8, a.title))
+    )
+    body = body.replace('data-original="', 'data-src="')
+    return f"""<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>天目新闻</title><style data-styled="active" data-styled-version="5.3.5">.bhdLno{{font-size:17px;line-height:1.85;margin-bottom:18px;text-align:justify}}.kPnLsJ{{color:#888;font-size:13px;text-align:center}}</style></head><body><div id="root"><div class="sc-bdfBwQ kZqTRp"><div class="sc-iBPRYJ gxSvXN"><a href="/" class="sc-fubCfw bjPxqb">天目新闻</a><div class="sc-pFZIQ iUMRsE"><a href="/channel/jiaotong">{a.channel}</a><a href="/channel/keji">科技</a><a href="/channel/shehui">社会</a></div></div><div class="sc-jrAGrp kYPNvJ"><div class="sc-kEjbxe eCvIbw">{a.title}</div><div class="sc-iqHYGH fTzdVM"><span>{a.origin}</span><span>{a.d("dotday")} {a.d("iso")[11:]}</span><span>阅读 1.2万</span></div><div class="sc-crrsfI hGnQce">{body}</div><div class="sc-dQppl bWvtjV">责任编辑：{a.editor}</div><div class="sc-xyEjG eQJkPs"><span>点赞 326</span><span>转发</span><span>收藏</span></div><div class="sc-TBWPX cPxGTm"><div class="sc-jcFjpl kMpGYq">推荐阅读</div>{rec}</div></div><div class="sc-hBUSln eYHIPS">天目新闻 版权所有 {icp(TM)}</div></div></div><script>window.__APOLLO_STATE__={{"Article:6f1c9e2a8b":{{"title":"{a.title}","publishAt":{int(a.dt.timestamp())}000}}}}</script></body></html>"""
+
+
+def build_tm() -> None:
+    write_page(CORPUS, TM_ART.url, tm_page(TM_ART))
+    write_expected(CORPUS, TM_ART, "utf-8")
