@@ -38,7 +38,22 @@ MAX_BYTES = 4 * 2**20
 MAX_PAGES = 8
 TIMEOUT = 15.0
 SAMPLE_ARTICLES = 3
-NEXT_TEXTS = ("下一页", "下页", "后页", "下一頁", ">", "›", "»", ">>", "下一页>", "下一页>>")
+NEXT_TEXTS = (
+    "下一页",
+    "下页",
+    "后页",
+    "下一頁",
+    ">",
+    "›",
+    "»",
+    ">>",
+    "下一页>",
+    "下一页>>",
+    "下一版",
+    "下一版 >",
+    "下一版>",
+    "下一版 ›",
+)
 USER_AGENT = "Mozilla/5.0 (compatible; Tidewatch seeds suggest)"
 _TOKEN = re.compile(r"\d+|[^\d]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")  # a channel code or a slug: one token
@@ -116,10 +131,11 @@ def suggest(
     fetcher = Fetcher(host_map or {})
     listing = fetcher.get(list_url)
     links = page_links(listing)
-    pattern, members = article_pattern(links, urlsplit(list_url).hostname or "")
+    next_url, next_text = next_page(listing)
+    lists = {shape(u, words=True) for u in (list_url, next_url) if u}  # not articles
+    pattern, members = article_pattern(links, urlsplit(list_url).hostname or "", lists)
     if pattern is None:
         raise SuggestError(f"{list_url}: no group of article-like links found on the page")
-    next_url, next_text = next_page(listing)
     samples = list(article_urls or []) or [url for url, _ in members[:SAMPLE_ARTICLES]]
     pages = [fetcher.get(url) for url in samples[: MAX_PAGES - 1]]
     extracted = [generic_extract(p.response.text, p.url) for p in pages]
@@ -200,13 +216,14 @@ def page_links(page: Page) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def shape(url: str) -> tuple[str, ...]:
-    """A link's shape: digit runs as D, letters-only path segments as W, the rest literal."""
+def shape(url: str, words: bool = False) -> tuple[str, ...]:
+    """A link's shape: digit runs as D, word segments (channel codes, slugs) as W unless
+    ``words``, the rest literal."""
     parts = urlsplit(url)
     out: list[str] = []
     for segment in parts.path.split("/"):
         if _WORD.fullmatch(segment):
-            out.append("W")
+            out.append(segment if words else "W")
         else:
             out += ["D" if t.isdigit() else t for t in _TOKEN.findall(segment)]
         out.append("/")
@@ -217,17 +234,24 @@ def shape(url: str) -> tuple[str, ...]:
 
 
 def article_pattern(
-    links: list[tuple[str, str]], host: str
+    links: list[tuple[str, str]], host: str, list_shapes: set[tuple[str, ...]] = frozenset()
 ) -> tuple[str | None, list[tuple[str, str]]]:
-    """The regex of the article links and the links it covers, in page order."""
+    """The regex of the article links and the links it covers, in page order.
+
+    Candidates: links on the host with a number in them, not shaped like the list page or
+    its next page; the group with the most headline-long anchors wins (then the largest: an
+    e-paper's 版面 links its articles through image maps, without text).
+    """
     groups: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
     for url, text in links:
         parts = urlsplit(url)
         if parts.hostname != host or not re.search(r"\d{3,}", parts.path + parts.query):
             continue
+        if shape(url, words=True) in list_shapes:
+            continue
         groups[(parts.scheme, *shape(url))].append((url, text))
     scored = [(sum(len(t) >= 5 for _, t in m), len(m), key) for key, m in groups.items()]
-    scored = [s for s in scored if s[0] >= 2]
+    scored = [s for s in scored if s[1] >= 2]
     if not scored:
         return None, []
     _, _, best = max(scored)
