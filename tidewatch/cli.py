@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from crawler.seeds import SeedsError, load_sources
 from model.clock import parse_since
 from store import open_store
-from store.base import SearchHit, article_id
+from store.base import SearchHit, StoreError, article_id
 from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError, load_config
 from tidewatch.tomlfile import FileError
@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
         return args.run(config, args)
-    except (UsageError, ConfigError, SeedsError, FileError) as e:
+    except (UsageError, ConfigError, SeedsError, FileError, StoreError) as e:
         print(f"tidewatch: {e}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `tidewatch export | head`: the reader has had enough
@@ -154,10 +154,11 @@ def cmd_crawl(config: Config, args: argparse.Namespace) -> int:
     from crawler.run import run_crawls  # Scrapy loads only for commands that crawl
 
     _check_source(config, args.source)
+    open_store(config).close()  # a store that cannot open stops here, with one clear message
     arguments = {"start_url": args.start_url or None, "url": args.url or None}
     (summary,) = run_crawls(config, {args.source: arguments})
     print(json.dumps(summary.as_dict(), ensure_ascii=False) if args.json else summary.line())
-    return 1 if summary.pages == 0 else 0
+    return 1 if summary.pages == 0 or summary.errors.get("store_error") else 0
 
 
 def cmd_search(config: Config, args: argparse.Namespace) -> int:
