@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -384,7 +385,7 @@ def _print_hits(hits: list[SearchHit], out: TextIO) -> None:
         print(f"{n}. {mark(a.title, hit.title_highlights, tty)}", file=out)
         when = a.published_at[:16].replace("T", " ")
         meta = " · ".join(x for x in (a.source, when, a.origin, a.url) if x)
-        print(f"   {meta}", file=out)
+        print(f"   {printable(meta)}", file=out)
         print(f"   {mark(hit.snippet, hit.highlights, tty)}", file=out)
 
 
@@ -393,10 +394,19 @@ def mark(text: str, spans: list[tuple[int, int]], tty: bool = False) -> str:
     start_mark, end_mark = ("\x1b[1;33m", "\x1b[0m") if tty else ("**", "**")
     out, last = [], 0
     for s, e in spans:
-        out += [text[last:s], start_mark, text[s:e], end_mark]
+        out += [printable(text[last:s]), start_mark, printable(text[s:e]), end_mark]
         last = e
-    out.append(text[last:])
+    out.append(printable(text[last:]))
     return "".join(out)
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from the web made safe for a terminal: control characters (an escape sequence,
+    NUL) are shown as ``\\x1b``, never sent raw. Newline and tab pass."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 if __name__ == "__main__":
