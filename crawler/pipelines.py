@@ -17,6 +17,7 @@ will fetch again.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 
 from elastic_transport import TransportError
@@ -25,13 +26,14 @@ from scrapy.crawler import Crawler
 
 from crawler.runtime import config_for, store_for
 from model.article import Article
-from store.base import article_id
+from store.base import StoreError, article_id
 from store.spool import Spool
 
 log = logging.getLogger(__name__)
 
 SQLITE_BATCH = 200  # articles per transaction: large enough to amortise the commit
 FLUSH_SECONDS = 2.0  # nor does an article wait long for its commit
+MAX_BODY_CHARS = 300_000  # the longest real articles are ~30,000; settings or seeds may change it
 LOGGED_URLS = 20  # per failed batch: the log names this many refused articles, then counts
 
 
@@ -40,7 +42,9 @@ class StorePipeline:
         self.crawler = crawler
         config = config_for(crawler)
         self.batch_size = config.es_batch_size if config.es_url else SQLITE_BATCH
-        self.max_body_chars = crawler.settings.getint("TIDEWATCH_MAX_BODY_CHARS")
+        # Elasticsearch across a network can be briefly away; a local SQLite file cannot
+        self.outages = (TransportError, ApiError, OSError) if config.es_url else ()
+        self.max_body_chars = crawler.settings.getint("TIDEWATCH_MAX_BODY_CHARS", MAX_BODY_CHARS)
         self.spool = Spool(config.spool_dir)
         self.buffer: list[Article] = []
         self.oldest = 0.0  # when the first article of the buffer arrived
@@ -78,16 +82,33 @@ class StorePipeline:
             self._count_outcomes(e.outcomes.values())
             self._refused(kept, e)
             return
-        except (TransportError, ApiError) as e:  # Elasticsearch unreachable: an outage, not loss
+        except self.outages as e:  # Elasticsearch unreachable: an outage, not a loss
             self._keep(batch)
             self.crawler.stats.inc_value("tidewatch/articles/spooled", fresh)
-            log.error("store unreachable (%s): %d article(s) in %s", e, len(batch), self.spool.path)
+            log.error(
+                "store unreachable (%s): %d article(s) kept in %s", e, len(batch), self.spool.path
+            )
             return
-        except Exception as e:
-            self._refused(batch, e)
+        except Exception as e:  # whatever stopped the commit, nothing is lost
+            if not isinstance(e, StoreError | sqlite3.Error | OSError):
+                log.exception("store_error: unexpected failure writing %d article(s)", len(batch))
+            self._one_by_one(batch, e)
             return
         self._keep([])
         self._count_outcomes(outcomes)
+
+    def _one_by_one(self, batch: list[Article], error: Exception) -> None:
+        """The batch failed as a whole: commit what the store still takes, until it refuses."""
+        store = store_for(self.crawler)
+        for done, article in enumerate(batch):
+            try:
+                outcome = store.upsert(article, **article.validators)
+            except Exception as e:  # counted and kept by _refused
+                self._refused(batch[done:], e)
+                return
+            self._count_outcomes([outcome])
+        log.warning("store took the batch one by one after refusing it whole (%s)", error)
+        self._keep([])
 
     def _refused(self, articles: list[Article], error: Exception) -> None:
         """The store would not commit ``articles``: count, name and keep each one."""

@@ -29,7 +29,7 @@ DOWNLOAD_TIMEOUT = 30
 # article whose body is longer than TIDEWATCH_MAX_BODY_CHARS is `too_large` and never stored.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-TIDEWATCH_MAX_BODY_CHARS = 300_000
+TIDEWATCH_MAX_BODY_CHARS = 300_000  # the same default as crawler.pipelines.MAX_BODY_CHARS
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 

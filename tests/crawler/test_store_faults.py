@@ -27,6 +27,7 @@ FAULTS = Path(__file__).parent / "faults"
 XSNET_ARTICLES = 5  # reachable from the replica's 萧山网 entry
 ARTICLE = "http://www.xsnet.cn/news/szjj/2019_1/3099999.shtml"
 RSS_BOUND_MIB = 600  # a crawl process runs in about 150 MiB; a bomb takes gigabytes
+FREE = 160 * 1024  # bytes left on the disk: room to open the store and commit a little
 UNSHARE = ["unshare", "-m", "--propagation", "private"]  # a tmpfs of our own, gone with it
 
 
@@ -68,13 +69,14 @@ def test_full_disk_fails_the_crawl_and_the_next_crawl_stores_the_rest(
     result = tmp_path / "result.json"
     env = tidewatch_env(replica_server, mount / "data")
     subprocess.run(
-        [*UNSHARE, sys.executable, FAULTS / "full_disk.py", mount, str(24 * 1024), result, "xsnet"],
+        [*UNSHARE, sys.executable, FAULTS / "full_disk.py", mount, str(FREE), result, "xsnet"],
         env=env,
         check=True,
         timeout=600,
     )
     figures = json.loads(result.read_text())
     first, second = figures["first"], figures["second"]
+    assert first["stdout"], first["stderr"]
     summary = json.loads(first["stdout"])
 
     assert first["rc"] == 1, first["stderr"]  # not success
