@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError
@@ -12,7 +13,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.runtime import store_for
-from store.base import ArticleStore
+from store.base import ArticleStore, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,8 @@ class ConditionalFetchMiddleware:
             return
         try:
             known = self.store.validators(request.meta["article_url"])
-        except (TransportError, ApiError, OSError) as e:  # store down: fetch it all, lose nothing
+        except (TransportError, ApiError, OSError, StoreError, sqlite3.Error) as e:
+            # store down: fetch it all, lose nothing (the pipeline reports the store's failure)
             logger.warning("store unreachable (%s): fetching %s unconditionally", e, request.url)
             return
         if known and known.etag:
@@ -51,7 +53,16 @@ class ConditionalFetchMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status == 304 and request.meta.get("article_url"):
-            self.store.touch(request.meta["article_url"])
+            self._touch(request.meta["article_url"])
             self.crawler.stats.inc_value("tidewatch/articles/unchanged")
             raise NotModified(f"not modified: {request.url}")
         return response
+
+    def _touch(self, url: str) -> None:
+        """Record that the stored copy was seen again; a store that refuses is a store_error."""
+        try:
+            self.store.touch(url)
+        except (TransportError, ApiError, OSError, StoreError, sqlite3.Error) as e:
+            self.crawler.stats.inc_value("tidewatch/errors/store_error")
+            self.crawler.stats.set_value("tidewatch/last_error", f"store_error: {url}: {e}")
+            logger.error("store_error: %s: last seen not recorded (%s)", url, e)

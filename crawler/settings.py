@@ -24,6 +24,12 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# Bounds on what a hostile or broken server can make us hold (each seeds file may set its own):
+# a page over DOWNLOAD_MAXSIZE, compressed or once inflated, is cancelled as `too_large`; an
+# article whose body is longer than TIDEWATCH_MAX_BODY_CHARS is `too_large` and never stored.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+TIDEWATCH_MAX_BODY_CHARS = 300_000  # the same default as crawler.pipelines.MAX_BODY_CHARS
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
@@ -36,5 +42,6 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 500}
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"  # `scrapy crawl -O x.json` writes readable Chinese
 TELNETCONSOLE_ENABLED = False  # no debugging consoles listening on ports in production
 REMOTE_CONTROL_ENABLED = False

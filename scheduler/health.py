@@ -19,6 +19,8 @@ def assess(summary: CrawlSummary | None, exit_code: int | None) -> tuple[str, st
         return FAILED, f"the crawl process ended with status {exit_code} and no summary"
     if summary.pages == 0:
         return FAILED, f"nothing could be fetched ({summary.last_error or 'no response'})"
+    if refused := summary.errors.get("store_error", 0):
+        return FAILED, f"the store refused {refused} article(s) ({summary.last_error})"
     unextracted = summary.errors.get("unextracted", 0) + summary.errors.get("incomplete_article", 0)
     if summary.articles == 0 and not unextracted:
         return DEGRADED, "no articles found: did the list pages change?"

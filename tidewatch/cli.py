@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from crawler.seeds import SeedsError, load_sources
 from model.clock import parse_since
 from store import open_store
-from store.base import SearchHit, article_id
+from store.base import SearchHit, StoreError, article_id
 from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError, load_config
 from tidewatch.tomlfile import FileError
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
         return args.run(config, args)
-    except (UsageError, ConfigError, SeedsError, FileError) as e:
+    except (UsageError, ConfigError, SeedsError, FileError, StoreError) as e:
         print(f"tidewatch: {e}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `tidewatch export | head`: the reader has had enough
@@ -165,10 +166,11 @@ def cmd_crawl(config: Config, args: argparse.Namespace) -> int:
     from crawler.run import run_crawls  # Scrapy loads only for commands that crawl
 
     _check_source(config, args.source)
+    open_store(config).close()  # a store that cannot open stops here, with one clear message
     arguments = {"start_url": args.start_url or None, "url": args.url or None}
     (summary,) = run_crawls(config, {args.source: arguments})
     print(json.dumps(summary.as_dict(), ensure_ascii=False) if args.json else summary.line())
-    return 1 if summary.pages == 0 else 0
+    return 1 if summary.pages == 0 or summary.errors.get("store_error") else 0
 
 
 def cmd_search(config: Config, args: argparse.Namespace) -> int:
@@ -410,7 +412,7 @@ def _print_hits(hits: list[SearchHit], out: TextIO) -> None:
         print(f"{n}. {mark(a.title, hit.title_highlights, tty)}", file=out)
         when = a.published_at[:16].replace("T", " ")
         meta = " · ".join(x for x in (a.source, when, a.origin, a.url) if x)
-        print(f"   {meta}", file=out)
+        print(f"   {printable(meta)}", file=out)
         print(f"   {mark(hit.snippet, hit.highlights, tty)}", file=out)
 
 
@@ -419,10 +421,19 @@ def mark(text: str, spans: list[tuple[int, int]], tty: bool = False) -> str:
     start_mark, end_mark = ("\x1b[1;33m", "\x1b[0m") if tty else ("**", "**")
     out, last = [], 0
     for s, e in spans:
-        out += [text[last:s], start_mark, text[s:e], end_mark]
+        out += [printable(text[last:s]), start_mark, printable(text[s:e]), end_mark]
         last = e
-    out.append(text[last:])
+    out.append(printable(text[last:]))
     return "".join(out)
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from the web made safe for a terminal: control characters (an escape sequence,
+    NUL) are shown as ``\\x1b``, never sent raw. Newline and tab pass."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 if __name__ == "__main__":

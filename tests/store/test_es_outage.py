@@ -179,6 +179,10 @@ class FlakyStore:
             raise self.error
         return [Outcome.NEW] * len(articles)
 
+    def upsert(self, article: Article, **_: str | None) -> Outcome:
+        (outcome,) = self.upsert_many([article])
+        return outcome
+
     def close(self) -> None:
         pass
 
@@ -209,10 +213,9 @@ def articles(n: int) -> list[Article]:
     [
         EsConnectionError("Connection refused"),
         ConnectionTimeout("timed out"),
-        BulkError("not written to tidewatch-articles: ['x']: rejected"),
         OSError("network unreachable"),
     ],
-    ids=["connection", "timeout", "bulk", "oserror"],
+    ids=["connection", "timeout", "oserror"],
 )
 def test_pipeline_spools_a_failed_batch_and_sends_it_first_next_time(
     error: BaseException, tmp_path: Path, caplog: pytest.LogCaptureFixture
@@ -250,9 +253,28 @@ def test_pipeline_keeps_spooling_while_the_store_stays_down(tmp_path: Path) -> N
     assert Spool(tmp_path / "spool").load() == []
 
 
-def test_pipeline_does_not_spool_other_errors(tmp_path: Path) -> None:
-    store = FlakyStore(ValueError("a bug, not an outage"))
+def test_pipeline_counts_refused_documents_as_store_errors_and_keeps_them(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = FlakyStore(BulkError("not written to tidewatch-articles: ['x']: rejected"))
+    pipeline = pipeline_with(store, tmp_path)
+    a, b = articles(2)
+    pipeline.process_item(a)
+    pipeline.process_item(b)
+    stats = pipeline.crawler.stats
+    assert stats.get_value("tidewatch/errors/store_error") == 2
+    assert stats.get_value("tidewatch/articles/new") is None
+    assert Spool(tmp_path / "spool").load() == [a, b]
+    assert f"store_error: {a.url}" in caplog.text and f"store_error: {b.url}" in caplog.text
+
+
+def test_pipeline_turns_an_unexpected_failure_into_store_errors_not_a_dropped_item(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = FlakyStore(ValueError("a bug, not an outage"), failures=99)
     pipeline = pipeline_with(store, tmp_path, batch=1)
-    with pytest.raises(ValueError):
-        pipeline.process_item(articles(1)[0])
-    assert not (tmp_path / "spool" / "articles.jsonl").exists()
+    item = articles(1)[0]
+    assert pipeline.process_item(item) is item
+    assert pipeline.crawler.stats.get_value("tidewatch/errors/store_error") == 1
+    assert "Traceback" in caplog.text  # a bug shows its traceback in the log
+    assert Spool(tmp_path / "spool").load() == [item]  # and loses nothing
