@@ -35,7 +35,7 @@ from store.sqlite import SqliteStore  # noqa: E402
 from tidewatch.config import Config  # noqa: E402
 
 # replica variants whose layout drifted on purpose: the generic path reads them (reported apart)
-DRIFTED = ("3132090", "3025310", "3470001")
+DRIFTED = ("3132090", "3025310", "3025330", "3470001")
 SOURCES = {"www.xsnet.cn": "xsnet", "xsrb.xsnet.cn": "xsrb", "tidenews.com.cn": "tidenews"}
 
 

@@ -22,6 +22,7 @@ ENTRY_POINTS = {
         "http://www.xsnet.cn/2019_subject/bjxsd/hsdhz/3132090.shtml",
         "http://www.xsnet.cn/news/szjj/2019_1/3025310.shtml",
         "http://www.xsnet.cn/news/szjj/2019_1/3025320.shtml",
+        "http://www.xsnet.cn/news/szjj/2019_1/3025330.shtml",  # the con_edit block renamed
     ],
     "xsrb": [
         "https://xsrb.xsnet.cn/html/2026-03/18/node_1.htm",
