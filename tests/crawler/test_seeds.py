@@ -180,9 +180,9 @@ def test_bad_limits_and_selectors_name_file_line_and_field(
     tmp_path: Path, addition: str, field: str, problem: str
 ) -> None:
     text = (SEEDS / "xsnet.toml").read_text(encoding="utf-8")
-    text = text.replace("max_list_pages = 5\n", f"max_list_pages = 5\n{addition}\n")
     if "generic_fields" in addition:  # the seeds' own key goes, the bad one takes its place
         text = re.sub(r"(?m)^generic_fields = .*$", "", text)
+    text = text.replace("max_list_pages = 5\n", f"max_list_pages = 5\n{addition}\n")
     path = tmp_path / "xsnet.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SeedsError) as caught:
