@@ -62,6 +62,12 @@ _TEXT = etree.XPath("descendant-or-self::text()")
 _VISIBLE_PARAGRAPHS = etree.XPath(
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 )
+# a cheap sign that a page names a field the selectors missed (raw HTML, one C-level scan)
+_LABELS = {
+    "origin": re.compile(r"(?:来源|出处)\s*[:：]"),
+    "byline": re.compile(r"(?:作者|记者)\s*[:：]"),
+    "editor": re.compile(r"编辑\s*[:：]"),
+}
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _LEAD_BYLINE = re.compile(
     r"^(?:本报讯|讯|据.{0,6}报道)?\s*[（(]\s*((?:见习记者|实习记者|首席记者|记者|通讯员|实习生)"
@@ -134,15 +140,19 @@ class HtmlSpider(NewsSpider):
     def fill_from_generic(self, page: TextResponse, found: dict[str, Found]) -> None:
         """Fields the selectors did not give, from the page's generic extraction.
 
-        Asked for only when a required field (title, time, body) or one of the seeds'
-        ``generic_fields`` is missing: a page the selectors read costs no generic pass, and an
-        optional field the page simply lacks (no editor named) does not trigger one. Once it
-        runs, it fills every missing field that has selectors too.
+        Asked for only when a required field (title, time, body) is missing, or one of the
+        seeds' ``generic_fields`` is missing while the page shows its label (``编辑：``): a
+        page the selectors read costs no generic pass, and an optional field the page simply
+        lacks does not trigger one. Once it runs, it fills every missing field that has
+        selectors too.
         """
         generic_fields = self.source.generic_fields
         missing = [name for name in SEEDS_KEY if not found[name][0]]
-        if not any(n in REQUIRED or SEEDS_KEY[n] in generic_fields for n in missing):
-            return  # an optional field absent (no editor named): no generic pass for that
+        if not any(
+            n in REQUIRED or (SEEDS_KEY[n] in generic_fields and _labelled(SEEDS_KEY[n], page.text))
+            for n in missing
+        ):
+            return  # an optional field the page does not name (no 编辑：): no generic pass
         wanted = [
             name
             for name in missing
@@ -413,6 +423,11 @@ def moment(text: str) -> tuple[datetime, Precision] | None:
     """A publish time and how precise the text was: 2019年1月16日 7:57 → minute."""
     found = parse_moment(text)
     return (found.at, found.precision) if found else None
+
+
+def _labelled(key: str, html: str) -> bool:
+    label = _LABELS.get(key)
+    return label is None or bool(label.search(html))
 
 
 def _plausible_title(title: str | None, site: str) -> str | None:
