@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from crawler.summary import CrawlSummary
 
 HEALTHY, DEGRADED, FAILED, INTERRUPTED = "healthy", "degraded", "failed", "interrupted"
@@ -65,3 +67,13 @@ def missing_fields(summary: CrawlSummary) -> dict[str, int]:
 def backoff_seconds(interval: float, failures: int, cap: float) -> float:
     """After ``failures`` failed runs in a row, wait this long before the next try."""
     return min(interval * 2**failures, cap) if failures else interval
+
+
+def alert_key(outcome: str, reason: str) -> str:
+    """What the operator was told about, without the counts: the same drift on 3 pages today
+    and 5 tomorrow is one alert (mail once), a different selector breaking is a new one.
+
+    For the service: mail when a run is unhealthy and its key differs from the key of the
+    last alert sent for that source; a run that parsed nothing new (every page 304) keeps it.
+    """
+    return f"{outcome}: " + re.sub(r"\d+", "N", reason)

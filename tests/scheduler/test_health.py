@@ -13,7 +13,7 @@ from alerts.subscriptions import parse_frequency
 from crawler.seeds import load_sources
 from crawler.summary import CrawlSummary
 from model.clock import SHANGHAI
-from scheduler.health import DEGRADED, FAILED, HEALTHY, assess, backoff_seconds
+from scheduler.health import DEGRADED, FAILED, HEALTHY, alert_key, assess, backoff_seconds
 from scheduler.runs import RunLog
 from scheduler.schedules import effective_schedule
 from scheduler.service import crawl_trigger, digest_trigger
@@ -164,3 +164,10 @@ def test_status_lists_pages_not_extracted(tmp_path: Path) -> None:
     assert row["url"] == url and row["reason"] == "no recognisable body"
     assert row["first_seen"] and row["last_tried"]
     assert status["tidenews"]["unextracted"] == [] and status["tidenews"]["unextracted_count"] == 0
+
+
+def test_the_same_drift_on_more_pages_is_the_same_alert() -> None:
+    three = assess(summary(pages=5, new=3, selector_misses={"body/.xs_content": 3}), 0)
+    five = assess(summary(pages=9, new=5, selector_misses={"body/.xs_content": 5}), 0)
+    other = assess(summary(pages=9, new=5, selector_misses={"published_at/.time": 5}), 0)
+    assert alert_key(*three) == alert_key(*five) != alert_key(*other)
