@@ -351,3 +351,25 @@ def test_scrapy_check_runs_the_seeds_contracts_against_the_replica(
         [*command, "xsnet"], env=env, capture_output=True, text=True, timeout=120
     )
     assert broken.returncode != 0 and "FAILED" in broken.stderr
+
+
+def test_a_broken_api_and_a_missing_date_still_store_the_article(
+    replica_server: MirrorServer, replica_copy: Path, tmp_path: Path
+) -> None:
+    url = "https://tidenews.com.cn/news.html?id=3470003"  # unfamiliar classes, no time shown
+    summary = crawl(replica_server, tmp_path, "tidenews", "--url", url)
+    assert summary["new"] == 1 and summary["errors"] == {"api_error": 1}  # code 10010
+    assert "code 10010" in summary["stderr"]
+    article = stored(tmp_path)[url]
+    assert article.published_precision == "unknown"
+    assert article.published_at == article.first_seen  # no invented time
+    assert article.extraction["published_at"] == "missing"
+    assert article.extraction["body"].startswith("generic:")
+    assert (article.authors, article.contributors) == (["方力"], ["韩雪"])
+
+    page = replica_copy / "tidenews.com.cn/news/3470003.html"  # new bytes, same article
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- cache 2 -->\n", encoding="utf-8")
+    replica_server.mirror.reload()
+    again = crawl(replica_server, tmp_path, "tidenews", "--url", url)
+    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 1)
+    assert stored(tmp_path)[url].published_at == article.published_at  # first seen stays put
