@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -193,11 +195,11 @@ class Line:
     link_chars: int = 0
     images: list[str] = field(default_factory=list)  # images that sit on this line
 
-    @property
+    @cached_property
     def chars(self) -> int:
         return len(self.text.replace(" ", ""))
 
-    @property
+    @cached_property
     def punctuation(self) -> int:
         return punctuation_count(self.text)
 
@@ -299,9 +301,10 @@ def image_url(img: lxml_html.HtmlElement, base_url: str) -> str | None:
     return None
 
 
-def ancestors_and_self(el: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+def ancestors_and_self(el: lxml_html.HtmlElement, limit: int = 24) -> list[lxml_html.HtmlElement]:
+    """``el`` and at most ``limit - 1`` ancestors: bounded work per line on hostile nesting."""
     chain = [el]
-    chain.extend(el.iterancestors())
+    chain.extend(islice(el.iterancestors(), limit - 1))
     return chain
 
 

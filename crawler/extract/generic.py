@@ -291,13 +291,14 @@ class _Body:
             value = line_score(line)
             chain = dom.ancestors_and_self(line.block)
             item = next((i for i, el in enumerate(chain) if el.tag in _ITEM_TAGS), None)
+            chars, link_chars, furniture = line.chars, line.link_chars, _is_comment_furniture(line)
             for el in chain:
                 span = spans.setdefault(el, [line.index, line.index])
                 span[1] = line.index
                 total = totals.setdefault(el, [0, 0, 0])
-                total[0] += line.chars
-                total[1] += line.link_chars
-                total[2] += _is_comment_furniture(line)
+                total[0] += chars
+                total[1] += link_chars
+                total[2] += furniture
             if value:
                 for level, (weight, el) in enumerate(zip(cls.LEVELS, chain, strict=False)):
                     scores[el] = scores.get(el, 0.0) + value * weight
