@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -130,6 +130,7 @@ class Art:
             "dotday": f"{t:%Y.%m.%d}",
             "meta": f"{t:%Y-%m-%dT%H:%M:%S}+08:00",
             "metaz": f"{t:%Y-%m-%d %H:%M:%S}",
+            "utc": f"{t - timedelta(hours=8):%Y-%m-%dT%H:%M:%S}Z",
         }
         return full[style]
 

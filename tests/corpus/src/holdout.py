@@ -185,7 +185,7 @@ def dd_page(a: Art) -> str:
 <div class="place"><strong>当前位置:</strong> <a href="/">主页</a> &gt; <a href="/a/bendi/">{a.channel}</a> &gt; </div>
 <div class="viewbox">
 <div class="title"><h2>{a.title}</h2></div>
-<div class="info"><small>时间:</small>{a.d("isos")}<small>来源:</small>{a.origin} <small>作者:</small>{a.authors[0] if not any(b.kind == "by" for b in a.blocks) else "记者"} <small>点击:</small><script src="/plus/count.php?view=yes&aid=1287&mid=1" type="text/javascript" language="javascript"></script>次</div>
+<div class="info"><small>时间:</small>{a.d("isos")}<small>来源:</small>{a.origin} <small>作者:</small>{a.authors[0] if not any(b.kind == "by" for b in a.blocks) else "未知"} <small>点击:</small><script src="/plus/count.php?view=yes&aid=1287&mid=1" type="text/javascript" language="javascript"></script>次</div>
 <div class="content"><table width="100%"><tr><td>
 {body}
 </td></tr></table></div>

@@ -202,7 +202,7 @@ JX_ARTS = [
         editor="李想",
         channel="南湖",
         family="trs",
-        traits=["trs_editor", "art_url", "multiple_authors", "og_meta"],
+        traits=["trs_editor", "art_url", "multiple_authors", "og_meta", "meta_in_utc"],
         text="""
 12月2日，记者从南湖区住建局获悉，南湖区正式启动老旧小区改造三年行动，计划到2027年完成2000年前建成的老旧小区改造86个，惠及居民3.2万户。
 此次改造分为基础类、完善类和提升类三大类，基础类重点解决雨污分流、管线入地、屋面防水等问题；完善类包括加装电梯、增设停车位、改造绿化景观等；提升类则结合未来社区建设，配建养老托育、文体活动等公共服务设施。
@@ -282,7 +282,7 @@ def jx_page(a: Art) -> str:
 <meta property="og:type" content="article">
 <meta property="og:title" content="{og_title}">
 <meta property="og:site_name" content="嘉禾新闻网">
-<meta property="article:published_time" content="{a.d("meta")}">
+<meta property="article:published_time" content="{a.d("utc") if "meta_in_utc" in a.traits else a.d("meta")}">
 {ld}
 <style>.art_box{{width:860px}}.TRS_Editor p{{text-indent:2em;line-height:1.9}}</style>
 </head>

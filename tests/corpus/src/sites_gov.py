@@ -408,7 +408,8 @@ WZ_ARTS = [
         editor="潘雪",
         channel="温州新闻",
         family="long_comments",
-        traits=["comments_longer_than_article", "end_byline"],
+        traits=["comments_longer_than_article", "end_byline", "meta_disagrees_later_day"],
+        extra={"meta_day": "2024-12-07"},
         text="""
 鹿城区近日启动老旧住宅电梯更新改造工作，首批将对使用年限超过15年、故障率较高的126台电梯进行更新改造，预计明年6月底前完成。
 改造资金采取“政府补助一点、维修资金出一点、业主筹一点”的方式筹集，每台电梯政府补助最高15万元。
@@ -433,7 +434,7 @@ def wz_page(a: Art) -> str:
 <meta charset="utf-8">
 <title>{a.title}-温州网</title>
 <meta name="keywords" content="温州">
-<meta name="publishdate" content="{a.d("iso")}">
+<meta name="publishdate" content="{a.extra.get("meta_day") or a.d("iso")}">
 </head>
 <body>
 <div class="topnav"><a href="/">温州网首页</a> <a href="/system/wzxw/">温州新闻</a> <a href="/system/sh/">社会</a> <a href="/system/ty/">体育</a> <a href="/bbs/">论坛</a></div>

@@ -11,6 +11,7 @@ from common import (
     paragraphs_html,
     pick_headlines,
     police,
+    register_list,
     write_expected,
     write_page,
     write_routes,
@@ -614,7 +615,50 @@ def xz_page(a: Art) -> str:
 """
 
 
+def pj_list(items: list[Art], page: int) -> str:
+    rows = "\n".join(
+        f'<li><span class="date">[{a.d("isoday")}]</span><a href="{a.path}" target="_blank">{a.title}</a></li>'
+        for a in items
+    )
+    pager = (
+        '<span class="cur">1</span> <a href="/list/1.html?page=2">2</a> <a href="/list/1.html?page=2" title="下一页">&gt;</a>'
+        if page == 1
+        else '<a href="/list/1.html" title="上一页">&lt;</a> <a href="/list/1.html">1</a> <span class="cur">2</span>'
+    )
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>浦江新闻_浦江新闻网</title></head>
+<body>
+<div class="menu"><a href="/">首页</a><a href="/list/1.html">浦江新闻</a><a href="/list/2.html">乡镇</a><a href="/list/3.html">体育</a><a href="/list/4.html">教育</a><a href="/member/login.html">登录</a></div>
+<div class="crumb">您当前的位置 ：<a href="/">浦江新闻网</a> &gt; 浦江新闻</div>
+<ul class="newslist">
+{rows}
+</ul>
+<div class="pages">{pager}</div>
+<div class="foot">浦江新闻网 版权所有 {icp(PJ)} <a href="/about/contact.html">联系我们</a></div>
+</body></html>
+"""
+
+
 def build() -> None:
+    write_page(CORPUS, f"http://{PJ}/list/1.html", pj_list(PJ_ARTS[::-1][:2], 1))
+    write_page(CORPUS, f"http://{PJ}/list/1_p2.html", pj_list(PJ_ARTS[:1], 2))
+    write_routes(
+        CORPUS,
+        PJ,
+        """
+# the channel list pages by query: /list/1.html?page=2 is its own file
+[[route]]
+path = "/list/1.html"
+query = { page = "2" }
+file = "list/1_p2.html"
+""",
+    )
+    register_list(
+        f"http://{PJ}/list/1.html",
+        f"http://{PJ}/list/1.html?page=2",
+        [a.url for a in PJ_ARTS],
+        r"/article/\d+\.html",
+    )
     for a in PJ_ARTS:
         write_page(CORPUS, a.url, pj_page(a))
         write_expected(CORPUS, a, "utf-8")
