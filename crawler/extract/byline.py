@@ -20,7 +20,10 @@ _NAMES = rf"(?:{_NAME}(?:[\s、，,]+|$))+"
 _BYLINE_LINE = re.compile(
     rf"^\S{{0,12}}?\s*(?:(?:见习记者|实习记者|首席记者|记者|通讯员|实习生)\s*{_NAMES})+$"
 )
-_PHOTO_AFTER = re.compile(r"^\s*(?:摄影?|拍摄|/摄|图)(?![\u4e00-\u9fff])")
+# 记者 董怡 摄 (a credit), but not 摄影 李四 (a label before the next person)
+_PHOTO_AFTER = re.compile(
+    r"^\s*(?:摄影?|拍摄|/摄|图)(?![\u4e00-\u9fff])(?!\s*[:：/]?\s*[\u4e00-\u9fff])"
+)
 
 # The common single and compound surnames: a word after 记者 that starts with none of them
 # (记者了解到, 记者从…获悉) is not a name.
@@ -103,10 +106,18 @@ def parse_byline(text: str) -> Byline:
     for role, names in zip(parts[1::2], parts[2::2], strict=True):
         target = byline.contributors if role in _CONTRIBUTOR_ROLES else byline.authors
         tokens = [t for t in _SPLIT.split(names.strip(" ：:")) if t]
-        for i, name in enumerate(tokens):
-            photo = i + 1 < len(tokens) and _PHOTO_AFTER.match(tokens[i + 1])
-            if photo or _PHOTO_AFTER.match(name):
-                continue  # 记者 董怡 摄: the photographer of a picture
+        people: list[str] = []
+        skip_next = False
+        for token in tokens:
+            if skip_next:  # the name after 摄影 / 图 is a photographer's
+                skip_next = False
+            elif token in ("摄", "拍摄", "/摄"):
+                people = []  # 记者 董怡 摄: the names before were photo credits
+            elif token.rstrip("：:") in ("摄影", "图", "摄影记者"):
+                skip_next = True
+            elif not token.endswith("摄"):
+                people.append(token)
+        for name in people:
             if name not in target:
                 target.append(name)
     return byline

@@ -140,7 +140,9 @@ def extract(
     if not byline:
         methods["authors"] = "missing"
 
-    published, precision = _published(heads, info, kept, url, methods, selectors, now, earliest)
+    published, precision = _published(
+        heads, info, after, kept, url, methods, selectors, now, earliest
+    )
 
     text = "\n".join(line.text for line in kept) or None
     images = [img for line in kept for img in line.images] if text else []
@@ -592,8 +594,11 @@ def _title(
     agreeing = [ln for ln in headings if ln.text in prefixes and not _is_site_name(ln.text, head)]
     if agreeing:
         return _title_from(agreeing[0], "+title", methods, selectors)
-    if headings and headings[0].chars >= 4 and not _is_site_name(headings[0].text, head):
-        return _title_from(headings[0], "", methods, selectors)
+    # no agreement: the nearest h1 (a subtitle h2 sits nearer), else the nearest heading
+    usable = [ln for ln in headings if ln.chars >= 4 and not _is_site_name(ln.text, head)]
+    usable.sort(key=lambda ln: ln.block.tag != "h1")  # stable: nearest first within each
+    if usable:
+        return _title_from(usable[0], "", methods, selectors)
     repeated = [ln for ln in nearest_first if ln.text in prefixes and ln.chars >= 4]
     repeated = [ln for ln in repeated if not _is_site_name(ln.text, head) and ln.link_share < 0.5]
     if repeated:
@@ -750,6 +755,7 @@ def _first_paragraph(body: _Body) -> int | None:
 def _published(
     head: _Head,
     info: list[dom.Line],
+    after: list[dom.Line],
     kept: list[dom.Line],
     url: str,
     methods: dict[str, str],
@@ -773,6 +779,10 @@ def _published(
     for method, moment in head.moments:
         rank = 3 if "published" in method or "pub" in method or "json-ld" in method else 4
         candidates.append((rank, method, moment, ""))
+    for line in after:  # 发布日期 closing a government notice
+        for moment in find_moments(line.text):
+            rank = 4 if moment.label else 5
+            candidates.append((rank, "text:after-body", moment, dom.css_path(line.block)))
     for line in kept[:2] + kept[-2:]:
         for moment in find_moments(line.text[:40] if line in kept[:2] else line.text[-40:]):
             candidates.append((6, "text:body-edge", moment, ""))

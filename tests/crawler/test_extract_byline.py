@@ -156,4 +156,6 @@ def test_find_byline_finds_nobody(text: str) -> None:
 
 
 def test_parse_byline_leaves_photographers_out() -> None:
-    assert parse_byline("记者 张三 李四 摄") == Byline(["张三"], [])
+    assert parse_byline("记者 张三 李四 摄") == Byline()  # both took the picture
+    assert parse_byline("记者 张三 摄影 李四") == Byline(["张三"], [])
+    assert find_byline("记者 张三 摄影 李四") == Byline(["张三"], [])

@@ -310,3 +310,12 @@ def test_a_one_paragraph_flash_beats_a_longer_teaser_list() -> None:
     assert got.body == (
         "记者从市气象台获悉，受冷空气影响，明天起我市将有一次明显降温过程，最低气温将降至零下2℃。"
     )
+
+
+def test_the_h1_beats_a_nearer_subtitle_and_a_closing_date_is_read() -> None:
+    got = page("gov_notice_subtitle_closing_date.html", "http://www.example.gov.cn/tzgg/1.html")
+    assert got.title == "关于开展2025年冬季消防安全检查的通知"
+    assert got.published_at == datetime(2025, 12, 2, tzinfo=SHANGHAI)
+    assert got.published_precision is Precision.DAY
+    assert got.methods["published_at"] == "text:after-body"
+    assert got.body is not None and got.body.startswith("各街道办事处、区级有关部门：")
