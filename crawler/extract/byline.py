@@ -142,7 +142,7 @@ _NAME_END = (
 _NOT_A_ROLE = r"(?!特约|见习|实习|首席|摄影|记者|通讯员|编辑|责编|[\u4e00-\u9fff]{1,4}\s*[:：])"
 _PEOPLE = re.compile(
     _PERSON_ROLE
-    + r"\s*[:：]?\s*(?P<names>"
+    + r"\s*[:：/|｜丨]?\s*(?P<names>"
     + _CJK_NAME
     + _NAME_END
     + r"(?:[\s、，,和及与/|]*"
@@ -152,7 +152,7 @@ _PEOPLE = re.compile(
     + r")*)"
 )
 _AUTHOR_LABEL = re.compile(
-    r"(?:作者\s*[:：|｜丨]|作者\s+|文\s*[/｜|丨]|(?:撰文|文字)\s*[:：]?)\s*(?P<names>"
+    r"(?:作者\s*[:：|｜丨]|作者\s+|文\s*[/｜|丨]|(?:撰文|撰稿|采写|文字)\s*[:：/|｜丨]?)\s*(?P<names>"
     + _CJK_NAME
     + _NAME_END
     + r"(?:[\s、，,和及与]+(?![\u4e00-\u9fff]{1,4}\s*[:：])"  # 字号：… is the next label

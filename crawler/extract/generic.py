@@ -22,7 +22,13 @@ from itertools import pairwise
 from lxml import html as lxml_html
 
 from crawler.extract import dom
-from crawler.extract.byline import Byline, find_byline, is_byline_paragraph, parse_byline
+from crawler.extract.byline import (
+    Byline,
+    find_byline,
+    is_byline_paragraph,
+    is_person_name,
+    parse_byline,
+)
 from crawler.extract.dates import (
     Moment,
     date_from_url,
@@ -52,7 +58,7 @@ _LABEL_LINE = re.compile(
     r"监制|签发|值班编辑)\s*[:：]"
 )
 _EDITOR_INLINE = re.compile(
-    r"[(（【\[]?\s*(?:责任编辑|责编|编辑)\s*[:：]?\s*"
+    r"[(（【\[]?\s*(?:责任编辑|责编|编辑)\s*[:：/|｜丨]?\s*"
     r"(?P<name>[\u4e00-\u9fff·]{2,8}?)(?=$|[\s)）】\]|/，,。]|审核|校对|来源|作者|[a-zA-Z\d])"
 )
 _ORIGIN_INLINE = re.compile(
@@ -134,6 +140,9 @@ def extract(
     if not byline and heads.founder_byline:
         byline = parse_byline(heads.founder_byline)
         methods["authors"] = "meta:enpproperty"
+    if not byline and (confirmed := _shown(heads.meta_authors, f"{info_text} {after_text}")):
+        byline = Byline(confirmed, [])
+        methods["authors"] = "meta:author+text"
     if not byline and heads.json_ld_authors:
         byline = Byline(heads.json_ld_authors, [])
         methods["authors"] = "json-ld:author"
@@ -175,6 +184,7 @@ class _Head:
     site_name: str | None = None
     article_title: str | None = None  # TRS / Hanweb <meta name="ArticleTitle">, JSON-LD headline
     json_ld_authors: list[str] = field(default_factory=list)
+    meta_authors: list[str] = field(default_factory=list)  # <meta name="author">: often the site
     founder_title: str | None = None  # Founder e-paper metadata comment
     founder_byline: str | None = None
     moments: list[tuple[str, Moment]] = field(default_factory=list)  # (method, moment)
@@ -220,6 +230,10 @@ class _Head:
                 head.og_title = clean_field(content)
             elif key in ("og:site_name", "sitename", "application-name") and not head.site_name:
                 head.site_name = clean_field(content)
+            elif key in ("author", "article:author", "dc.creator") and not head.meta_authors:
+                head.meta_authors = [
+                    n for n in re.split(r"[,，;；、\s]+", clean_line(content)) if n
+                ]
             elif key in ("articletitle", "headline") and not head.article_title:
                 head.article_title = clean_field(content)
             elif key in cls._META_TIMES and (moment := parse_iso(content)):
@@ -491,6 +505,11 @@ def _paper_name(head: _Head) -> str | None:
     return None
 
 
+def _shown(names: list[str], text: str) -> list[str]:
+    """The meta's author names that look like people and are shown near the title."""
+    return [n for n in names if is_person_name(n) and n in text]
+
+
 def _posted_by(region: list[dom.Line]) -> Byline:
     """作者：<a>运河边的猫</a>: a nickname in its own element after an 作者 label."""
     for line in region:
@@ -524,7 +543,7 @@ def _after_lines(lines: list[dom.Line], body: _Body) -> list[dom.Line]:
     if not body.lines:
         return []
     end = body.lines[-1].index + 1
-    return [ln for ln in lines[end : end + 6] if ln.chars <= 80 and ln.link_share < 0.5]
+    return [ln for ln in lines[end : end + 12] if ln.chars <= 80 and ln.link_share < 0.5]
 
 
 _INFO_NOISE = re.compile(

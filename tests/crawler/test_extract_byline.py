@@ -132,6 +132,10 @@ def test_dotted_minority_names_are_names() -> None:
         ("作者：龚哲明 字号：大 中 小", ["龚哲明"], []),  # the next label is no name
         ("记者：沈琳 马晓东 浏览：1024", ["沈琳", "马晓东"], []),
         ("记者 张三 文 记者 李四 摄", ["张三"], []),
+        ("记者|张三", ["张三"], []),
+        ("记者/张三 李四", ["张三", "李四"], []),
+        ("撰稿：王五", ["王五"], []),
+        ("采写 | 赵六", ["赵六"], []),
     ],
 )
 def test_find_byline(text: str, authors: list[str], contributors: list[str]) -> None:
