@@ -75,6 +75,7 @@ _NEGATIVE_HINT = re.compile(
     re.I,
 )
 _POSITIVE_HINT = re.compile(r"content|article|text|detail|body|main|zhengwen|news_con|TRS_", re.I)
+_PUBLISHED_MARK = re.compile(r"publish|pubdate|datepublished|entry-date|post-date")
 _ROLE_WORD = re.compile(r"记者|通讯员|作者|文\s*/")
 _ENPPROPERTY = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.S)
 _TIMESTAMP = re.compile(
@@ -245,7 +246,13 @@ class _Head:
                     head.moments.append(("json-ld:datePublished", moment))
             head.article_title = head.article_title or next(iter(headlines), None)
             head.json_ld_authors = head.json_ld_authors or authors
-        for el in root.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
+        # the first <time> of a page dates the article; later ones date comments, unless
+        # they say they are the publish time (pubdate, itemprop, class entry-date published)
+        times = root.xpath("//time[@datetime] | //*[@itemprop='datePublished']")
+        for i, el in enumerate(times):
+            marks = f"{el.get('class', '')} {el.get('itemprop', '')}".lower()
+            if i and el.get("pubdate") is None and not _PUBLISHED_MARK.search(marks):
+                continue
             value = el.get("datetime") or el.get("content") or el.text_content()
             if moment := parse_iso(value or ""):
                 head.moments.append((f"{el.tag}[datetime]", moment))
@@ -798,10 +805,10 @@ def _published(
     for method, moment in head.moments:
         rank = 3 if "published" in method or "pub" in method or "json-ld" in method else 4
         candidates.append((rank, method, moment, ""))
-    for line in after:  # 发布日期 closing a government notice
+    for line in after:  # 发布日期 closing a government notice; unlabelled ones date comments
         for moment in find_moments(line.text):
-            rank = 4 if moment.label else 5
-            candidates.append((rank, "text:after-body", moment, dom.css_path(line.block)))
+            if moment.label:
+                candidates.append((4, "text:after-body", moment, dom.css_path(line.block)))
     for line in kept[:2] + kept[-2:]:
         for moment in find_moments(line.text[:40] if line in kept[:2] else line.text[-40:]):
             candidates.append((6, "text:body-edge", moment, ""))
@@ -816,8 +823,10 @@ def _published(
         return None, Precision.UNKNOWN
     candidates.sort(key=lambda c: (c[0], c[2].position))
     rank, method, best, selector = candidates[0]
-    for _, other_method, other, _ in candidates[1:]:  # a more precise time of the same moment
-        if _PRECISE[other.precision] > _PRECISE[best.precision] and _refines(best, other):
+    for other_rank, other_method, other, _ in candidates[1:]:  # the same moment, more precise
+        trusted = other_rank <= 4 and other_method != "text:after-body"
+        finer = _PRECISE[other.precision] > _PRECISE[best.precision]
+        if trusted and finer and _refines(best, other):
             best, method = other, f"{method}+{other_method}"
     methods["published_at"] = method
     if selector:

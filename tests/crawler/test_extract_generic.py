@@ -319,3 +319,12 @@ def test_the_h1_beats_a_nearer_subtitle_and_a_closing_date_is_read() -> None:
     assert got.published_precision is Precision.DAY
     assert got.methods["published_at"] == "text:after-body"
     assert got.body is not None and got.body.startswith("各街道办事处、区级有关部门：")
+
+
+def test_comment_times_never_give_a_day_only_post_its_time_of_day() -> None:
+    got = page("blog_day_with_comment_times.html", "https://blog.example.cn/p/12")
+    assert got.published_at == datetime(2024, 12, 10, tzinfo=SHANGHAI)
+    assert got.published_precision is Precision.DAY
+    assert got.authors == ["湖边人"]
+    assert got.title == "湘湖边的冬日散步"
+    assert got.body is not None and "访客" not in got.body and len(got.body.split("\n")) == 3
