@@ -10,11 +10,13 @@ control characters, deep nesting, a date-only meta, GBK with broken bytes.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from parsel import Selector
 
 from crawler.extract import dom
 from crawler.extract.encoding import decode_bytes
@@ -328,3 +330,24 @@ def test_comment_times_never_give_a_day_only_post_its_time_of_day() -> None:
     assert got.authors == ["湖边人"]
     assert got.title == "湘湖边的冬日散步"
     assert got.body is not None and "访客" not in got.body and len(got.body.split("\n")) == 3
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_corpus_page_selectors_find_their_field(case) -> None:
+    """``seeds suggest`` turns ``selectors`` into seeds: each must select its field's text."""
+    got = extract(case.html, case.url, now=NOW)
+    selector = Selector(text=case.html)
+    values = {
+        "title": got.title,
+        "origin": got.origin,
+        "editor": got.editor,
+        "authors": (got.authors or got.contributors or [None])[0],
+        "body": (got.body or "").split("\n")[0][:20] or None,
+    }
+    assert "body" in got.selectors and "title" in got.selectors
+    for name, css in got.selectors.items():
+        found = selector.css(css)
+        assert found, f"{name}: {css} selects nothing"
+        text = re.sub(r"\s+", "", " ".join(" ".join(el.css("::text").getall()) for el in found))
+        if values.get(name):
+            assert re.sub(r"\s+", "", values[name]) in text, f"{name}: {css}"
