@@ -188,6 +188,16 @@ _LABEL_WORDS = frozenset(
 )
 
 
+# what CMSs print when nobody is named (DedeCMS: 作者：未知)
+_PLACEHOLDERS = frozenset(
+    ["未知", "佚名", "不详", "匿名", "管理员", "小编", "本站", "网络", "网友", "admin"]
+)
+
+
+def is_placeholder(name: str) -> bool:
+    return name.lower() in _PLACEHOLDERS
+
+
 def is_person_name(token: str, *, labelled: bool = False) -> bool:
     """A plausible Chinese name: a known surname (or a dotted minority name), 2–4 characters.
 
@@ -195,7 +205,7 @@ def is_person_name(token: str, *, labelled: bool = False) -> bool:
     """
     if "·" in token:
         return True
-    if token in _LABEL_WORDS or token[:2] in _LABEL_WORDS:
+    if token in _LABEL_WORDS or token[:2] in _LABEL_WORDS or token in _PLACEHOLDERS:
         return False
     if not 2 <= len(token) <= 4 or any(ch in _NOT_IN_NAMES for ch in token[1:]):
         return False

@@ -27,6 +27,7 @@ from crawler.extract.byline import (
     find_byline,
     is_byline_paragraph,
     is_person_name,
+    is_placeholder,
     parse_byline,
 )
 from crawler.extract.dates import (
@@ -523,9 +524,9 @@ def _posted_by(region: list[dom.Line]) -> Byline:
         pieces = [clean_line(t) for t in line.block.itertext()]
         pieces = [p for p in pieces if p]
         for label, value in pairwise(pieces):
-            if re.search(r"(?:作者|发布者|博主)\s*[:：]?$", label) and re.fullmatch(
-                r"[\u4e00-\u9fffA-Za-z·_]{2,12}", value
-            ):
+            labelled = re.search(r"(?:作者|发布者|博主)\s*[:：]?$", label)
+            nickname = re.fullmatch(r"[\u4e00-\u9fffA-Za-z·_]{2,12}", value)
+            if labelled and nickname and not is_placeholder(value):
                 return Byline([value], [])
     return Byline()
 

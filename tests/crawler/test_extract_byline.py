@@ -153,6 +153,9 @@ def test_find_byline(text: str, authors: list[str], contributors: list[str]) -> 
         "记者 了解到的情况是",
         "本文为潮鸣号作者上传发布，仅代表作者观点。",
         "记者节当天，全市举行表彰活动。",
+        "作者：未知",  # a CMS placeholder
+        "作者：佚名",
+        "作者：admin",
     ],
 )
 def test_find_byline_finds_nobody(text: str) -> None:
