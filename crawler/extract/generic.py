@@ -36,6 +36,7 @@ from crawler.extract.dates import (
     find_moments,
     find_yearless,
     label_rank,
+    normalise,
     parse_iso,
     plausible,
 )
@@ -618,7 +619,9 @@ def _title(
     above = lines[max(0, body.start - 40) : body.start + 3] if body.node is not None else lines
     nearest_first = sorted(above, key=lambda ln: -ln.index)
     headings = [ln for ln in nearest_first if _heading(ln.block) and 2 <= ln.chars <= 120]
-    agreeing = [ln for ln in headings if ln.text in prefixes and not _is_site_name(ln.text, head)]
+    agreeing = [
+        ln for ln in headings if _same(ln.text, prefixes) and not _is_site_name(ln.text, head)
+    ]
     if agreeing:
         return _title_from(agreeing[0], "+title", methods, selectors)
     # no agreement: the nearest h1 (a subtitle h2 sits nearer), else the nearest heading
@@ -626,7 +629,7 @@ def _title(
     usable.sort(key=lambda ln: ln.block.tag != "h1")  # stable: nearest first within each
     if usable:
         return _title_from(usable[0], "", methods, selectors)
-    repeated = [ln for ln in nearest_first if ln.text in prefixes and ln.chars >= 4]
+    repeated = [ln for ln in nearest_first if _same(ln.text, prefixes) and ln.chars >= 4]
     repeated = [ln for ln in repeated if not _is_site_name(ln.text, head) and ln.link_share < 0.5]
     if repeated:
         return _title_from(repeated[0], "+title", methods, selectors)
@@ -672,12 +675,21 @@ def _heading(el: lxml_html.HtmlElement) -> bool:
     return el.tag in ("h1", "h2", "h3") or "title" in el.tag or _titled(el)
 
 
+def _same(text: str, candidates: set[str]) -> bool:
+    """``text`` is one of ``candidates`` up to width and spacing (：/:, full-width digits)."""
+    return text in candidates or _squeezed(text) in candidates
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", normalise(text))
+
+
 def _headline_line(head: _Head, lines: list[dom.Line]) -> int | None:
     """The first line that the title metas repeat: where the article's headline stands."""
     named = [t for t in (head.article_title, head.og_title, head.title, head.founder_title) if t]
     prefixes = {p for t in named for p in _title_prefixes(t) if len(p) >= 4}
     for line in lines:
-        if line.text in prefixes and not _is_site_name(line.text, head):
+        if _same(line.text, prefixes) and not _is_site_name(line.text, head):
             return line.index
     return None
 
@@ -688,6 +700,11 @@ def _titled(el: lxml_html.HtmlElement) -> bool:
 
 
 def _title_prefixes(title: str) -> list[str]:
+    prefixes = _title_cuts(title)
+    return prefixes + [_squeezed(p) for p in prefixes]  # also as compared by _same
+
+
+def _title_cuts(title: str) -> list[str]:
     """``标题_频道_站名`` → [标题_频道_站名, 标题_频道, 标题], and ``站名 标题`` → [.., 标题]."""
     cuts = [m for m in _TITLE_SEPARATORS.finditer(title) if m.start() > 0]
     prefixes = [title] + [title[: m.start()].strip() for m in reversed(cuts)]
