@@ -158,6 +158,12 @@ def extract(
 
     text = "\n".join(line.text for line in kept) or None
     images = [img for line in kept for img in line.images] if text else []
+    if text is None and (scripted := _script_body(html, url)):
+        text, images = (
+            "\n".join(ln.text for ln in scripted),
+            [i for ln in scripted for i in ln.images],
+        )
+        methods["body"] = "script:json"
     if text is None:
         methods["body"] = "missing"
     for name in ("title", "origin", "editor"):
@@ -457,6 +463,30 @@ def _body_lines(
         methods["body"] = "density"
         selectors["body"] = dom.css_path(body.node) if body.node is not None else ""
     return kept, byline, editor, origin
+
+
+_JSON_HTML = re.compile(
+    r'"(?:content|body|articleContent|contentHtml|article_content|html|detail)"\s*:\s*'
+    r'"((?:[^"\\]|\\.){120,})"'
+)
+
+
+def _script_body(html: str, url: str) -> list[dom.Line]:
+    """A JavaScript shell's article: the HTML string of its embedded state (``__NEXT_DATA__``,
+    ``window.__INITIAL_STATE__``), when the page itself shows no body."""
+    best: list[dom.Line] = []
+    for match in _JSON_HTML.finditer(html[:2_000_000]):
+        try:
+            fragment = json.loads(f'"{match[1]}"')
+        except ValueError:
+            continue
+        if "<" not in fragment:
+            continue
+        found, _ = dom.lines(dom.parse(fragment).root, url)
+        found = [ln for ln in found if ln.link_share <= 0.5]
+        if sum(ln.chars for ln in found) > sum(ln.chars for ln in best):
+            best = found
+    return best if sum(line_score(ln) for ln in best) >= 20 else []
 
 
 def _only_byline(text: str) -> bool:

@@ -351,3 +351,18 @@ def test_corpus_page_selectors_find_their_field(case) -> None:
         text = re.sub(r"\s+", "", " ".join(" ".join(el.css("::text").getall()) for el in found))
         if values.get(name):
             assert re.sub(r"\s+", "", values[name]) in text, f"{name}: {css}"
+
+
+def test_a_javascript_shell_gives_the_body_of_its_embedded_state() -> None:
+    got = page("js_shell_state.html", "https://m.example.cn/news/123")
+    assert got.methods["body"] == "script:json"
+    assert got.body is not None and len(got.body.split("\n")) == 3
+    assert got.images == ["https://img.example.cn/a.jpg"]
+    assert got.title == "湘湖早市烟火气十足"
+    assert got.published_precision is Precision.SECOND  # 07:45:00 from the meta, as stated
+
+
+def test_a_javascript_shell_without_state_has_no_body() -> None:
+    shell = TESTS / "replica" / "tidenews.com.cn" / "news" / "3095412.html"
+    got = extract(shell.read_text(encoding="utf-8"), "https://tidenews.com.cn/news.html?id=3095412")
+    assert got.body is None  # the spider then asks the detail API
