@@ -258,7 +258,7 @@ def lines(root: lxml_html.HtmlElement, base_url: str) -> tuple[list[Line], list[
                     blocks.append(el)
             if tag == "a":
                 links += 1
-                page_links.append(_leads_elsewhere(el.get("href"), base_url))
+                page_links.append(leads_elsewhere(el.get("href"), base_url))
             elif tag == "img" and (url := image_url(el, base_url)) and not any(page_links):
                 builder.image(url)  # an image that links to another page is an ad or a teaser
                 all_images.append(url)
@@ -282,13 +282,13 @@ def lines(root: lxml_html.HtmlElement, base_url: str) -> tuple[list[Line], list[
 _PAGE = re.compile(r"\.(?:s?html?|php|aspx?|jsp)(?:[?#]|$)|/$", re.I)
 
 
-def _leads_elsewhere(href: str | None, base_url: str) -> bool:
+def leads_elsewhere(href: str | None, base_url: str) -> bool:
     """A link to another page (not to the picture itself, a fragment or a script)."""
     href = (href or "").strip()
     if not href or href.startswith(("#", "javascript:")):
         return False
     target = urljoin(base_url, href)
-    if urlsplit(target).hostname != urlsplit(base_url).hostname:
+    if base_url and urlsplit(target).hostname != urlsplit(base_url).hostname:
         return True
     return bool(_PAGE.search(urlsplit(target).path + ("?" if urlsplit(target).query else "")))
 

@@ -422,6 +422,8 @@ def _body_lines(
         link_list = line.link_share > 0.5 and not (line.chars >= 40 and line.punctuation >= 3)
         if link_list and not line.images:
             continue
+        if _in_teaser(line, body.node):
+            continue
         if _LABEL_LINE.match(line.text) and line.chars <= 60:
             editor = editor or _editor(line.text)
             origin = origin or _origin(line.text)
@@ -487,6 +489,16 @@ def _script_body(html: str, url: str) -> list[dom.Line]:
         if sum(ln.chars for ln in found) > sum(ln.chars for ln in best):
             best = found
     return best if sum(line_score(ln) for ln in best) >= 20 else []
+
+
+def _in_teaser(line: dom.Line, node: lxml_html.HtmlElement | None) -> bool:
+    """A summary in a list item that links to another article: a teaser inside the body."""
+    for el in dom.ancestors_and_self(line.block, 8):
+        if el is node:
+            return False
+        if el.tag in _ITEM_TAGS:
+            return any(dom.leads_elsewhere(a.get("href"), "") for a in el.iter("a"))
+    return False
 
 
 def _only_byline(text: str) -> bool:

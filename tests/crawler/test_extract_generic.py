@@ -366,3 +366,11 @@ def test_a_javascript_shell_without_state_has_no_body() -> None:
     shell = TESTS / "replica" / "tidenews.com.cn" / "news" / "3095412.html"
     got = extract(shell.read_text(encoding="utf-8"), "https://tidenews.com.cn/news.html?id=3095412")
     assert got.body is None  # the spider then asks the detail API
+
+
+def test_teasers_inside_the_article_container_are_not_body() -> None:
+    got = page("teasers_inside_content.html")
+    assert got.body is not None
+    lines = got.body.split("\n")
+    assert len(lines) == 5 and lines[-1] == "（完）"
+    assert not any("新去处" in line or "相关新闻" in line for line in lines)
