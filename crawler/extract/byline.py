@@ -20,7 +20,10 @@ _NAMES = rf"(?:{_NAME}(?:[\s、，,]+|$))+"
 _BYLINE_LINE = re.compile(
     rf"^\S{{0,12}}?\s*(?:(?:见习记者|实习记者|首席记者|记者|通讯员|实习生)\s*{_NAMES})+$"
 )
-_PHOTO_AFTER = re.compile(r"^\s*(?:摄影?|拍摄|/摄|图)(?![\u4e00-\u9fff])")
+# 记者 董怡 摄 (a credit), but not 摄影 李四 (a label before the next person)
+_PHOTO_AFTER = re.compile(
+    r"^\s*(?:摄影?|拍摄|/摄|图)(?![\u4e00-\u9fff])(?!\s*[:：/]?\s*[\u4e00-\u9fff])"
+)
 
 # The common single and compound surnames: a word after 记者 that starts with none of them
 # (记者了解到, 记者从…获悉) is not a name.
@@ -103,10 +106,18 @@ def parse_byline(text: str) -> Byline:
     for role, names in zip(parts[1::2], parts[2::2], strict=True):
         target = byline.contributors if role in _CONTRIBUTOR_ROLES else byline.authors
         tokens = [t for t in _SPLIT.split(names.strip(" ：:")) if t]
-        for i, name in enumerate(tokens):
-            photo = i + 1 < len(tokens) and _PHOTO_AFTER.match(tokens[i + 1])
-            if photo or _PHOTO_AFTER.match(name):
-                continue  # 记者 董怡 摄: the photographer of a picture
+        people: list[str] = []
+        skip_next = False
+        for token in tokens:
+            if skip_next:  # the name after 摄影 / 图 is a photographer's
+                skip_next = False
+            elif token in ("摄", "拍摄", "/摄"):
+                people = []  # 记者 董怡 摄: the names before were photo credits
+            elif token.rstrip("：:") in ("摄影", "图", "摄影记者"):
+                skip_next = True
+            elif not token.endswith("摄"):
+                people.append(token)
+        for name in people:
             if name not in target:
                 target.append(name)
     return byline
@@ -131,7 +142,7 @@ _NAME_END = (
 _NOT_A_ROLE = r"(?!特约|见习|实习|首席|摄影|记者|通讯员|编辑|责编|[\u4e00-\u9fff]{1,4}\s*[:：])"
 _PEOPLE = re.compile(
     _PERSON_ROLE
-    + r"\s*[:：]?\s*(?P<names>"
+    + r"\s*[:：/|｜丨]?\s*(?P<names>"
     + _CJK_NAME
     + _NAME_END
     + r"(?:[\s、，,和及与/|]*"
@@ -141,7 +152,7 @@ _PEOPLE = re.compile(
     + r")*)"
 )
 _AUTHOR_LABEL = re.compile(
-    r"(?:作者\s*[:：|｜丨]|作者\s+|文\s*[/｜|丨]|(?:撰文|文字)\s*[:：]?)\s*(?P<names>"
+    r"(?:作者\s*[:：|｜丨]|作者\s+|文\s*[/｜|丨]|(?:撰文|撰稿|采写|文字)\s*[:：/|｜丨]?)\s*(?P<names>"
     + _CJK_NAME
     + _NAME_END
     + r"(?:[\s、，,和及与]+(?![\u4e00-\u9fff]{1,4}\s*[:：])"  # 字号：… is the next label
@@ -177,6 +188,16 @@ _LABEL_WORDS = frozenset(
 )
 
 
+# what CMSs print when nobody is named (DedeCMS: 作者：未知)
+_PLACEHOLDERS = frozenset(
+    ["未知", "佚名", "不详", "匿名", "管理员", "小编", "本站", "网络", "网友", "admin"]
+)
+
+
+def is_placeholder(name: str) -> bool:
+    return name.lower() in _PLACEHOLDERS
+
+
 def is_person_name(token: str, *, labelled: bool = False) -> bool:
     """A plausible Chinese name: a known surname (or a dotted minority name), 2–4 characters.
 
@@ -184,7 +205,7 @@ def is_person_name(token: str, *, labelled: bool = False) -> bool:
     """
     if "·" in token:
         return True
-    if token in _LABEL_WORDS or token[:2] in _LABEL_WORDS:
+    if token in _LABEL_WORDS or token[:2] in _LABEL_WORDS or token in _PLACEHOLDERS:
         return False
     if not 2 <= len(token) <= 4 or any(ch in _NOT_IN_NAMES for ch in token[1:]):
         return False

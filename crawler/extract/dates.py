@@ -70,8 +70,34 @@ class Moment:
 
 
 def normalise(text: str) -> str:
-    """Full-width digits, colons, hyphens and slashes as ASCII (NFKC keeps the length of CJK)."""
-    return unicodedata.normalize("NFKC", text)
+    """Full-width digits, colons, hyphens and slashes as ASCII (NFKC keeps the length of CJK),
+    and dates in Chinese numerals (二〇二四年十二月三日, official documents) in digits."""
+    text = unicodedata.normalize("NFKC", text)
+    if "〇" in text or "年" in text:
+        text = _CHINESE_DATE.sub(_digits_date, text)
+    return text
+
+
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
+_CHINESE_DATE = re.compile(
+    r"(?P<y>[〇○零一二三四五六七八九]{4})\s*年\s*(?P<mo>[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
+)
+
+
+def _digits_date(match: re.Match[str]) -> str:
+    year = "".join(_CN_DIGITS[c] for c in match["y"])
+    return f"{year}年{_cn_number(match['mo'])}月{_cn_number(match['d'])}日"
+
+
+def _cn_number(text: str) -> int:
+    """一 … 三十一: the numbers of months and days."""
+    if "十" not in text:
+        return int(_CN_DIGITS[text]) if len(text) == 1 else 0
+    tens, _, ones = text.partition("十")
+    return int(_CN_DIGITS.get(tens, "1") if tens else 1) * 10 + (
+        int(_CN_DIGITS[ones]) if ones else 0
+    )
 
 
 def find_moments(text: str) -> list[Moment]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -193,11 +195,11 @@ class Line:
     link_chars: int = 0
     images: list[str] = field(default_factory=list)  # images that sit on this line
 
-    @property
+    @cached_property
     def chars(self) -> int:
         return len(self.text.replace(" ", ""))
 
-    @property
+    @cached_property
     def punctuation(self) -> int:
         return punctuation_count(self.text)
 
@@ -256,7 +258,7 @@ def lines(root: lxml_html.HtmlElement, base_url: str) -> tuple[list[Line], list[
                     blocks.append(el)
             if tag == "a":
                 links += 1
-                page_links.append(_leads_elsewhere(el.get("href"), base_url))
+                page_links.append(leads_elsewhere(el.get("href"), base_url))
             elif tag == "img" and (url := image_url(el, base_url)) and not any(page_links):
                 builder.image(url)  # an image that links to another page is an ad or a teaser
                 all_images.append(url)
@@ -280,13 +282,13 @@ def lines(root: lxml_html.HtmlElement, base_url: str) -> tuple[list[Line], list[
 _PAGE = re.compile(r"\.(?:s?html?|php|aspx?|jsp)(?:[?#]|$)|/$", re.I)
 
 
-def _leads_elsewhere(href: str | None, base_url: str) -> bool:
+def leads_elsewhere(href: str | None, base_url: str) -> bool:
     """A link to another page (not to the picture itself, a fragment or a script)."""
     href = (href or "").strip()
     if not href or href.startswith(("#", "javascript:")):
         return False
     target = urljoin(base_url, href)
-    if urlsplit(target).hostname != urlsplit(base_url).hostname:
+    if base_url and urlsplit(target).hostname != urlsplit(base_url).hostname:
         return True
     return bool(_PAGE.search(urlsplit(target).path + ("?" if urlsplit(target).query else "")))
 
@@ -299,9 +301,10 @@ def image_url(img: lxml_html.HtmlElement, base_url: str) -> str | None:
     return None
 
 
-def ancestors_and_self(el: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+def ancestors_and_self(el: lxml_html.HtmlElement, limit: int = 24) -> list[lxml_html.HtmlElement]:
+    """``el`` and at most ``limit - 1`` ancestors: bounded work per line on hostile nesting."""
     chain = [el]
-    chain.extend(el.iterancestors())
+    chain.extend(islice(el.iterancestors(), limit - 1))
     return chain
 
 

@@ -22,13 +22,21 @@ from itertools import pairwise
 from lxml import html as lxml_html
 
 from crawler.extract import dom
-from crawler.extract.byline import Byline, find_byline, is_byline_paragraph, parse_byline
+from crawler.extract.byline import (
+    Byline,
+    find_byline,
+    is_byline_paragraph,
+    is_person_name,
+    is_placeholder,
+    parse_byline,
+)
 from crawler.extract.dates import (
     Moment,
     date_from_url,
     find_moments,
     find_yearless,
     label_rank,
+    normalise,
     parse_iso,
     plausible,
 )
@@ -52,7 +60,7 @@ _LABEL_LINE = re.compile(
     r"监制|签发|值班编辑)\s*[:：]"
 )
 _EDITOR_INLINE = re.compile(
-    r"[(（【\[]?\s*(?:责任编辑|责编|编辑)\s*[:：]?\s*"
+    r"[(（【\[]?\s*(?:责任编辑|责编|编辑)\s*[:：/|｜丨]?\s*"
     r"(?P<name>[\u4e00-\u9fff·]{2,8}?)(?=$|[\s)）】\]|/，,。]|审核|校对|来源|作者|[a-zA-Z\d])"
 )
 _ORIGIN_INLINE = re.compile(
@@ -69,6 +77,7 @@ _NEGATIVE_HINT = re.compile(
     re.I,
 )
 _POSITIVE_HINT = re.compile(r"content|article|text|detail|body|main|zhengwen|news_con|TRS_", re.I)
+_PUBLISHED_MARK = re.compile(r"publish|pubdate|datepublished|entry-date|post-date")
 _ROLE_WORD = re.compile(r"记者|通讯员|作者|文\s*/")
 _ENPPROPERTY = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.S)
 _TIMESTAMP = re.compile(
@@ -134,16 +143,27 @@ def extract(
     if not byline and heads.founder_byline:
         byline = parse_byline(heads.founder_byline)
         methods["authors"] = "meta:enpproperty"
+    if not byline and (confirmed := _shown(heads.meta_authors, f"{info_text} {after_text}")):
+        byline = Byline(confirmed, [])
+        methods["authors"] = "meta:author+text"
     if not byline and heads.json_ld_authors:
         byline = Byline(heads.json_ld_authors, [])
         methods["authors"] = "json-ld:author"
     if not byline:
         methods["authors"] = "missing"
 
-    published, precision = _published(heads, info, kept, url, methods, selectors, now, earliest)
+    published, precision = _published(
+        heads, info, after, kept, url, methods, selectors, now, earliest
+    )
 
     text = "\n".join(line.text for line in kept) or None
     images = [img for line in kept for img in line.images] if text else []
+    if text is None and (scripted := _script_body(html, url)):
+        text, images = (
+            "\n".join(ln.text for ln in scripted),
+            [i for ln in scripted for i in ln.images],
+        )
+        methods["body"] = "script:json"
     if text is None:
         methods["body"] = "missing"
     for name in ("title", "origin", "editor"):
@@ -173,6 +193,7 @@ class _Head:
     site_name: str | None = None
     article_title: str | None = None  # TRS / Hanweb <meta name="ArticleTitle">, JSON-LD headline
     json_ld_authors: list[str] = field(default_factory=list)
+    meta_authors: list[str] = field(default_factory=list)  # <meta name="author">: often the site
     founder_title: str | None = None  # Founder e-paper metadata comment
     founder_byline: str | None = None
     moments: list[tuple[str, Moment]] = field(default_factory=list)  # (method, moment)
@@ -218,6 +239,10 @@ class _Head:
                 head.og_title = clean_field(content)
             elif key in ("og:site_name", "sitename", "application-name") and not head.site_name:
                 head.site_name = clean_field(content)
+            elif key in ("author", "article:author", "dc.creator") and not head.meta_authors:
+                head.meta_authors = [
+                    n for n in re.split(r"[,，;；、\s]+", clean_line(content)) if n
+                ]
             elif key in ("articletitle", "headline") and not head.article_title:
                 head.article_title = clean_field(content)
             elif key in cls._META_TIMES and (moment := parse_iso(content)):
@@ -229,7 +254,13 @@ class _Head:
                     head.moments.append(("json-ld:datePublished", moment))
             head.article_title = head.article_title or next(iter(headlines), None)
             head.json_ld_authors = head.json_ld_authors or authors
-        for el in root.xpath("//time[@datetime] | //*[@itemprop='datePublished']"):
+        # the first <time> of a page dates the article; later ones date comments, unless
+        # they say they are the publish time (pubdate, itemprop, class entry-date published)
+        times = root.xpath("//time[@datetime] | //*[@itemprop='datePublished']")
+        for i, el in enumerate(times):
+            marks = f"{el.get('class', '')} {el.get('itemprop', '')}".lower()
+            if i and el.get("pubdate") is None and not _PUBLISHED_MARK.search(marks):
+                continue
             value = el.get("datetime") or el.get("content") or el.text_content()
             if moment := parse_iso(value or ""):
                 head.moments.append((f"{el.tag}[datetime]", moment))
@@ -291,13 +322,14 @@ class _Body:
             value = line_score(line)
             chain = dom.ancestors_and_self(line.block)
             item = next((i for i, el in enumerate(chain) if el.tag in _ITEM_TAGS), None)
+            chars, link_chars, furniture = line.chars, line.link_chars, _is_comment_furniture(line)
             for el in chain:
                 span = spans.setdefault(el, [line.index, line.index])
                 span[1] = line.index
                 total = totals.setdefault(el, [0, 0, 0])
-                total[0] += line.chars
-                total[1] += line.link_chars
-                total[2] += _is_comment_furniture(line)
+                total[0] += chars
+                total[1] += link_chars
+                total[2] += furniture
             if value:
                 for level, (weight, el) in enumerate(zip(cls.LEVELS, chain, strict=False)):
                     scores[el] = scores.get(el, 0.0) + value * weight
@@ -390,6 +422,8 @@ def _body_lines(
         link_list = line.link_share > 0.5 and not (line.chars >= 40 and line.punctuation >= 3)
         if link_list and not line.images:
             continue
+        if _in_teaser(line, body.node):
+            continue
         if _LABEL_LINE.match(line.text) and line.chars <= 60:
             editor = editor or _editor(line.text)
             origin = origin or _origin(line.text)
@@ -431,6 +465,40 @@ def _body_lines(
         methods["body"] = "density"
         selectors["body"] = dom.css_path(body.node) if body.node is not None else ""
     return kept, byline, editor, origin
+
+
+_JSON_HTML = re.compile(
+    r'"(?:content|body|articleContent|contentHtml|article_content|html|detail)"\s*:\s*'
+    r'"((?:[^"\\]|\\.){120,})"'
+)
+
+
+def _script_body(html: str, url: str) -> list[dom.Line]:
+    """A JavaScript shell's article: the HTML string of its embedded state (``__NEXT_DATA__``,
+    ``window.__INITIAL_STATE__``), when the page itself shows no body."""
+    best: list[dom.Line] = []
+    for match in _JSON_HTML.finditer(html[:2_000_000]):
+        try:
+            fragment = json.loads(f'"{match[1]}"')
+        except ValueError:
+            continue
+        if "<" not in fragment:
+            continue
+        found, _ = dom.lines(dom.parse(fragment).root, url)
+        found = [ln for ln in found if ln.link_share <= 0.5]
+        if sum(ln.chars for ln in found) > sum(ln.chars for ln in best):
+            best = found
+    return best if sum(line_score(ln) for ln in best) >= 20 else []
+
+
+def _in_teaser(line: dom.Line, node: lxml_html.HtmlElement | None) -> bool:
+    """A summary in a list item that links to another article: a teaser inside the body."""
+    for el in dom.ancestors_and_self(line.block, 8):
+        if el is node:
+            return False
+        if el.tag in _ITEM_TAGS:
+            return any(dom.leads_elsewhere(a.get("href"), "") for a in el.iter("a"))
+    return False
 
 
 def _only_byline(text: str) -> bool:
@@ -488,15 +556,20 @@ def _paper_name(head: _Head) -> str | None:
     return None
 
 
+def _shown(names: list[str], text: str) -> list[str]:
+    """The meta's author names that look like people and are shown near the title."""
+    return [n for n in names if is_person_name(n) and n in text]
+
+
 def _posted_by(region: list[dom.Line]) -> Byline:
     """作者：<a>运河边的猫</a>: a nickname in its own element after an 作者 label."""
     for line in region:
         pieces = [clean_line(t) for t in line.block.itertext()]
         pieces = [p for p in pieces if p]
         for label, value in pairwise(pieces):
-            if re.search(r"(?:作者|发布者|博主)\s*[:：]?$", label) and re.fullmatch(
-                r"[\u4e00-\u9fffA-Za-z·_]{2,12}", value
-            ):
+            labelled = re.search(r"(?:作者|发布者|博主)\s*[:：]?$", label)
+            nickname = re.fullmatch(r"[\u4e00-\u9fffA-Za-z·_]{2,12}", value)
+            if labelled and nickname and not is_placeholder(value):
                 return Byline([value], [])
     return Byline()
 
@@ -521,11 +594,13 @@ def _after_lines(lines: list[dom.Line], body: _Body) -> list[dom.Line]:
     if not body.lines:
         return []
     end = body.lines[-1].index + 1
-    return [ln for ln in lines[end : end + 6] if ln.chars <= 80 and ln.link_share < 0.5]
+    return [ln for ln in lines[end : end + 12] if ln.chars <= 80 and ln.link_share < 0.5]
 
 
 _INFO_NOISE = re.compile(
     r"字号|分享|浏览|阅读|点击|打印|评论|收藏|关闭|纠错|举报|[大中小]\s*[大中小]|次|[:：]|\d"
+    r"|星期|礼拜|^周[一二三四五六日天]$|原创|关注|订阅|返回|首页|正文|视频|图片|上午|下午|晚上"
+    r"|^[大中小]$|默认|字体|二维码|手机"
 )
 
 
@@ -588,12 +663,17 @@ def _title(
     above = lines[max(0, body.start - 40) : body.start + 3] if body.node is not None else lines
     nearest_first = sorted(above, key=lambda ln: -ln.index)
     headings = [ln for ln in nearest_first if _heading(ln.block) and 2 <= ln.chars <= 120]
-    agreeing = [ln for ln in headings if ln.text in prefixes and not _is_site_name(ln.text, head)]
+    agreeing = [
+        ln for ln in headings if _same(ln.text, prefixes) and not _is_site_name(ln.text, head)
+    ]
     if agreeing:
         return _title_from(agreeing[0], "+title", methods, selectors)
-    if headings and headings[0].chars >= 4 and not _is_site_name(headings[0].text, head):
-        return _title_from(headings[0], "", methods, selectors)
-    repeated = [ln for ln in nearest_first if ln.text in prefixes and ln.chars >= 4]
+    # no agreement: the nearest h1 (a subtitle h2 sits nearer), else the nearest heading
+    usable = [ln for ln in headings if ln.chars >= 4 and not _is_site_name(ln.text, head)]
+    usable.sort(key=lambda ln: ln.block.tag != "h1")  # stable: nearest first within each
+    if usable:
+        return _title_from(usable[0], "", methods, selectors)
+    repeated = [ln for ln in nearest_first if _same(ln.text, prefixes) and ln.chars >= 4]
     repeated = [ln for ln in repeated if not _is_site_name(ln.text, head) and ln.link_share < 0.5]
     if repeated:
         return _title_from(repeated[0], "+title", methods, selectors)
@@ -639,12 +719,21 @@ def _heading(el: lxml_html.HtmlElement) -> bool:
     return el.tag in ("h1", "h2", "h3") or "title" in el.tag or _titled(el)
 
 
+def _same(text: str, candidates: set[str]) -> bool:
+    """``text`` is one of ``candidates`` up to width and spacing (：/:, full-width digits)."""
+    return text in candidates or _squeezed(text) in candidates
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", normalise(text))
+
+
 def _headline_line(head: _Head, lines: list[dom.Line]) -> int | None:
     """The first line that the title metas repeat: where the article's headline stands."""
     named = [t for t in (head.article_title, head.og_title, head.title, head.founder_title) if t]
     prefixes = {p for t in named for p in _title_prefixes(t) if len(p) >= 4}
     for line in lines:
-        if line.text in prefixes and not _is_site_name(line.text, head):
+        if _same(line.text, prefixes) and not _is_site_name(line.text, head):
             return line.index
     return None
 
@@ -655,6 +744,11 @@ def _titled(el: lxml_html.HtmlElement) -> bool:
 
 
 def _title_prefixes(title: str) -> list[str]:
+    prefixes = _title_cuts(title)
+    return prefixes + [_squeezed(p) for p in prefixes]  # also as compared by _same
+
+
+def _title_cuts(title: str) -> list[str]:
     """``标题_频道_站名`` → [标题_频道_站名, 标题_频道, 标题], and ``站名 标题`` → [.., 标题]."""
     cuts = [m for m in _TITLE_SEPARATORS.finditer(title) if m.start() > 0]
     prefixes = [title] + [title[: m.start()].strip() for m in reversed(cuts)]
@@ -749,6 +843,7 @@ def _first_paragraph(body: _Body) -> int | None:
 def _published(
     head: _Head,
     info: list[dom.Line],
+    after: list[dom.Line],
     kept: list[dom.Line],
     url: str,
     methods: dict[str, str],
@@ -772,6 +867,10 @@ def _published(
     for method, moment in head.moments:
         rank = 3 if "published" in method or "pub" in method or "json-ld" in method else 4
         candidates.append((rank, method, moment, ""))
+    for line in after:  # 发布日期 closing a government notice; unlabelled ones date comments
+        for moment in find_moments(line.text):
+            if moment.label:
+                candidates.append((4, "text:after-body", moment, dom.css_path(line.block)))
     for line in kept[:2] + kept[-2:]:
         for moment in find_moments(line.text[:40] if line in kept[:2] else line.text[-40:]):
             candidates.append((6, "text:body-edge", moment, ""))
@@ -786,8 +885,10 @@ def _published(
         return None, Precision.UNKNOWN
     candidates.sort(key=lambda c: (c[0], c[2].position))
     rank, method, best, selector = candidates[0]
-    for _, other_method, other, _ in candidates[1:]:  # a more precise time of the same moment
-        if _PRECISE[other.precision] > _PRECISE[best.precision] and _refines(best, other):
+    for other_rank, other_method, other, _ in candidates[1:]:  # the same moment, more precise
+        trusted = other_rank <= 4 and other_method != "text:after-body"
+        finer = _PRECISE[other.precision] > _PRECISE[best.precision]
+        if trusted and finer and _refines(best, other):
             best, method = other, f"{method}+{other_method}"
     methods["published_at"] = method
     if selector:

@@ -132,6 +132,10 @@ def test_dotted_minority_names_are_names() -> None:
         ("作者：龚哲明 字号：大 中 小", ["龚哲明"], []),  # the next label is no name
         ("记者：沈琳 马晓东 浏览：1024", ["沈琳", "马晓东"], []),
         ("记者 张三 文 记者 李四 摄", ["张三"], []),
+        ("记者|张三", ["张三"], []),
+        ("记者/张三 李四", ["张三", "李四"], []),
+        ("撰稿：王五", ["王五"], []),
+        ("采写 | 赵六", ["赵六"], []),
     ],
 )
 def test_find_byline(text: str, authors: list[str], contributors: list[str]) -> None:
@@ -149,6 +153,9 @@ def test_find_byline(text: str, authors: list[str], contributors: list[str]) -> 
         "记者 了解到的情况是",
         "本文为潮鸣号作者上传发布，仅代表作者观点。",
         "记者节当天，全市举行表彰活动。",
+        "作者：未知",  # a CMS placeholder
+        "作者：佚名",
+        "作者：admin",
     ],
 )
 def test_find_byline_finds_nobody(text: str) -> None:
@@ -156,4 +163,6 @@ def test_find_byline_finds_nobody(text: str) -> None:
 
 
 def test_parse_byline_leaves_photographers_out() -> None:
-    assert parse_byline("记者 张三 李四 摄") == Byline(["张三"], [])
+    assert parse_byline("记者 张三 李四 摄") == Byline()  # both took the picture
+    assert parse_byline("记者 张三 摄影 李四") == Byline(["张三"], [])
+    assert find_byline("记者 张三 摄影 李四") == Byline(["张三"], [])

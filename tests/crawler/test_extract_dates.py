@@ -152,6 +152,8 @@ NOW = datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI)
         ("2024年12月3日 上午9:05", "2024-12-03T09:05:00+08:00", Precision.MINUTE),
         ("2024-12-03T01:05:12Z", "2024-12-03T09:05:12+08:00", Precision.SECOND),
         ("2024-12-03T09:05:12.000+08:00", "2024-12-03T09:05:12+08:00", Precision.SECOND),
+        ("二〇二四年十二月三日", "2024-12-03T00:00:00+08:00", Precision.DAY),
+        ("成文日期：二〇二五年一月三十一日", "2025-01-31T00:00:00+08:00", Precision.DAY),
     ],
 )
 def test_find_published_forms(text: str, expected: str, precision: Precision) -> None:

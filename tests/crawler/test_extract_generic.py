@@ -10,11 +10,13 @@ control characters, deep nesting, a date-only meta, GBK with broken bytes.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from parsel import Selector
 
 from crawler.extract import dom
 from crawler.extract.encoding import decode_bytes
@@ -310,3 +312,65 @@ def test_a_one_paragraph_flash_beats_a_longer_teaser_list() -> None:
     assert got.body == (
         "记者从市气象台获悉，受冷空气影响，明天起我市将有一次明显降温过程，最低气温将降至零下2℃。"
     )
+
+
+def test_the_h1_beats_a_nearer_subtitle_and_a_closing_date_is_read() -> None:
+    got = page("gov_notice_subtitle_closing_date.html", "http://www.example.gov.cn/tzgg/1.html")
+    assert got.title == "关于开展2025年冬季消防安全检查的通知"
+    assert got.published_at == datetime(2025, 12, 2, tzinfo=SHANGHAI)
+    assert got.published_precision is Precision.DAY
+    assert got.methods["published_at"] == "text:after-body"
+    assert got.body is not None and got.body.startswith("各街道办事处、区级有关部门：")
+
+
+def test_comment_times_never_give_a_day_only_post_its_time_of_day() -> None:
+    got = page("blog_day_with_comment_times.html", "https://blog.example.cn/p/12")
+    assert got.published_at == datetime(2024, 12, 10, tzinfo=SHANGHAI)
+    assert got.published_precision is Precision.DAY
+    assert got.authors == ["湖边人"]
+    assert got.title == "湘湖边的冬日散步"
+    assert got.body is not None and "访客" not in got.body and len(got.body.split("\n")) == 3
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_corpus_page_selectors_find_their_field(case) -> None:
+    """``seeds suggest`` turns ``selectors`` into seeds: each must select its field's text."""
+    got = extract(case.html, case.url, now=NOW)
+    selector = Selector(text=case.html)
+    values = {
+        "title": got.title,
+        "origin": got.origin,
+        "editor": got.editor,
+        "authors": (got.authors or got.contributors or [None])[0],
+        "body": (got.body or "").split("\n")[0][:20] or None,
+    }
+    assert "body" in got.selectors and "title" in got.selectors
+    for name, css in got.selectors.items():
+        found = selector.css(css)
+        assert found, f"{name}: {css} selects nothing"
+        text = re.sub(r"\s+", "", " ".join(" ".join(el.css("::text").getall()) for el in found))
+        if values.get(name):
+            assert re.sub(r"\s+", "", values[name]) in text, f"{name}: {css}"
+
+
+def test_a_javascript_shell_gives_the_body_of_its_embedded_state() -> None:
+    got = page("js_shell_state.html", "https://m.example.cn/news/123")
+    assert got.methods["body"] == "script:json"
+    assert got.body is not None and len(got.body.split("\n")) == 3
+    assert got.images == ["https://img.example.cn/a.jpg"]
+    assert got.title == "湘湖早市烟火气十足"
+    assert got.published_precision is Precision.SECOND  # 07:45:00 from the meta, as stated
+
+
+def test_a_javascript_shell_without_state_has_no_body() -> None:
+    shell = TESTS / "replica" / "tidenews.com.cn" / "news" / "3095412.html"
+    got = extract(shell.read_text(encoding="utf-8"), "https://tidenews.com.cn/news.html?id=3095412")
+    assert got.body is None  # the spider then asks the detail API
+
+
+def test_teasers_inside_the_article_container_are_not_body() -> None:
+    got = page("teasers_inside_content.html")
+    assert got.body is not None
+    lines = got.body.split("\n")
+    assert len(lines) == 5 and lines[-1] == "（完）"
+    assert not any("新去处" in line or "相关新闻" in line for line in lines)
