@@ -175,6 +175,8 @@ class HtmlSpider(NewsSpider):
         }
         for name in wanted:
             method = "generic:" + (got.methods.get(name) or "extractor")
+            if name in ("origin", "editor", "authors") and _in_a_list(got.selectors.get(name)):
+                continue  # a 编辑/来源 in a related or hot-news list is another article's
             if name == "body":
                 lines, images, method = self._generic_body(page, got)
                 if lines:
@@ -423,6 +425,14 @@ def moment(text: str) -> tuple[datetime, Precision] | None:
     """A publish time and how precise the text was: 2019年1月16日 7:57 → minute."""
     found = parse_moment(text)
     return (found.at, found.precision) if found else None
+
+
+_LIST_ITEM = re.compile(r"(?:^|[\s>])li(?:[.#\[:\s>]|$)")
+
+
+def _in_a_list(css: str | None) -> bool:
+    """Whether the generic extractor found a field inside a list item (a sidebar entry)."""
+    return bool(css and _LIST_ITEM.search(css))
 
 
 def _labelled(key: str, html: str) -> bool:
