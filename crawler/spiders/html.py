@@ -17,6 +17,7 @@ degraded (``scheduler/health.py``).
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
@@ -321,8 +322,11 @@ class HtmlSpider(NewsSpider):
         return lines
 
     def not_extracted(self, url: str, validators: dict[str, str], reason: str) -> None:
-        self.unextracted.remember(url, self.name, validators, reason)
         self.count_error("unextracted", url, reason)
+        try:
+            self.unextracted.remember(url, self.name, validators, reason)
+        except sqlite3.Error as e:  # a full disk or a locked file: the run must say so
+            self.count_error("store_error", url, f"could not remember the page: {e}")
 
     def extracted(self, url: str) -> None:
         if self._unextracted_urls is None:
