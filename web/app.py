@@ -87,7 +87,7 @@ def when(moment: str | None) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(moment, when_text(moment))
 
 
-def published(item: Any) -> Markup:
+def published_text(item: Any) -> str:
     """When an article was published, as precisely as its page said: a date-only e-paper
     shows no invented 00:00, and an article without a date shows when it was first seen."""
 
@@ -96,14 +96,20 @@ def published(item: Any) -> Markup:
 
     at, precision = get("published_at") or "", get("published_precision") or "minute"
     if precision == "day":
-        return Markup('<time datetime="{0}">{0}</time>').format(at[:10])
+        return at[:10]
     if precision == "unknown":
-        seen = get("first_seen") or at
-        return Markup(
-            '<time datetime="{}" class="first-seen">{}</time> '
-            '<span class="muted">(no date on the page: first seen)</span>'
-        ).format(seen, seen[:10])
-    text = when_text(at, seconds=precision == "second")
+        return f"{(get('first_seen') or at)[:10]} (no date on the page: first seen)"
+    return when_text(at, seconds=precision == "second")
+
+
+def published(item: Any) -> Markup:
+    """``published_text`` in a ``<time>`` element."""
+    at = item.get("published_at") if isinstance(item, dict) else item.published_at
+    text = published_text(item)
+    date_part, _, note = text.partition(" (")
+    if note:
+        shown = '<time datetime="{}" class="first-seen">{}</time> <span class="muted">({}</span>'
+        return Markup(shown).format(at, date_part, note)
     return Markup('<time datetime="{}">{}</time>').format(at, text)
 
 
