@@ -28,7 +28,7 @@ from scheduler.runs import RunLog
 from store import open_store
 from store.base import ArticleStore
 from store.query import parse
-from tidewatch.cli import mark
+from tidewatch.cli import _display_width, mark
 from tidewatch.config import REPO_ROOT, Config, parse_host_map
 from tidewatch.mirror import MirrorServer
 
@@ -126,17 +126,22 @@ def command() -> str:
 
 def _next_steps(config: Config, out: TextIO) -> None:
     tw = command()
+    steps = [
+        (f"{tw} status", "each source's last run and health (the demo's crawls included)"),
+        (f"{tw} search '钱塘 -钱塘江'", "search the stored articles"),
+        (f"{tw} show URL", "one article, readable (--json for the record)"),
+        (f"{tw} demo --serve", f"the web UI on http://{config.web_listen}/ until Ctrl-C"),
+    ]
+    width = max(_display_width(command) for command, _ in steps)
     print(
         "\nThe errors in the crawl summary are deliberate: the replica keeps a 404 page, a 500,"
         "\na truncated transfer and a redirect off-site, to show that every failure is counted."
-        "\n\nNext steps:"
-        f"\n  {tw} status                  each source's last run and health"
-        f"\n  {tw} search '钱塘 -钱塘江'     search the stored articles"
-        f"\n  {tw} show URL                one article, readable (--json for the record)"
-        f"\n  {tw} demo --serve            the web UI on http://{config.web_listen}/,"
-        "\n                                      crawling the replica until Ctrl-C",
+        "\n\nNext steps:",
         file=out,
     )
+    for command_line, what in steps:
+        pad = " " * (width - _display_width(command_line))
+        print(f"  {command_line}{pad}  {what}", file=out)
 
 
 def serve_demo(config: Config, out: TextIO) -> int:
@@ -145,6 +150,8 @@ def serve_demo(config: Config, out: TextIO) -> int:
     salt = _signing_salt(load_sources(config.seeds_dir))
     log_path = config.data_dir / "logs" / "demo-serve.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    # Scrapy's crawl left its own handlers behind (they would swallow Ctrl-C): take them back
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     with MirrorServer(REPLICA, signing_salt=salt) as mirror:
         env = os.environ | {
