@@ -241,7 +241,9 @@ class Dashboard:
             {"day": str(r["id"]), r["source"]: r["new"] + r["updated"]}
             for r in reversed(status["runs"])
         ]
-        started = {str(r["id"]): when_text(r["started_at"])[5:16] for r in status["runs"]}
+        one_day = len({r["started_at"][:10] for r in status["runs"]}) <= 1
+        part = slice(11, 19) if one_day else slice(5, 16)  # HH:MM:SS, or MM-DD HH:MM
+        started = {str(r["id"]): when_text(r["started_at"], True)[part] for r in status["runs"]}
         return {
             **status,
             "sources": sources,
