@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -198,6 +203,48 @@ def test_demo_crawls_the_replica_and_finds_the_keywords(tmp_path: Path) -> None:
     for name, new in (("xsnet", 5), ("xsrb", 3), ("tidenews", 6)):
         assert rows[name]["last_run"] and rows[name]["outcome"] == "healthy", rows[name]
         assert rows[name]["new"] == new and rows[name]["health"] == "healthy"
+
+
+def test_demo_serve_prints_the_web_ui_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a free loopback port for the web UI
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = clean_env(tmp_path) | {"TIDEWATCH_WEB_LISTEN": f"127.0.0.1:{port}"}
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "tidewatch", "demo", "--serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline:
+            line = demo.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith("The web UI: "):
+                break
+        url = lines[-1].removeprefix("The web UI: ").strip()
+        assert url == f"http://127.0.0.1:{port}/", "".join(lines[-20:])
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            page = answer.read().decode()
+        assert "萧山网" in page and 'id="banner"' in page and "not crawled yet" not in page
+        demo.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        rest, _ = demo.communicate(timeout=60)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+    assert demo.returncode == 0
+    assert rest.strip().endswith("Stopped the service and the replica.")
+    with pytest.raises(OSError):  # the service is gone with it
+        urllib.request.urlopen(url, timeout=5)
+    serve_lock = tmp_path / "data" / "serve.lock"
+    with serve_lock.open("a") as lock:  # no `tidewatch serve` holds the data directory
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def test_scrapy_sees_the_project(tmp_path: Path) -> None:
