@@ -125,6 +125,14 @@ _env.globals.update(
 _env.filters["when"] = when
 
 
+def error_kind(kind: str) -> str:
+    """An error kind in words: http_404 → HTTP 404, incomplete_article → incomplete article."""
+    return re.sub(r"^http_(\d+)$", r"HTTP \1", kind).replace("_", " ")
+
+
+_env.filters["error_kind"] = error_kind
+
+
 def check_exposure(config: Config) -> None:
     """Refuse to serve beyond loopback without a token: the archive and the run log are
     not for everyone on the network."""
