@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +21,8 @@ from pydantic import SecretStr
 from alerts.ledger import Ledger
 from alerts.unsubscribe import UnsubscribeApp
 from crawler.summary import CrawlSummary
+from model.article import Article, Precision
+from model.clock import SHANGHAI
 from scheduler.health import FAILED, HEALTHY
 from scheduler.runs import RunLog
 from store.base import article_id
@@ -354,7 +357,38 @@ def test_article_page_shows_fields_and_versions(app: Dashboard) -> None:
     html = page.decode()
     assert status == "200 OK" and "萧山日报" in html and "洪凯" in html and 'id="versions"' in html
     assert call(app, "/article/nope")[0] == "404 Not Found"
-    assert "00:00" not in html.split('id="byline"')[1].split("</p>")[0]
+
+
+@pytest.mark.parametrize(
+    ("precision", "shown", "hidden"),
+    [
+        (Precision.DAY, ">2026-03-18<", "2026-03-18 00:00"),  # a date-only e-paper: no 00:00
+        (Precision.MINUTE, "2026-03-18 00:00 +08:00", "first seen"),  # a real midnight
+        (Precision.UNKNOWN, "(no date on the page: first seen)", "00:00 +08:00</time>"),
+    ],
+)
+def test_publication_times_are_shown_as_precisely_as_the_page_gave_them(
+    parts: dict[str, Any], precision: Precision, shown: str, hidden: str
+) -> None:
+    store = parts["store"]
+    url = "https://xsrb.xsnet.cn/html/2026-03/18/content_9_1.htm"
+    store.upsert(
+        Article(
+            url=url,
+            source="xsrb",
+            title="精度测试 一篇报纸文章",
+            published_at=datetime(2026, 3, 18, tzinfo=SHANGHAI),
+            body="钱塘区 第一段。",
+            published_precision=precision,
+        )
+    )
+    article = call(dashboard(parts), f"/article/{article_id(url)}")[2].decode()
+    byline = article.split('id="byline"')[1].split("</p>")[0]
+    hits = call(dashboard(parts), "/search", "q=" + quote("精度测试"))[2].decode()
+    meta = hits.split('class="muted meta"')[1].split("</div>")[0]
+    for html in (byline, meta):
+        assert shown in html and hidden not in html, html
+        assert "萧山日报" in html
 
 
 def test_beyond_loopback_a_token_is_required(parts: dict[str, Any]) -> None:
@@ -372,3 +406,16 @@ def test_beyond_loopback_a_token_is_required(parts: dict[str, Any]) -> None:
     assert call(app, "/api/status", HTTP_AUTHORIZATION="Bearer t0ken")[0] == "200 OK"
     assert call(app, "/", HTTP_COOKIE="tidewatch_token=t0ken")[0] == "200 OK"
     assert call(app, "/unsubscribe", "token=x")[0] == "400 Bad Request"  # public, but checked
+
+
+def test_trends_default_to_the_span_of_the_matches(app: Dashboard) -> None:
+    html = call(app, "/trends", "q=" + quote("钱塘"))[2].decode()
+    api = json.loads(call(app, "/api/search", "q=" + quote("钱塘") + "&per_page=100")[2])
+    days = sorted(h["published_at"][:10] for h in api["hits"])
+    assert f'<span id="total">{api["total"]}</span>' in html
+    assert "covers every stored article mentioning it" in html
+    assert f"– {days[-1]}" in html  # the range ends at the newest match
+    nowhere = call(app, "/trends", "q=" + quote("量子引力波"))[2].decode()
+    assert 'id="nowhere"' in nowhere and "No stored article mentions 「量子引力波」" in nowhere
+    helped = call(app, "/trends")[2].decode()
+    assert 'id="trend-help"' in helped and "<svg" not in helped
