@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from crawler.seeds import SeedsError, load_sources
 from model.clock import parse_since
 from store import open_store
-from store.base import SearchHit, StoreError, article_id
+from store.base import ArticleStore, SearchHit, StoredArticle, StoreError, article_id
 from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError, load_config
 from tidewatch.tomlfile import FileError
@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", help="one stored article, with how each field was found")
     show.add_argument("article", help="an article id or URL")
+    show.add_argument("--json", action="store_true", help="print the stored record as JSON")
     show.set_defaults(run=cmd_show)
 
     digest = commands.add_parser("digest", help="match new articles and send due digests now")
@@ -132,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
     again.set_defaults(run=cmd_index_reindex)
 
     demo = commands.add_parser("demo", help="crawl the bundled replica sites and show results")
+    demo.add_argument(
+        "--serve",
+        action="store_true",
+        help="then run `tidewatch serve` against the replica and print the web UI's address "
+        "(Ctrl-C stops it)",
+    )
     demo.set_defaults(run=cmd_demo)
     return parser
 
@@ -169,13 +176,30 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
     store = open_store(config)
     try:
         hits = store.search(query, source=args.source, since=args.since, limit=args.limit)
+        total = _total(store, query, args, len(hits)) if hits and not args.json else len(hits)
     finally:
         store.close()
     if args.json:
         print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
-    else:
-        _print_hits(hits, sys.stdout)
+        return 0
+    _print_hits(hits, sys.stdout)
+    if hits:
+        shown = f"showing the first {len(hits)}" if total > len(hits) else "all shown"
+        print(f"\n{total} {'article matches' if total == 1 else 'articles match'}; {shown}")
     return 0
+
+
+def _total(store: ArticleStore, query: Query, args: argparse.Namespace, shown: int) -> int:
+    """Every match, not just the page printed (the store's exact count where it has one)."""
+    count = getattr(store, "count_matches", None)
+    if count is not None:
+        try:
+            return count(query, source=args.source, since=args.since).total
+        except NotImplementedError:
+            pass
+    if shown < args.limit:
+        return shown
+    return len(store.search(query, source=args.source, since=args.since, limit=100_000))
 
 
 def cmd_export(config: Config, args: argparse.Namespace) -> int:
@@ -195,14 +219,56 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
         article = store.get(article_id(ref) if "://" in ref else ref)
         if article is None:
             raise UsageError(f"no stored article {ref!r}")
-        print(
-            json.dumps(
-                {**article.export(), "extraction": article.extraction}, ensure_ascii=False, indent=2
-            )
-        )
     finally:
         store.close()
+    if args.json:
+        record = {**article.export(), "extraction": article.extraction}
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        _print_article(article, config, sys.stdout)
     return 0
+
+
+def _print_article(article: StoredArticle, config: Config, out: TextIO) -> None:
+    """Title, byline and body first, then every field in words, with how it was found."""
+    from web.app import FIELD_LABELS, published_text, when_text
+
+    def say(text: str) -> None:
+        print(printable(text), file=out)
+
+    names = {name: s.title for name, s in load_sources(config.seeds_dir).items()}
+    source = names.get(article.source, article.source)
+    byline = [source, article.channel, published_text(article)]
+    if article.origin and article.origin != source:
+        byline.append(f"来源 {article.origin}")
+    say(article.title)
+    say(" · ".join(x for x in byline if x))
+    say(article.url)
+    say("")
+    for line in article.body.splitlines():
+        if line.strip():
+            say(f"  {line}")
+    say("")
+    width = max(_display_width(label) for _, label in FIELD_LABELS)
+    for name, label in FIELD_LABELS:
+        value = getattr(article, name)
+        if name == "published_at":
+            shown = published_text(article)
+        elif name in ("first_seen", "last_seen"):
+            shown = when_text(value, seconds=True)
+        elif name == "source":
+            shown = f"{source} ({value})"
+        elif isinstance(value, list):
+            shown = "\n".join(value) if name == "images" else "、".join(value)
+        else:
+            shown = str(value) if value not in (None, "") else "—"
+        method = article.extraction.get(name)
+        lines = (shown or "—").splitlines()
+        pad = " " * (width - _display_width(label))
+        first = lines[0] + (f"   [{method}]" if method else "")
+        say(f"{label}{pad}  {first}")
+        for more in lines[1:]:
+            say(f"{' ' * width}  {more}")
 
 
 def cmd_digest(config: Config, args: argparse.Namespace) -> int:
@@ -348,9 +414,12 @@ def cmd_index_reindex(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
-    from tidewatch.demo import run_demo
+    from tidewatch.demo import run_demo, serve_demo
 
-    return run_demo(config, sys.stdout)
+    code = run_demo(config, sys.stdout)
+    if code or not args.serve:
+        return code
+    return serve_demo(config, sys.stdout)
 
 
 # -- helpers ----------------------------------------------------------------------------------
