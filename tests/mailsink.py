@@ -26,6 +26,8 @@ ENTRY_POINTS = {
     ],
 }
 SMTP_USER, SMTP_PASSWORD = "tidewatch", "s3cret-pässword"
+UNSUBSCRIBE_SECRET = "test-unsubscribe-secret-of-32-bytes-or-more"
+BACKFILL_ALL = 36500  # days: the replica's articles are months or years old
 
 
 @dataclass

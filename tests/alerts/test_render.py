@@ -15,7 +15,7 @@ from alerts.matcher import Matcher
 from alerts.render import RenderedDigest, marked, render, segments
 from alerts.subscriptions import Subscriber
 from crawler.seeds import load_sources
-from model.article import Article
+from model.article import Article, Precision
 from store.sqlite import SqliteStore
 
 SOURCES = {"www.xsnet.cn": "xsnet", "xsrb.xsnet.cn": "xsrb", "tidenews.com.cn": "tidenews"}
@@ -48,6 +48,7 @@ def the_same_story_in_the_epaper() -> Article:
         url="https://xsrb.xsnet.cn/html/2026-06/16/content_80001_19400001.htm",
         source="xsrb",
         published_at=datetime.fromisoformat("2026-06-16T00:00:00+08:00"),
+        published_precision=Precision.DAY,  # the e-paper gives a date, no time
         body=original.body.replace("我省", "全省", 1) + "\n（据浙江日报）",
     )
 
@@ -109,11 +110,17 @@ def test_html_wraps_hits_in_spans(store: SqliteStore, ledger: Ledger) -> None:
     assert len(re.findall(r'<span class="hit"[^>]*>钱塘</span>', html)) == 2  # title, snippet
 
 
-def test_html_escapes_the_subscribers_name_and_rule(store: SqliteStore, ledger: Ledger) -> None:
-    who = subscriber('钱塘 -"<广告>"', name="<b>编辑部</b>")
+def test_html_escapes_the_subscribers_name_and_rule_label(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    rule = '钱塘 -"<广告>"'
+    who = Subscriber(
+        email=EMAIL, name="<b>编辑部</b>", rules=[rule], labels={rule: "<i>钱塘</i> & 区"}
+    )
     html = rendered(who, [article(*CHAO_SEED)], store, ledger).html
     assert "<b>" not in html and "&lt;b&gt;编辑部&lt;/b&gt;" in html
-    assert "<广告>" not in html and "&lt;广告&gt;" in html
+    assert "<i>" not in html and "&lt;i&gt;钱塘&lt;/i&gt; &amp; 区" in html
+    assert "<广告>" not in html  # the rule's syntax is never shown
 
 
 def test_text_part_keeps_the_article_text_as_written(store: SqliteStore, ledger: Ledger) -> None:
@@ -145,20 +152,20 @@ def test_entry_shows_source_title_origin_and_publish_time(
 ) -> None:
     out = rendered(subscriber("新型工业化"), [article(*PROVINCE)], store, ledger)
     assert SOURCE_TITLES["tidenews"] == "潮新闻"
-    assert "潮新闻 · 来源：浙江日报 · 2026-06-16 12:00</div>" in out.html
-    assert "  潮新闻 · 来源: 浙江日报 · 2026-06-16 12:00\n" in out.text
+    assert '潮新闻 · 来源：浙江日报 · <span class="when">2026-06-16 12:00 +08:00</span>' in out.html
+    assert "  潮新闻 · 来源：浙江日报 · 2026-06-16 12:00 +08:00\n" in out.text
 
 
 def test_source_without_a_title_is_shown_by_name(store: SqliteStore, ledger: Ledger) -> None:
     digest = digest_of(subscriber("新型工业化"), [article(*PROVINCE)], store, ledger)
     out = render(digest, UNSUBSCRIBE, {})
-    assert "  tidenews · 来源: 浙江日报 · 2026-06-16 12:00\n" in out.text
+    assert "  tidenews · 来源：浙江日报 · 2026-06-16 12:00 +08:00\n" in out.text
 
 
 def test_entry_without_an_origin_has_no_origin_label(store: SqliteStore, ledger: Ledger) -> None:
     out = rendered(subscriber("钱塘"), [article(*CHAO_SEED, origin=None)], store, ledger)
     assert "来源" not in out.text and "来源：" not in out.html
-    assert "  潮新闻 · 2025-03-09 11:20\n" in out.text
+    assert "  潮新闻 · 2025-03-09 11:20 +08:00\n" in out.text
 
 
 def test_updated_badge(store: SqliteStore, ledger: Ledger) -> None:
@@ -175,24 +182,30 @@ def test_no_updated_badge_for_a_first_mention(store: SqliteStore, ledger: Ledger
 def test_same_story_elsewhere_line(store: SqliteStore, ledger: Ledger) -> None:
     epaper = the_same_story_in_the_epaper()
     out = rendered(subscriber("新型工业化"), [article(*PROVINCE), epaper], store, ledger)
-    assert f"  同一报道亦见 萧山日报: {epaper.url}\n" in out.text
-    assert re.search(f'同一报道亦见 <a href="{re.escape(epaper.url)}"[^>]*>萧山日报</a>', out.html)
+    both = (
+        f"  同一报道亦见 萧山日报：{epaper.title} · 来源：浙江日报 · 2026-06-16\n    {epaper.url}\n"
+    )
+    assert both in out.text  # the other version's title, source and time
+    link = f'<a href="{re.escape(epaper.url)}"[^>]*>{re.escape(epaper.title)}</a>'
+    assert re.search("同一报道亦见 萧山日报：" + link + " · 来源：浙江日报 · 2026-06-16", out.html)
     assert out.text.count("\n* ") == 1  # one entry for both
 
 
 def test_group_heading_counts_entries(store: SqliteStore, ledger: Ledger) -> None:
-    out = rendered(subscriber("新型工业化", "钱塘"), [article(*CHAO_SEED)], store, ledger)
-    assert "\n== 新型工业化 (1 篇) ==\n" in out.text and "\n== 钱塘 (1 篇) ==\n" in out.text
+    articles = [article(*CHAO_SEED), article(*PROVINCE), article("tidenews.com.cn", "3041190")]
+    out = rendered(subscriber("新型工业化", "钱塘"), articles, store, ledger)
+    assert "\n== 新型工业化 (2 篇) ==\n" in out.text and "\n== 钱塘 (1 篇) ==\n" in out.text
     assert out.text.index("== 新型工业化") < out.text.index("== 钱塘")
-    assert re.search(r'<h2 class="rule"[^>]*>新型工业化 <span[^>]*>1 篇</span></h2>', out.html)
+    assert re.search(r'<h2 class="rule"[^>]*>新型工业化 <span[^>]*>2 篇</span></h2>', out.html)
+    assert "  关键词：新型工业化 · 钱塘\n" in out.text  # the seed, tagged with both
 
 
 def test_subject_is_the_digests_subject(store: SqliteStore, ledger: Ledger) -> None:
     digest = digest_of(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
     out = render(digest, UNSUBSCRIBE, SOURCE_TITLES)
-    assert out.subject == digest.subject() == "【Tidewatch】钱塘 1 篇"
-    assert out.text.startswith("【Tidewatch】钱塘 1 篇\n")
-    assert "<title>【Tidewatch】钱塘 1 篇</title>" in out.html
+    assert out.subject == digest.subject() == "【Tidewatch】1 篇新文章：钱塘"
+    assert out.text.startswith("【Tidewatch】1 篇新文章：钱塘\n")
+    assert "<title>【Tidewatch】1 篇新文章：钱塘</title>" in out.html
 
 
 def test_unsubscribe_url_in_both_parts(store: SqliteStore, ledger: Ledger) -> None:
@@ -215,15 +228,16 @@ def test_english_labels(store: SqliteStore, ledger: Ledger) -> None:
     who = subscriber("新型工业化", language="en", name="Industry analyst")
     epaper = the_same_story_in_the_epaper()
     out = rendered(who, [article(*PROVINCE), epaper], store, ledger, updated=True)
-    assert out.subject == "[Tidewatch] 新型工业化: 1 article"
+    assert out.subject == "[Tidewatch] 1 updated article: 新型工业化"
     assert "Hello Industry analyst,\nNew articles matching your keywords.\n" in out.text
-    assert "\n== 新型工业化 (1 article(s)) ==\n" in out.text
+    assert "\n== 新型工业化 (1 article) ==\n" in out.text
     assert " [updated]\n" in out.text
-    assert "  潮新闻 · Source: 浙江日报 · 2026-06-16 12:00\n" in out.text
-    assert f"  Same story on 萧山日报: {epaper.url}\n" in out.text
+    assert "  潮新闻 · Source: 浙江日报 · 2026-06-16 12:00 +08:00" in out.text
+    assert f"  Same story on 萧山日报: {epaper.title} · Source: 浙江日报 · 2026-06-16\n" in out.text
     assert out.text.endswith(f"\nUnsubscribe from these alerts: {UNSUBSCRIBE}")
-    assert '<html lang="en">' in out.html and "Source：浙江日报" in out.html
-    for chinese in ("您好", "已更新", "同一报道亦见", "退订", "篇"):
+    assert '<html lang="en">' in out.html and "Source: 浙江日报" in out.html
+    assert "：" not in out.text.replace(epaper.title, "")  # no full-width colon in English
+    for chinese in ("您好", "已更新", "同一报道亦见", "退订", "篇", "来源"):
         assert chinese not in out.text and chinese not in out.html
 
 
