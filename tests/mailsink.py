@@ -36,6 +36,7 @@ class MailSink:
 
     refuse_next: int = 0  # answer 451 to this many DATA commands first
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each message as it came off the wire
     recipients: list[list[str]] = field(default_factory=list)
     refused: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
@@ -45,6 +46,7 @@ class MailSink:
             self.refuse_next -= 1
             self.refused += 1
             return "451 4.3.0 Mailbox temporarily unavailable, try again later"
+        self.raw.append(envelope.original_content or envelope.content)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 2.0.0 OK"
