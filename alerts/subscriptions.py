@@ -86,11 +86,11 @@ class Subscriber(BaseModel):
 
     email: str
     name: str = Field(min_length=1)
+    labels: dict[str, str] = Field(default_factory=dict)  # rule → label, from rule tables
     rules: list[str] = Field(min_length=1)
     sources: list[str] | None = None  # None: every source
     frequency: str = "daily 08:00"
     language: Literal["zh", "en"] = "zh"
-    labels: dict[str, str] = Field(default_factory=dict)  # rule → label, from rule tables
 
     @model_validator(mode="before")
     @classmethod
@@ -127,7 +127,7 @@ class Subscriber(BaseModel):
 
     @field_validator("rules")
     @classmethod
-    def _rules(cls, rules: list[str]) -> list[str]:
+    def _rules(cls, rules: list[str], info: ValidationInfo) -> list[str]:
         if twice := sorted({r for r in rules if rules.count(r) > 1}):
             raise ValueError(f"rule {twice[0]!r} is listed twice")
         for rule in rules:
@@ -136,17 +136,17 @@ class Subscriber(BaseModel):
                 parse(rule)
             except QueryError as e:
                 raise ValueError(f"rule {rule!r}: {e}") from None
-        return rules
-
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, labels: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        for rule, label in labels.items():
-            if rule not in info.data.get("rules", [rule]):
+        for rule, label in info.data.get("labels", {}).items():
+            if rule not in rules:
                 raise ValueError(f"label {label!r} is for {rule!r}, which is not a rule")
             _no_controls("label", label)
             if not label.strip() or len(label) > MAX_LABEL:
                 raise ValueError(f"label {label!r} must be 1 to {MAX_LABEL} characters")
+        return rules
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, labels: dict[str, str]) -> dict[str, str]:
         return {rule: label.strip() for rule, label in labels.items()}
 
     @field_validator("sources")
