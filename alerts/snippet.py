@@ -11,10 +11,10 @@ import re
 
 SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*")
 CLAUSE_END = re.compile(r"[，、；;,：:]")
-# 受访者供图 · 通讯员 陆俊 供图 · 记者 董怡 摄 · （图片来源：视觉中国） · 图为…
-CREDIT = re.compile(r"(供图|摄|摄影|图|图片|资料图片?|视觉中国|图虫创意|来源于网络)$")
+# 受访者供图 · 通讯员 陆俊 供图 · 会议现场。 记者 丁晓岚 摄 · （图片来源：视觉中国） · 图为…
+CREDIT = re.compile(r"(供图|(?<!拍)摄|摄影|图片来源[:：]\S*|资料图片?|视觉中国|图虫创意)$")
 CAPTION_START = re.compile(r"^(图为|图片来源|图源|上图|下图|左图|右图|题图)")
-MAX_CAPTION = 40  # characters: a credit line is short and has no sentence end
+MAX_CAPTION = 100  # characters: a photo caption with its credit is short
 LENGTH = 120  # characters a snippet aims for
 
 
@@ -24,7 +24,7 @@ def is_caption(line: str) -> bool:
         return True
     if CAPTION_START.match(text):
         return True
-    return len(text) <= MAX_CAPTION and not SENTENCE_END.search(text) and bool(CREDIT.search(text))
+    return len(text) <= MAX_CAPTION and bool(CREDIT.search(text))
 
 
 def paragraphs(body: str) -> list[tuple[int, str]]:
