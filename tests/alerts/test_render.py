@@ -278,3 +278,112 @@ def test_segments(text: str, spans: list[tuple[int, int]], pieces: list[tuple[st
 )
 def test_marked(pieces: list[tuple[str, bool]], text: str) -> None:
     assert marked(pieces) == text
+
+
+# -- dates, sources, links ---------------------------------------------------------------------
+
+
+ACROSS_THE_RIVER = ("xsrb.xsnet.cn", "content_79496_19374630")  # the e-paper: 萧山钱塘
+
+
+def test_a_date_only_time_is_shown_as_a_date_never_as_midnight(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    epaper = article(*ACROSS_THE_RIVER, published_precision=Precision.DAY)
+    out = rendered(subscriber("钱塘"), [epaper], store, ledger)
+    assert "  萧山日报 · 2026-03-18\n" in out.text
+    assert '<span class="when">2026-03-18</span>' in out.html
+    assert "00:00" not in out.text and "00:00" not in out.html
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("zh", "2025-03-09（首次发现日期，原文未注明时间）"),
+        ("en", "2025-03-09 (first seen; the page gives no date)"),
+    ],
+)
+def test_an_unknown_time_shows_the_first_seen_date_with_a_note(
+    language: str, shown: str, store: SqliteStore, ledger: Ledger
+) -> None:
+    undated = article(*CHAO_SEED, published_precision=Precision.UNKNOWN)
+    out = rendered(subscriber("钱塘", language=language), [undated], store, ledger)
+    assert shown in out.text and shown in out.html
+    assert "11:20" not in out.text
+
+
+def test_an_origin_that_repeats_the_source_is_not_shown(store: SqliteStore, ledger: Ledger) -> None:
+    epaper = article(*ACROSS_THE_RIVER, origin="萧山日报")
+    out = rendered(subscriber("钱塘"), [epaper], store, ledger)
+    assert "萧山日报 · 来源" not in out.text and "来源：萧山日报" not in out.html
+    assert out.text.count("萧山日报") == 1
+
+
+def test_times_carry_their_zone(store: SqliteStore, ledger: Ledger) -> None:
+    out = rendered(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
+    assert "2025-03-09 11:20 +08:00" in out.text and "2025-03-09 11:20 +08:00" in out.html
+
+
+def test_each_entry_opens_in_tidewatch_and_the_mail_links_the_preferences(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    digest = digest_of(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
+    preferences = "https://tidewatch.example.com/preferences?token=abc.def"
+    out = render(
+        digest,
+        UNSUBSCRIBE,
+        SOURCE_TITLES,
+        preferences_url=preferences,
+        public_url="https://tidewatch.example.com/",
+    )
+    link = f"https://tidewatch.example.com/article/{digest.items[0].article.id}"
+    assert f'<a class="open" href="{link}"' in out.html and ">在 Tidewatch 中打开</a>" in out.html
+    assert f"  在 Tidewatch 中打开：{link}\n" in out.text
+    assert f'<a class="preferences" href="{preferences}"' in out.html
+    assert f"管理订阅（暂停、频率、关键词）: {preferences}\n" in out.text
+
+
+def test_titles_look_like_links(store: SqliteStore, ledger: Ledger) -> None:
+    out = rendered(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
+    (style,) = re.findall(r'<a class="title" href="[^"]*" style="([^"]*)"', out.html)
+    assert "text-decoration:underline" in style and "color:#0a58a8" in style
+
+
+# -- updates -----------------------------------------------------------------------------------
+
+
+def test_an_update_says_so_and_shows_the_changed_paragraph(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    who = subscriber("钱塘 OR 数字经济")
+    xs = article("www.xsnet.cn", "3025263")  # 数字经济, no 钱塘
+    first = digest_of(who, [xs], store, ledger)
+    ledger.begin_digest(first.id, EMAIL, SLOT, first.subject(), first.match_ids)
+    ledger.digest_sent(first.id, first.message_id(), 1)
+    added = "萧山与钱塘两地签订协议，将共建跨江产业园。"
+    body = xs.body.split("\n")
+    edited = dataclasses.replace(xs, body="\n".join([*body[:2], added, *body[2:]]))
+    store.upsert(edited)
+    changes = store.changes(after=ledger.cursor())
+    ledger.record([(c, Matcher([who]).match(c.article)) for c in changes], changes[-1].seq)
+    update = build_digest(who, ledger.pending(EMAIL), store, SLOT)  # the ledger's own flag
+    assert update is not None
+    (item,) = update.items
+    assert item.updated and item.changed and item.hit.snippet == added
+    assert item.updated_at == store.versions(item.article.id)[-1]["last_seen"]
+    assert update.subject() == "【Tidewatch】1 篇更新：钱塘 / 数字经济"
+    out = render(update, UNSUBSCRIBE, SOURCE_TITLES)
+    assert "  [更新的段落]\n  萧山与【钱塘】两地签订协议，将共建跨江产业园。\n" in out.text
+    assert f" · 更新于 {item.updated_at[:10]} {item.updated_at[11:16]} +08:00" in out.text
+    assert re.search(r'<div class="snippet changed"[^>]*>萧山与<span class="hit"', out.html)
+    english = dataclasses.replace(update, subscriber=who.model_copy(update={"language": "en"}))
+    assert english.subject() == "[Tidewatch] 1 updated article: 钱塘 / 数字经济"
+
+
+def test_new_and_updated_stories_are_counted_apart(store: SqliteStore, ledger: Ledger) -> None:
+    digest = digest_of(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
+    digest.items[0].updated = True
+    store.upsert(article(*ACROSS_THE_RIVER))
+    both = digest_of(subscriber("钱塘"), [], store, ledger)
+    both.items[0].updated = True
+    assert both.subject() == "【Tidewatch】1 篇新文章，1 篇更新：钱塘"
