@@ -295,9 +295,10 @@ class Ledger:
             f"SELECT * FROM digests {where} ORDER BY created_at", params
         ).fetchall()
 
-    def delivery_counts(self) -> dict[str, dict[str, int]]:
-        """Per subscriber: digests sent and failed, matches waiting."""
-        counts: dict[str, dict[str, int]] = {}
+    def delivery_counts(self) -> dict[str, dict[str, object]]:
+        """Per subscriber: digests sent and failed, matches waiting, and — for one whose last
+        pass failed — ``failing`` (passes in a row), ``last_error`` and ``next_retry``."""
+        counts: dict[str, dict[str, object]] = {}
         for row in self._db.execute(
             "SELECT subscriber, status, count(*) AS n FROM digests GROUP BY 1, 2"
         ):
@@ -309,6 +310,12 @@ class Ledger:
         ):
             counts.setdefault(row["subscriber"], {"sent": 0, "failed": 0, "pending": 0})
             counts[row["subscriber"]]["pending"] = row["n"]
+        for email, failure in self.failures().items():
+            counts.setdefault(email, {"sent": 0, "failed": 0, "pending": 0}).update(
+                failing=failure.failures,
+                last_error=failure.last_error,
+                next_retry=failure.next_retry,
+            )
         return counts
 
     # -- subscribers ------------------------------------------------------------------------

@@ -386,3 +386,40 @@ def test_a_stop_event_given_to_send_due_works_like_abort(alerts_config: Config) 
         alerts.close()
         store.close()
     assert took < 1.0 and [r.status for r in reports] == ["aborted"]
+
+
+def test_the_status_shows_failing_subscribers_and_mail_set_up_warnings(
+    smtp_server: tuple[MailSink, int], alerts_config: Config
+) -> None:
+    from alerts.mail import setup_warnings
+
+    sink, _ = smtp_server
+    sink.refuse_recipients = {"middle@example.com"}
+    config = config_for(alerts_config, "three")
+    store = fill_store(config)
+    alerts = Alerts(config, store)
+    alerts.match_new_articles()
+    alerts.send_due()
+    counts = alerts.ledger.delivery_counts()
+    alerts.close()
+    store.close()
+    middle = counts["middle@example.com"]
+    assert middle["failing"] == 1 and "550" in middle["last_error"] and middle["next_retry"]
+    assert "failing" not in counts["first@example.com"]
+    assert setup_warnings(config) == []  # a public URL and a real From domain
+    dump = config.model_dump()
+    loopback = Config(**{**dump, "public_url": "http://127.0.0.1:8080", "mail_from": None})
+    warnings = setup_warnings(loopback)
+    assert len(warnings) == 2 and "public_url is http://127.0.0.1:8080" in warnings[0]
+    assert "tidewatch@localhost" in warnings[1]
+    assert setup_warnings(loopback.model_copy(update={"smtp_host": None})) == []  # the outbox
+
+
+def test_loopback_links_with_real_smtp_are_logged_loudly(
+    alerts_config: Config, store, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = Config(**{**alerts_config.model_dump(), "public_url": "http://localhost:8080"})
+    alerts = Alerts(config, store)
+    alerts.close()
+    assert alerts.warnings and "public_url is http://localhost:8080" in caplog.text
+    assert any(r.levelname == "ERROR" for r in caplog.records)
