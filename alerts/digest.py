@@ -25,6 +25,7 @@ from store.textnorm import normalize, normalize_with_map
 SHINGLE = 5  # characters: long enough to be specific in Chinese, short enough to survive edits
 SAME_STORY = 0.6  # Jaccard similarity of body shingles above which two articles are one story
 SUBJECT_LABELS = 3  # rule names in a subject; more are summed up
+MAX_STORIES = 100  # per digest: the rest stay pending for the next one, newest first
 
 
 @dataclass
@@ -99,17 +100,19 @@ def build_digest(
     for m in matches:
         if m.rule in queries:
             by_article.setdefault(m.article_id, []).append(m)
-    items, kept = [], []
+    items, matched = [], {}
     for article_id, found in by_article.items():
         article = store.get(article_id)
         if article is None:
             continue
         rules = [r for r in subscriber.rules if any(m.rule == r for m in found)]
         items.append(_item(article, rules, [queries[r] for r in rules], found, store))
-        kept += found
+        matched[article_id] = found
     if not items:
         return None
     items.sort(key=_newest, reverse=True)
+    items = items[:MAX_STORIES]
+    kept = [m for item in items for m in matched[item.article.id]]
     groups = []
     folded = fold_same_stories(items)
     for item in folded:

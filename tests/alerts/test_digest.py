@@ -391,3 +391,20 @@ def test_updated_flag_reaches_the_item(store: SqliteStore, ledger: Ledger) -> No
     digest = build_digest(who, updated, store, SLOT)
     assert digest is not None and digest.groups[0][1][0].updated
     assert article_id(expected(*CHAO_SEED)["url"]) == digest.groups[0][1][0].article.id
+
+
+def test_a_digest_is_bounded_and_the_rest_waits_for_the_next(
+    store: SqliteStore, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alerts.digest
+
+    monkeypatch.setattr(alerts.digest, "MAX_STORIES", 3)
+    who = subscriber("钱塘")
+    first = digest_of(who, every_article(), store, ledger)
+    assert len(first.items) == 3
+    newest = sorted((i.article.published_at for i in first.items), reverse=True)
+    ledger.begin_digest(first.id, EMAIL, SLOT, first.subject(), first.match_ids)
+    ledger.digest_sent(first.id, first.message_id(), 1)
+    rest = build_digest(who, ledger.pending(EMAIL), store, SLOT)
+    assert rest is not None and len(rest.items) == 3
+    assert all(i.article.published_at <= newest[-1] for i in rest.items)  # older ones, next
