@@ -218,7 +218,8 @@ def cmd_digest(config: Config, args: argparse.Namespace) -> int:
         store.close()
     print(f"{matched} new matches; {len(reports)} digests")
     for r in reports:
-        print(f"{r.subscriber}: {r.status} {r.articles} articles · {r.subject} {r.detail}".rstrip())
+        what = f"{r.articles} articles · {r.subject} " if r.subject else ""
+        print(f"{r.subscriber}: {r.status} {what}{r.detail}".rstrip())
         if r.rendered and args.dry_run:
             print(f"\n{r.rendered.text}")
     if failed := [r.subscriber for r in reports if r.failed]:
@@ -267,7 +268,11 @@ def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
     host, port = config.web_listen.rsplit(":", 1)
     app = UnsubscribeApp(Ledger(config.ledger_path), load_secret(config))
     with make_server(host, int(port), app) as server:
-        print(f"unsubscribe endpoint on http://{config.web_listen}/unsubscribe", flush=True)
+        print(
+            f"unsubscribe and preferences pages on http://{config.web_listen}/unsubscribe "
+            "and /preferences",
+            flush=True,
+        )
         server.serve_forever()
     return 0
 
