@@ -138,21 +138,25 @@ def _item(
     store: ArticleStore,
 ) -> DigestItem:
     updated = any(m.updated for m in matches)
-    changed, updated_at = _changed_paragraphs(store, article) if updated else (set(), None)
+    sent = max((m.sent_version for m in matches if m.sent_version), default=None)
+    changed, updated_at = _changed_paragraphs(store, article, sent) if updated else (set(), None)
     title_spans, body_spans = _hits(article.title, queries), _hits(article.body, queries)
     text, spans, paragraph = snippet(article.body, body_spans, prefer=changed)
     hit = SearchHit(article, text, spans, title_spans)
     return DigestItem(hit, updated, rules, [], updated_at, paragraph in changed)
 
 
-def _changed_paragraphs(store: ArticleStore, article: StoredArticle) -> tuple[set[int], str]:
-    """Indices of the paragraphs of ``article`` not in its previous version, and when the
-    current version was stored."""
+def _changed_paragraphs(
+    store: ArticleStore, article: StoredArticle, sent: int | None
+) -> tuple[set[int], str]:
+    """Indices of the paragraphs of ``article`` not in the version last sent (else the one
+    before it), and when the current version was stored."""
     versions = store.versions(article.id)
     stored_at = str(versions[-1].get("last_seen") or article.last_seen) if versions else None
-    if len(versions) < 2:
+    earlier = [v for v in versions[:-1] if sent is None or v.get("version") == sent]
+    if not earlier:
         return set(), stored_at or article.last_seen
-    before = {line.strip() for line in str(versions[-2].get("body", "")).split("\n")}
+    before = {line.strip() for line in str(earlier[-1].get("body", "")).split("\n")}
     changed = {
         i for i, (_, line) in enumerate(paragraphs(article.body)) if line.strip() not in before
     }

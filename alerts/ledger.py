@@ -72,14 +72,15 @@ CREATE TABLE IF NOT EXISTS preferences (
     updated_at  TEXT NOT NULL
 );
 """
-# Columns added to ``subscribers`` since the first schema: (name, declaration).
-SUBSCRIBER_COLUMNS = (
-    ("failures", "INTEGER NOT NULL DEFAULT 0"),  # failed passes in a row
-    ("last_error", "TEXT"),
-    ("next_retry", "TEXT"),  # no new attempt before this time
-    ("claimed_by", "TEXT"),  # host:pid:nonce of the sender working on this subscriber
-    ("claimed_at", "TEXT"),
-    ("profile", "TEXT"),  # name, rules and labels from the subscribers file, for the pages
+# Columns added since the first schema: (table, name, declaration).
+ADDED_COLUMNS = (
+    ("subscribers", "failures", "INTEGER NOT NULL DEFAULT 0"),  # failed passes in a row
+    ("subscribers", "last_error", "TEXT"),
+    ("subscribers", "next_retry", "TEXT"),  # no new attempt before this time
+    ("subscribers", "claimed_by", "TEXT"),  # host:pid:nonce of the sender working on it
+    ("subscribers", "claimed_at", "TEXT"),
+    ("subscribers", "profile", "TEXT"),  # name, rules, labels from the file, for the pages
+    ("matches", "sent_version", "INTEGER"),  # the article version last sent: what changed since
 )
 
 
@@ -118,6 +119,7 @@ class PendingMatch:
     in_title: bool
     updated: bool
     digest_id: str | None
+    sent_version: int | None = None  # the version the subscriber last received, if any
 
 
 class Ledger:
@@ -134,10 +136,10 @@ class Ledger:
 
     def _migrate(self) -> None:
         with self._write():
-            have = {r["name"] for r in self._db.execute("PRAGMA table_info(subscribers)")}
-            for name, declaration in SUBSCRIBER_COLUMNS:
+            for table, name, declaration in ADDED_COLUMNS:
+                have = {r["name"] for r in self._db.execute(f"PRAGMA table_info({table})")}
                 if name not in have:
-                    self._db.execute(f"ALTER TABLE subscribers ADD COLUMN {name} {declaration}")
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
 
     def close(self) -> None:
         with self._lock:
@@ -269,7 +271,8 @@ class Ledger:
                 (message_id, at, attempts, digest_id),
             )
             self._db.execute(  # a match that changed meanwhile goes out again, as updated
-                "UPDATE matches SET sent_at = ?, status = CASE WHEN resend THEN 'pending' "
+                "UPDATE matches SET sent_at = ?, sent_version = version, "
+                "status = CASE WHEN resend THEN 'pending' "
                 "ELSE 'sent' END, updated = updated OR resend, "
                 "digest_id = CASE WHEN resend THEN NULL ELSE digest_id END, resend = 0 "
                 "WHERE digest_id = ?",
@@ -514,6 +517,7 @@ class Ledger:
                 bool(r["in_title"]),
                 bool(r["updated"]),
                 r["digest_id"],
+                r["sent_version"],
             )
             for r in rows
         ]

@@ -389,3 +389,30 @@ def test_new_and_updated_stories_are_counted_apart(store: SqliteStore, ledger: L
     both = digest_of(subscriber("钱塘"), [], store, ledger)
     both.items[0].updated = True
     assert both.subject() == "【Tidewatch】1 篇新文章，1 篇更新：钱塘"
+
+
+def test_the_changed_paragraph_is_found_against_the_version_last_sent(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    """Two edits after the mail: the paragraph that now matches came with the first, an
+    unrelated one with the second. Compared with the version sent, the first still shows."""
+    who = subscriber("钱塘 OR 数字经济")
+    matcher = Matcher([who])
+    xs = article("www.xsnet.cn", "3025263")
+    first = digest_of(who, [xs], store, ledger)
+    ledger.begin_digest(first.id, EMAIL, SLOT, first.subject(), first.match_ids)
+    ledger.digest_sent(first.id, first.message_id(), 1)
+    added = "萧山与钱塘两地签订协议，将共建跨江产业园。"
+    body = xs.body.split("\n")
+    for edit in (
+        [*body[:2], added, *body[2:]],
+        [*body[:2], added, *body[2:], "（本报补充报道。）"],
+    ):
+        store.upsert(dataclasses.replace(xs, body="\n".join(edit)))
+        changes = store.changes(after=ledger.cursor())
+        ledger.record([(c, matcher.match(c.article)) for c in changes], changes[-1].seq)
+    update = build_digest(who, ledger.pending(EMAIL), store, SLOT)
+    assert update is not None
+    (item,) = update.items
+    assert len(store.versions(item.article.id)) == 3
+    assert item.updated and item.changed and item.hit.snippet == added
