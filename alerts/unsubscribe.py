@@ -204,7 +204,9 @@ class UnsubscribeApp:
             rows = []
             for rule, label in profile.rules:
                 dropped = rule in prefs.dropped
-                name = f"{html.escape(label)} <code>{html.escape(rule)}</code>"
+                name = html.escape(label)
+                if label != rule:  # the syntax too, for who wants to see it
+                    name += f" <code>{html.escape(rule)}</code>"
                 verb = ("restore", "恢复 Restore") if dropped else ("drop", "不再接收 Remove")
                 rows.append(
                     f'<li class="{"dropped" if dropped else "rule"}">{name}'
