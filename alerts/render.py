@@ -18,6 +18,8 @@ LABELS = {
     "zh": {
         "greeting": "{name}，您好：",
         "intro": "以下是与您的关键词匹配的新文章。",
+        "intro_updates": "以下文章有更新，更新后的内容与您的关键词匹配。",
+        "intro_mixed": "以下是与您的关键词匹配的新文章和更新。",
         "updated": "已更新",
         "updated_at": "更新于 {when}",
         "changed": "更新的段落",
@@ -35,6 +37,8 @@ LABELS = {
     "en": {
         "greeting": "Hello {name},",
         "intro": "New articles matching your keywords.",
+        "intro_updates": "These articles changed, and now match your keywords.",
+        "intro_mixed": "New and updated articles matching your keywords.",
         "updated": "updated",
         "updated_at": "updated {when}",
         "changed": "changed paragraph",
@@ -111,7 +115,12 @@ def render(
 ) -> RenderedDigest:
     language = digest.subscriber.language
     subject = digest.subject()
+    updates = sum(item.updated for item in digest.items)
+    intro = "intro" if not updates else "intro_updates"
+    if updates and updates < len(digest.items):
+        intro = "intro_mixed"
     context = {
+        "intro": LABELS[language][intro],
         "subject": subject,
         "headline": subject.removeprefix("【Tidewatch】").removeprefix("[Tidewatch] "),
         "name": digest.subscriber.name,

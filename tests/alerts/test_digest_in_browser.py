@@ -272,3 +272,44 @@ def test_preferences_and_unsubscribe_pages_fit_the_screen(
         ledger = Ledger(alerts_config.ledger_path)
         assert ledger.preferences("editor@newsroom.example.com").dropped == ("数字经济",)
         ledger.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_an_update_digest_shows_what_changed(
+    viewport: str, alerts_config: Config, tmp_path: Path
+) -> None:
+    import dataclasses
+    from datetime import datetime
+
+    from model.article import Article
+
+    store = fill_store(alerts_config, ("xsnet",))
+    alerts = Alerts(alerts_config, store)
+    try:
+        alerts.match_new_articles()
+        alerts.send_due()  # the first digest, to the test SMTP server
+        seed = next(a for a in store.articles() if a.url in SEED_TITLES)
+        fields = {f.name for f in dataclasses.fields(Article)} & set(seed.export())
+        values = {name: seed.export()[name] for name in fields}
+        values["published_at"] = datetime.fromisoformat(seed.published_at)
+        values["body"] = seed.body + "\n萧山与钱塘两地签订协议，将共建跨江产业园。"
+        store.upsert(Article(**values))
+        alerts.match_new_articles()
+        (report,) = alerts.send_due(dry_run=True)
+    finally:
+        alerts.close()
+        store.close()
+    assert report.subject == "【Tidewatch】1 篇更新：钱塘"
+    html = tmp_path / "update.html"
+    html.write_text(report.rendered.html, encoding="utf-8")
+    width, height = VIEWPORTS[viewport]
+    with chromium_page(width, height) as page:
+        page.goto(html.as_uri())
+        expect(page.locator(".badge")).to_have_text("已更新")
+        expect(page.locator(".changed-label")).to_have_text("更新的段落")
+        expect(page.locator(".snippet.changed")).to_contain_text("萧山与钱塘两地签订协议")
+        expect(page.locator(".updated-at")).to_contain_text("+08:00")
+        expect(page.get_by_text("以下文章有更新，更新后的内容与您的关键词匹配。")).to_be_visible()
+        scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert scroll_width <= width + 1, f"{scroll_width}px wide on a {width}px screen"
+        page.screenshot(path=ARTIFACTS / f"update-{viewport}-{width}px.png", full_page=True)
