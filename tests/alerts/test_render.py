@@ -231,7 +231,8 @@ def test_english_labels(store: SqliteStore, ledger: Ledger) -> None:
     epaper = the_same_story_in_the_epaper()
     out = rendered(who, [article(*PROVINCE), epaper], store, ledger, updated=True)
     assert out.subject == "[Tidewatch] 1 updated article: 新型工业化"
-    assert "Hello Industry analyst,\nThese articles changed, and now match your keywords.\n" in out.text
+    intro = "These articles changed, and now match your keywords."
+    assert f"Hello Industry analyst,\n{intro}\n" in out.text
     assert "\n== 新型工业化 (1 article) ==\n" in out.text
     assert " [updated]\n" in out.text
     assert "  潮新闻 · Source: 浙江日报 · 2026-06-16 12:00 +08:00" in out.text
