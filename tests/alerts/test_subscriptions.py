@@ -49,6 +49,7 @@ def test_shipped_subscribers_file_loads_against_the_real_sources() -> None:
     assert newsroom.sources is None and newsroom.schedule == Frequency("immediate")
     assert analyst.rules == ["钱塘 -钱塘江", "新型工业化 OR 先进制造业"]
     assert analyst.sources == ["tidenews", "xsrb"] and analyst.language == "en"
+    assert analyst.label("新型工业化 OR 先进制造业") == "制造业"
     assert analyst.schedule == Frequency("daily", time(8, 0))
 
 
