@@ -105,4 +105,5 @@ def service_env(folder: Path, server: MirrorServer, smtp_port: int, delay: float
         "TIDEWATCH_SMTP_PASSWORD": SMTP_PASSWORD,
         "TIDEWATCH_SMTP_BACKOFF": "0",
         "TIDEWATCH_UNSUBSCRIBE_SECRET": "serve-test",
+        "TIDEWATCH_BACKFILL_DAYS": "36500",  # the replica's stories are months old
     }

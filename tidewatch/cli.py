@@ -286,10 +286,13 @@ def cmd_digest(config: Config, args: argparse.Namespace) -> int:
         store.close()
     print(f"{matched} new matches; {len(reports)} digests")
     for r in reports:
-        print(f"{r.subscriber}: {r.status} {r.articles} articles · {r.subject} {r.detail}".rstrip())
+        what = f"{r.articles} articles · {r.subject} " if r.subject else ""
+        print(f"{r.subscriber}: {r.status} {what}{r.detail}".rstrip())
         if r.rendered and args.dry_run:
             print(f"\n{r.rendered.text}")
-    return 1 if any(r.status == "failed" for r in reports) else 0
+    if failed := [r.subscriber for r in reports if r.failed]:
+        print(f"tidewatch: not delivered to {', '.join(failed)} (retried later)", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_alerts_check(config: Config, args: argparse.Namespace) -> int:
@@ -306,10 +309,22 @@ def cmd_alerts_test(config: Config, args: argparse.Namespace) -> int:
     store = open_store(config)
     try:
         hits = store.search(query, source=args.source, limit=args.limit)
+        total = _total(store, query, args.source, len(hits), args.limit)
     finally:
         store.close()
     _print_hits(hits, sys.stdout)
+    shown = f" (showing {len(hits)})" if total > len(hits) else ""
+    print(f"{total} article{'s' * (total != 1)} match{'es' * (total == 1)}{shown}")
     return 0
+
+
+def _total(store: ArticleStore, query: Query, source: str | None, found: int, limit: int) -> int:
+    """Every match, not just the page shown."""
+    if found < limit:
+        return found
+    if hasattr(store, "count_matches"):  # the store contract's exact count
+        return store.count_matches(query, source=source).total
+    return len(store.search(query, source=source, limit=1_000_000))
 
 
 def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
@@ -321,7 +336,11 @@ def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
     host, port = config.web_listen.rsplit(":", 1)
     app = UnsubscribeApp(Ledger(config.ledger_path), load_secret(config))
     with make_server(host, int(port), app) as server:
-        print(f"unsubscribe endpoint on http://{config.web_listen}/unsubscribe", flush=True)
+        print(
+            f"unsubscribe and preferences pages on http://{config.web_listen}/unsubscribe "
+            "and /preferences",
+            flush=True,
+        )
         server.serve_forever()
     return 0
 

@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import os
 import tomllib
+from email.utils import parseaddr
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEZONE = "Asia/Shanghai"
@@ -49,7 +60,9 @@ class Config(BaseModel):
     subscribers_file: Path = Field(REPO_ROOT / "alerts" / "subscribers.toml")
     public_url: str = Field("http://127.0.0.1:8080", pattern=r"^https?://[^/\s]+(/\S*)?$")
     web_listen: str = Field("127.0.0.1:8080", pattern=r"^[^\s:]+:\d{1,5}$")
-    mail_from: str = "Tidewatch <tidewatch@localhost>"
+    # default: Tidewatch <tidewatch@HOST> with HOST from public_url; see alerts/mail.py
+    mail_from: str | None = Field(None, validate_default=True)
+    backfill_days: int = Field(3, ge=1)  # a new subscriber's first digest: this many days back
     smtp_host: str | None = None
     smtp_port: int | None = Field(None, ge=1, le=65535)
     smtp_security: Literal["starttls", "tls", "none"] = "starttls"
@@ -92,6 +105,19 @@ class Config(BaseModel):
             raise ValueError(f"unknown log level {value!r}")
         return level
 
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str | None, info: ValidationInfo) -> str:
+        """One address, one line; derived from public_url's host when not given."""
+        if value is None:
+            host = urlsplit(info.data.get("public_url") or "http://localhost").hostname or ""
+            named = "." in host and not _is_ip(host)
+            return f"Tidewatch <tidewatch@{host if named else 'localhost'}>"
+        _, address = parseaddr(value)
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value) or "@" not in address:
+            raise ValueError(f"{value!r} is not one address such as 'Tidewatch <news@example.com>'")
+        return value.strip()
+
     @property
     def store_path(self) -> Path:
         return self.data_dir / "tidewatch.sqlite3"
@@ -117,6 +143,14 @@ class Config(BaseModel):
 ENV_PREFIX = "TIDEWATCH_"
 SECRETS = ("smtp_password", "unsubscribe_secret", "es_password", "es_api_key", "web_token")
 FILE_ONLY = ("sources",)  # tables: only a configuration file can hold them
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_host_map(text: str) -> dict[str, str]:

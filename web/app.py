@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from alerts.ledger import Ledger
 from alerts.render import segments
+from alerts.unsubscribe import PATHS as UNSUBSCRIBE_PATHS
 from alerts.unsubscribe import UnsubscribeApp
 from crawler.seeds import load_sources
 from model.clock import SHANGHAI, now
@@ -166,8 +167,8 @@ class Dashboard:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
-        if path == "/unsubscribe":
-            return self.unsubscribe(environ, start_response)  # links in emails: no token
+        if path in UNSUBSCRIBE_PATHS:  # /unsubscribe, /preferences: links in emails, no token
+            return self.unsubscribe(environ, start_response)
         if not self._authorised(environ):
             return _send(
                 start_response,

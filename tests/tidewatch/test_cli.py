@@ -278,10 +278,23 @@ def test_alerts_test_shows_what_a_rule_would_match(data_dir: Path, capsys) -> No
     assert "https://tidenews.com.cn/news.html?id=3041190" not in out  # 钱塘江 only
 
 
-def test_digest_dry_run_prints_and_marks_nothing(data_dir: Path, capsys) -> None:
+def test_alerts_test_prints_the_total_and_how_many_are_shown(data_dir: Path, capsys) -> None:
+    _, everything, _ = run(capsys, "alerts", "test", "钱塘 -钱塘江", "--limit", "100")
+    listed = len([line for line in everything.splitlines() if line[:1].isdigit() and ". " in line])
+    assert listed >= 2 and everything.rstrip().endswith(f"\n{listed} articles match")
+    _, one, _ = run(capsys, "alerts", "test", "钱塘 -钱塘江", "--limit", "1")
+    assert one.rstrip().endswith(f"\n{listed} articles match (showing 1)")
+    _, single, _ = run(capsys, "alerts", "test", "渔政")
+    assert single.rstrip().endswith("\n1 article matches")
+
+
+def test_digest_dry_run_prints_and_marks_nothing(
+    data_dir: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TIDEWATCH_BACKFILL_DAYS", "36500")  # the replica's stories are old
     code, out, _ = run(capsys, "digest", "--dry-run", "--subscriber", "newsroom@example.com")
     assert code == 0 and "newsroom@example.com: dry-run" in out
-    assert "【Tidewatch】钱塘 " in out and "【钱塘】" in out
+    assert "篇新文章：钱塘、" in out and "【钱塘】" in out
     assert not (data_dir / "outbox").exists()
     _, again, _ = run(capsys, "digest", "--dry-run", "--subscriber", "newsroom@example.com")
     assert "newsroom@example.com: dry-run" in again  # still pending: nothing was marked sent
