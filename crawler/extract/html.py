@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import copy
-import logging
 import re
 from urllib.parse import urljoin
 
-import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
-# trafilatura warns for every page it declines; an empty result is our signal, not its log
-logging.getLogger("trafilatura").setLevel(logging.ERROR)
+from crawler.extract.text import clean_line, strip_controls
 
 ORIGIN_LABELS = ("内容来源", "稿件来源", "来源")
 EDITOR_LABELS = ("责任编辑", "编辑")
@@ -62,7 +60,9 @@ def after_label(text: str, labels: tuple[str, ...]) -> str | None:
 
 
 def element_text(selector: Selector) -> str:
-    return " ".join(t.strip() for t in selector.css("::text").getall() if t.strip())
+    """The text nodes of an element joined by spaces, control characters removed."""
+    texts = (strip_controls(t).strip() for t in selector.css("::text").getall())
+    return " ".join(t for t in texts if t)
 
 
 def paragraphs(
@@ -79,6 +79,7 @@ def paragraphs(
             _remove(el.root)
     for el in list(root.iter(*_SKIP_TAGS)):
         _remove(el)
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # their tails stay
     images = []
     for img in root.iter("img"):
         src = img.get("data-src") or img.get("src")
@@ -86,38 +87,41 @@ def paragraphs(
             images.append(urljoin(base_url, src.strip()))
     chunks: list[str] = []
     _collect(root, chunks)
-    lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(chunks).split("\n"))
+    lines = (clean_line(line) for line in "".join(chunks).split("\n"))
     return [line for line in lines if line], list(dict.fromkeys(images))
 
 
 def generic_body(html: str, url: str) -> list[str]:
-    """Last resort: trafilatura's main-text extraction, one paragraph per line."""
-    text = trafilatura.extract(
-        html, url=url, include_comments=False, include_tables=False, favor_precision=True
-    )
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    """Last resort: the generic extractor's body (density scoring), one paragraph per line."""
+    from crawler.extract.generic import extract  # generic builds on this module's helpers
+
+    body = extract(html, url).body
+    return body.split("\n") if body else []
 
 
 def clean_title(title: str, site_names: tuple[str, ...]) -> str:
     """Drop a trailing site name: 「标题-潮新闻」 → 「标题」."""
+    title = strip_controls(title)
     for name in site_names:
         title = re.sub(rf"\s*[-_|—–｜－＿]+\s*{re.escape(name)}\s*$", "", title)
     return title.strip()
 
 
-def _collect(el: lxml_html.HtmlElement, out: list[str]) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""  # comments and PIs have no string tag
-    block = tag.lower() in _BLOCK_TAGS
-    if block:
-        out.append("\n")
-    if tag and el.text:
-        out.append(el.text.replace("\n", " "))
-    for child in el:
-        _collect(child, out)
-        if child.tail:
-            out.append(child.tail.replace("\n", " "))
-    if block:
-        out.append("\n")
+def _collect(root: lxml_html.HtmlElement, out: list[str]) -> None:
+    """Text of ``root`` with a newline around each block element, walked without recursion."""
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""  # comments and PIs have no string tag
+        block = tag.lower() in _BLOCK_TAGS
+        if event == "start":
+            if block:
+                out.append("\n")
+            if tag and el.text:
+                out.append(el.text.replace("\n", " "))
+            continue
+        if block:
+            out.append("\n")
+        if el is not root and el.tail:
+            out.append(el.tail.replace("\n", " "))
 
 
 def _remove(el: lxml_html.HtmlElement) -> None:

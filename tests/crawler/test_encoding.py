@@ -8,10 +8,14 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.extract.encoding import decoded
+from crawler.extract.encoding import choose_encoding, decode_bytes, decoded
 
 TESTS = Path(__file__).parent.parent
 XSNET = TESTS / "replica" / "www.xsnet.cn"
+PAGES = TESTS / "fixtures" / "pages"
+# GBK bytes, no charset anywhere; the broken copy has a lone lead byte 0x81 and a stray 0xFF
+GBK_CLEAN = PAGES / "gbk_table_no_charset.html"
+GBK_BROKEN = PAGES / "gbk_broken_no_charset.html"
 EXPECTED = TESTS / "fixtures" / "expected"
 
 
@@ -94,9 +98,10 @@ def test_header_charset_wins_over_meta_charset() -> None:
     assert expected_title("www.xsnet.cn", "3025263") in page.text
 
 
-def test_gbk_page_without_declaration_or_fallback_is_lossy() -> None:
-    _, how = decoded(response(XSNET / "news/shms/2019_1/3025304.shtml"), None)
-    assert how.startswith("lossy:")
+def test_gbk_page_without_declaration_or_fallback_is_detected_as_gb18030() -> None:
+    page, how = decoded(response(XSNET / "news/shms/2019_1/3025304.shtml"), None)
+    assert how == "detected:gb18030"
+    assert expected_title("www.xsnet.cn", "3025304") in page.text
 
 
 def test_bytes_in_no_encoding_are_lossy() -> None:
@@ -120,3 +125,49 @@ def test_utf8_bytes_sent_with_a_gbk_label_are_read_as_utf8() -> None:
     page, note = decoded(response, "gb18030")
     assert "钱塘新区" in page.text
     assert note == "detected:utf-8 (declared gb18030 is wrong)"  # w3lib names GBK so
+
+
+def _cjk_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in letters) / len(letters)
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/html", "text/html; charset=utf-8", "text/html; charset=iso-8859-1"]
+)
+@pytest.mark.parametrize("fallback", [None, "gb18030"])
+def test_gbk_with_broken_bytes_decodes_as_gb18030_with_replacement(
+    content_type: str, fallback: str | None
+) -> None:
+    page, how = decoded(response(GBK_BROKEN, content_type), fallback)
+    assert page.encoding == "gb18030"
+    assert how.startswith("lossy:gb18030 (2 broken characters replaced)")
+    assert page.text.count("\ufffd") == 2  # the two broken bytes, nothing else
+    assert "湘湖景区春季游客量创新高" in page.text
+    assert "湿地栈道" in page.text and "志愿者" in page.text
+    assert _cjk_share(page.text) > 0.5  # Chinese, not a page of Cyrillic or Latin mojibake
+
+
+def test_gbk_under_a_default_latin1_header_is_read_as_gbk() -> None:
+    page, how = decoded(response(GBK_CLEAN, "text/html; charset=iso-8859-1"), None)
+    assert how == "detected:gb18030 (declared cp1252 is wrong)"
+    assert "湘湖景区春季游客量创新高" in page.text
+
+
+def test_decode_bytes_of_a_broken_gbk_file() -> None:
+    text = decode_bytes(GBK_BROKEN.read_bytes())
+    assert text.count("\ufffd") == 2
+    assert "发布时间：2023年4月6日 10:32" in text
+
+
+def test_a_few_garbage_bytes_keep_the_declared_charset() -> None:
+    encoding, how = choose_encoding(bytes([0x81, 0xFF, 0x41]), "utf-8", None)
+    assert encoding == "utf-8"
+    assert how.startswith("lossy:utf-8")
+
+
+def test_ascii_page_keeps_its_single_byte_label() -> None:
+    assert choose_encoding(b"<html>plain</html>", "iso-8859-1", None) == (
+        "cp1252",
+        "declared:cp1252",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.byline import Byline, is_byline_paragraph, parse_byline
+from crawler.extract.byline import Byline, find_byline, is_byline_paragraph, parse_byline
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,62 @@ def test_dotted_minority_names_are_names() -> None:
     line = "记者 阿卜杜·热西提 通讯员 李明"
     assert is_byline_paragraph(line)
     assert parse_byline(line).authors == ["阿卜杜·热西提"]
+
+
+# -- find_byline: bylines inside running text -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "contributors"),
+    [
+        ("本报讯（记者 张三 通讯员 李四）1月16日上午，义蓬街道举办招聘会。", ["张三"], ["李四"]),
+        ("（记者 金檬 谢春晖）", ["金檬", "谢春晖"], []),
+        ("（通讯员 李四 记者 张三）", ["张三"], ["李四"]),
+        ("本报记者 张三 李四", ["张三", "李四"], []),
+        ("钱江晚报·潮新闻记者 王小明", ["王小明"], []),
+        ("潮新闻客户端 记者 金檬 谢春晖 通讯员 彭仲莉", ["金檬", "谢春晖"], ["彭仲莉"]),
+        ("记者张三报道", ["张三"], []),
+        ("记者：张三、李四", ["张三", "李四"], []),
+        ("记者 泮俊", ["泮俊"], []),  # a rare surname, set apart by a space
+        ("作者：洪凯", ["洪凯"], []),
+        ("作者 | 张三", ["张三"], []),
+        ("文/李明", ["李明"], []),
+        ("新华社北京12月3日电（记者 欧阳娜娜）", ["欧阳娜娜"], []),
+        ("记者 阿卜杜·热西提", ["阿卜杜·热西提"], []),
+        ("作者：龚哲明 字号：大 中 小", ["龚哲明"], []),  # the next label is no name
+        ("记者：沈琳 马晓东 浏览：1024", ["沈琳", "马晓东"], []),
+        ("记者 张三 文 记者 李四 摄", ["张三"], []),
+        ("记者|张三", ["张三"], []),
+        ("记者/张三 李四", ["张三", "李四"], []),
+        ("撰稿：王五", ["王五"], []),
+        ("采写 | 赵六", ["赵六"], []),
+    ],
+)
+def test_find_byline(text: str, authors: list[str], contributors: list[str]) -> None:
+    assert find_byline(text) == Byline(authors, contributors)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "记者 董怡 摄",  # a photographer
+        "摄影记者 王五",
+        "富春江上的渔船。记者 方琳 摄",
+        "记者了解到，今年以来全区新增企业300家。",
+        "记者从上海市数据局获悉",
+        "记者 了解到的情况是",
+        "本文为潮鸣号作者上传发布，仅代表作者观点。",
+        "记者节当天，全市举行表彰活动。",
+        "作者：未知",  # a CMS placeholder
+        "作者：佚名",
+        "作者：admin",
+    ],
+)
+def test_find_byline_finds_nobody(text: str) -> None:
+    assert not find_byline(text)
+
+
+def test_parse_byline_leaves_photographers_out() -> None:
+    assert parse_byline("记者 张三 李四 摄") == Byline()  # both took the picture
+    assert parse_byline("记者 张三 摄影 李四") == Byline(["张三"], [])
+    assert find_byline("记者 张三 摄影 李四") == Byline(["张三"], [])

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
-from crawler.extract.dates import from_epoch_ms, from_object_id, parse_datetime
+from crawler.extract.dates import (
+    date_from_url,
+    find_published,
+    find_yearless,
+    from_epoch_ms,
+    from_object_id,
+    parse_datetime,
+    parse_iso,
+)
+from model.article import Precision
 from model.clock import SHANGHAI
 
 
@@ -113,3 +122,108 @@ def test_from_object_id_reads_the_creation_time(object_id: str) -> None:
 )
 def test_bad_object_ids_give_none(object_id: str) -> None:
     assert from_object_id(object_id) is None
+
+
+# -- find_published: every common form, with its precision ------------------------------------
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("2024年12月3日 9:05", "2024-12-03T09:05:00+08:00", Precision.MINUTE),
+        ("2024年12月3日", "2024-12-03T00:00:00+08:00", Precision.DAY),
+        ("2024年12月03日 星期二 09:05", "2024-12-03T09:05:00+08:00", Precision.MINUTE),
+        ("2024年12月3日（周二）", "2024-12-03T00:00:00+08:00", Precision.DAY),
+        ("2024-12-03 09:05:12", "2024-12-03T09:05:12+08:00", Precision.SECOND),
+        ("2024/12/3", "2024-12-03T00:00:00+08:00", Precision.DAY),
+        ("2024.12.03 09:05", "2024-12-03T09:05:00+08:00", Precision.MINUTE),
+        ("发布时间：2024-12-03 09:05", "2024-12-03T09:05:00+08:00", Precision.MINUTE),
+        ("更新时间:2024-12-03 09:05", "2024-12-03T09:05:00+08:00", Precision.MINUTE),
+        ("时间：2024年12月3日", "2024-12-03T00:00:00+08:00", Precision.DAY),
+        (
+            "发布日期：２０２４－１２－０３　０９：０５",
+            "2024-12-03T09:05:00+08:00",
+            Precision.MINUTE,
+        ),
+        ("２０２４年１２月３日", "2024-12-03T00:00:00+08:00", Precision.DAY),
+        ("2024年12月3日 下午3:05", "2024-12-03T15:05:00+08:00", Precision.MINUTE),
+        ("2024年12月3日 上午9:05", "2024-12-03T09:05:00+08:00", Precision.MINUTE),
+        ("2024-12-03T01:05:12Z", "2024-12-03T09:05:12+08:00", Precision.SECOND),
+        ("2024-12-03T09:05:12.000+08:00", "2024-12-03T09:05:12+08:00", Precision.SECOND),
+        ("二〇二四年十二月三日", "2024-12-03T00:00:00+08:00", Precision.DAY),
+        ("成文日期：二〇二五年一月三十一日", "2025-01-31T00:00:00+08:00", Precision.DAY),
+    ],
+)
+def test_find_published_forms(text: str, expected: str, precision: Precision) -> None:
+    found = find_published(text, now=NOW)
+    assert found is not None
+    assert (found[0].isoformat(), found[1]) == (expected, precision)
+
+
+def test_a_publish_label_wins_over_an_update_label_and_an_earlier_date() -> None:
+    text = "更新时间：2024-12-05 10:00 转自2024年11月1日报道 发布时间：2024-12-03 09:05"
+    assert find_published(text, now=NOW) == (
+        datetime(2024, 12, 3, 9, 5, tzinfo=SHANGHAI),
+        Precision.MINUTE,
+    )
+
+
+def test_find_published_respects_the_sanity_window() -> None:
+    assert find_published("发布时间：2027-01-01 09:00", now=NOW) is None
+    assert find_published("1990年5月1日", now=NOW) is None
+    assert find_published("1990年5月1日", now=NOW, earliest=date(1980, 1, 1)) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11-28 09:05", "2026-11-28T09:05:00+08:00"),  # this year: already past
+        ("12月5日 09:05", "2025-12-05T09:05:00+08:00"),  # 2026-12-05 is still to come
+        ("11月30日 晚上8:30", "2026-11-30T20:30:00+08:00"),
+    ],
+)
+def test_find_yearless(text: str, expected: str) -> None:
+    found = find_yearless(text, now=NOW)
+    assert found is not None and found.at.isoformat() == expected
+
+
+def test_yearless_needs_a_time_and_takes_the_urls_year() -> None:
+    assert find_yearless("12-03", now=NOW) is None
+    assert find_yearless("2024-12-03 09:05", now=NOW) is None  # not year-less
+    found = find_yearless("12-03 09:05", now=NOW, year=2024)
+    assert found is not None and found.at.year == 2024
+
+
+@pytest.mark.parametrize(
+    ("text", "precision"),
+    [
+        ("2024-12-03", Precision.DAY),
+        ("2024-12-03T00:00:00+08:00", Precision.DAY),  # a CMS that stores dates writes midnight
+        ("2024-12-03 00:00:00", Precision.DAY),
+        ("2024-12-03T09:05:00+08:00", Precision.SECOND),
+        ("2024-12-03 09:05", Precision.MINUTE),
+    ],
+)
+def test_parse_iso_precision(text: str, precision: Precision) -> None:
+    found = parse_iso(text)
+    assert found is not None and found.precision is precision
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://www.xsnet.cn/news/shms/2024_12/3025304.shtml", (2024, 12, None)),
+        ("http://a.cn/news/20241203/123.html", (2024, 12, 3)),
+        ("http://a.cn/html/2024-12/03/content_1.htm", (2024, 12, 3)),
+        ("http://a.cn/art/2024/12/3/art_1229_1.html", (2024, 12, 3)),
+        ("http://a.cn/xw/202412/t20241203_4021567.shtml", (2024, 12, 3)),
+        ("http://a.cn/2024/1203/1.html", (2024, 12, 3)),
+        ("http://a.cn/news/123456.html", None),
+        ("http://a.cn/2024/13/45/x.html", None),
+    ],
+)
+def test_date_from_url(url: str, expected: tuple | None) -> None:
+    found = date_from_url(url)
+    assert (found and (found.year, found.month, found.day)) == expected

@@ -262,3 +262,10 @@ def test_generic_body_keeps_the_article_and_drops_navigation_and_footer() -> Non
 
 def test_generic_body_of_an_empty_page_is_empty() -> None:
     assert generic_body("<html><body></body></html>", "http://www.xsnet.cn/") == []
+
+
+def test_control_characters_never_reach_a_field() -> None:
+    element = body_of("<span>来源：萧山\x1b[31m日报\x1b[0m</span><p>正文\x07第一段\u0085</p>")
+    assert element_text(element) == "来源：萧山日报 正文第一段"
+    assert lines_of("<p>正文\x00\x1b[1m第一段\u0085</p>") == ["正文第一段"]
+    assert clean_title("标题\x1b[31m-潮新闻", ("潮新闻",)) == "标题"
