@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
@@ -26,6 +27,9 @@ from store.base import ArticleStore
 from store.query import QueryError, parse
 from tidewatch.config import Config, ConfigError
 from web import data
+from web.server import internal_error
+
+log = logging.getLogger("tidewatch.web")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 COLOURS = {"xsnet": "#0b6e99", "xsrb": "#bf8700", "tidenews": "#8250df"}
@@ -79,9 +83,9 @@ class Dashboard:
         params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         try:
             return self._route(path, params, start_response)
-        except Exception as e:  # a page never takes the service down
-            body = f"error: {type(e).__name__}: {e}".encode()
-            return _send(start_response, "500 Internal Server Error", "text/plain", body)
+        except Exception:  # a page never takes the service down, nor shows its internals
+            log.exception("error serving %s", path)
+            return internal_error(start_response)
 
     def _route(self, path: str, params: dict[str, str], start: StartResponse) -> Iterable[bytes]:
         if path == "/":

@@ -28,7 +28,7 @@ def alerts_config(tmp_path: Path, smtp_server: tuple[MailSink, int]) -> Config:
         smtp_user=SMTP_USER,
         smtp_password=SMTP_PASSWORD,
         smtp_backoff=0,
-        unsubscribe_secret="test-unsubscribe-secret",
+        unsubscribe_secret="test-unsubscribe-key-8b2e5f1c9d4a7063",
     )
 
 

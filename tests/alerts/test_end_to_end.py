@@ -26,7 +26,7 @@ def test_crawled_seed_articles_reach_the_subscriber_once(
         TIDEWATCH_SMTP_SECURITY="none",
         TIDEWATCH_SMTP_USER=SMTP_USER,
         TIDEWATCH_SMTP_PASSWORD=SMTP_PASSWORD,
-        TIDEWATCH_UNSUBSCRIBE_SECRET="e2e-secret",
+        TIDEWATCH_UNSUBSCRIBE_SECRET="e2e-unsubscribe-key-0c4d9e2f7a1b6358",
         TIDEWATCH_PUBLIC_URL="https://tidewatch.example.com",
     )
     for source in ("xsnet", "tidenews"):

@@ -100,7 +100,7 @@ def config_for(tmp_path: Path, security: str, port: int, ca_file: Path | None) -
         smtp_attempts=2,
         smtp_backoff=0,
         smtp_timeout=10,
-        unsubscribe_secret="tls-test",
+        unsubscribe_secret="tls-test-unsubscribe-key-3f9e07b2d6a1c548",
     )
 
 
