@@ -30,6 +30,9 @@ from tidewatch.config import Config, ConfigError
 
 log = logging.getLogger("tidewatch.web")
 access_log = logging.getLogger("tidewatch.web.access")
+# waitress warns on every request queued behind busy threads: under load, a line per request.
+# The access log's durations show the same; keep its errors only.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 StartResponse = Callable[..., object]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
