@@ -45,7 +45,7 @@ STATUS = "/api/status"
 WEB_UI = re.compile(r"web UI on http://127\.0\.0\.1:(\d+)/")
 WORDS = [
     "萧山",
-    "钱塘区",
+    "西湖区",
     "数字经济",
     "新型工业化",
     "杭州",
@@ -160,6 +160,9 @@ class Results:
                 self.latency[path].append(seconds)
 
 
+THINK = 0.0  # seconds a client pauses between requests (--think)
+
+
 def client(port: int, paths: list[str], deadline: float, timeout: float, out: Results) -> None:
     connection: http.client.HTTPConnection | None = None
     turn = random.randrange(len(paths))
@@ -175,6 +178,7 @@ def client(port: int, paths: list[str], deadline: float, timeout: float, out: Re
             answer = connection.getresponse()
             answer.read()
             out.add(path, time.monotonic() - started, answer.status == 200)
+            time.sleep(THINK)
         except TimeoutError:
             out.add(path, None, False)
             connection = None
@@ -259,7 +263,10 @@ def run_service(args: argparse.Namespace) -> None:
         finally:
             process.terminate()
             process.wait(60)
-    print(f"\n{args.articles:,} articles, {args.clients} clients, {args.seconds:.0f} s:")
+    print(
+        f"\n{args.articles:,} articles, {args.clients} clients, {args.seconds:.0f} s, "
+        f"{args.think:g} s between requests:"
+    )
     report(out, args.seconds, [SEARCH, STATUS])
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     late = max((g - args.crawl_interval for g in gaps), default=float("nan"))
@@ -373,7 +380,10 @@ def main() -> None:
     parser.add_argument("--compare-articles", type=int, default=5_000)
     parser.add_argument("--compare-seconds", type=float, default=15)
     parser.add_argument("--serve-only", choices=["waitress", "cheroot"], help=argparse.SUPPRESS)
+    parser.add_argument("--think", type=float, default=0, help="pause between requests, s")
     args = parser.parse_args()
+    global THINK
+    THINK = args.think
     if args.serve_only:
         import os
 

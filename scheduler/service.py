@@ -108,6 +108,8 @@ class Service:
         self.crawls: dict[str, asyncio.subprocess.Process] = {}
         self.tasks: set[asyncio.Task[None]] = set()
         self.digest_lock = asyncio.Lock()
+        self.digest_queued: asyncio.Task[None] | None = None  # one pass waiting, at most
+        self.background: set[asyncio.Task[None]] = set()
         self.digest_stop = threading.Event()  # asks a digest pass in progress to give up
         self.stopping = asyncio.Event()
         self.web: WebServer | None = None
@@ -248,7 +250,7 @@ class Service:
         failures = self.runs.record_failures(source, failed=outcome == FAILED)
         self._after_run(source, outcome, reason, failures, previous_failures)
         if outcome != FAILED and not self.stopping.is_set():
-            await self._digests()
+            self._queue_digests()
 
     def _after_run(
         self, source: str, outcome: str, reason: str, failures: int, previous_failures: int
@@ -273,6 +275,20 @@ class Service:
         elif outcome == HEALTHY and previous_failures:
             log.warning("%s recovered after %d failed run(s)", source, previous_failures)
         self._remember_next_runs()
+
+    def _queue_digests(self) -> None:
+        """A digest pass after a crawl, in a task of its own: a crawl job that waited for a
+        long pass would hold up the source's next crawl (``max_instances = 1``)."""
+        if self.digest_queued is None or self.digest_queued.done():
+            self.digest_queued = task = asyncio.create_task(self._queued_digests())
+            self.background.add(task)  # held: the loop keeps only weak references to tasks
+            task.add_done_callback(self.background.discard)
+
+    async def _queued_digests(self) -> None:
+        async with self.digest_lock:
+            self.digest_queued = None  # from here, the next crawl queues another pass
+            if not self.stopping.is_set():
+                await _in_daemon_thread(self._digest_pass, "digest")
 
     async def _digests(self) -> None:
         async with self.digest_lock:

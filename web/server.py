@@ -7,6 +7,10 @@ headers and body, within ``web_request_timeout`` from its first byte, or its con
 closed: a client dripping one byte a second cannot hold a slot for ever. Connections beyond
 ``web_connection_limit`` wait in the listen backlog until a slot frees.
 
+Two lanes of worker threads: the cheap status pages (``/``, ``/api/status``, ``/healthz``,
+``/metrics``, ``/unsubscribe``) have ``LIGHT_THREADS`` of their own, so a health check or an
+unsubscribe click never queues behind a burst of searches on the ``web_threads`` others.
+
 Chosen over cheroot by measurement (``bench/web_load.py --compare``): cheroot gives each
 connection that has started a request a worker thread until it completes or its per-read
 timeout fires, so a few dozen half-sent requests stall every page.
@@ -25,6 +29,7 @@ from typing import Any
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
 
 from tidewatch.config import Config, ConfigError
 
@@ -39,6 +44,8 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 MAX_HEADER_BYTES = 16 * 1024  # the request line and headers: URLs here are short
 MAX_BODY_BYTES = 64 * 1024  # the only bodies are forms (unsubscribe)
 CLEANUP_INTERVAL = 1  # seconds between checks of the timeouts
+LIGHT_PATHS = frozenset({"/", "/api/status", "/healthz", "/metrics", "/unsubscribe"})
+LIGHT_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,13 @@ class _Channel(HTTPChannel):
 class _Server(TcpWSGIServer):
     channel_class = _Channel
     request_timeout: float = 20.0
+    light: ThreadedTaskDispatcher | None = None
+
+    def add_task(self, channel: _Channel) -> None:
+        """A connection whose next request is a cheap page goes to the light lane."""
+        request = channel.requests[0] if channel.requests else None
+        light = request is not None and getattr(request, "path", None) in LIGHT_PATHS
+        (self.light if light and self.light else self.task_dispatcher).add_task(channel)
 
     def maintenance(self, now: float) -> None:
         super().maintenance(now)  # idle connections (no request in progress)
@@ -108,6 +122,8 @@ class WebServer:
         except OSError as e:
             raise ConfigError(_bind_error(host, port, e)) from None
         self._server.request_timeout = limits.request_timeout
+        self._server.light = ThreadedTaskDispatcher()
+        self._server.light.set_thread_count(LIGHT_THREADS)
         self.host, self.port = host, int(self._server.effective_port)
         self._thread: threading.Thread | None = None
 
@@ -118,6 +134,8 @@ class WebServer:
 
     def close(self) -> None:
         self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        if self._server.light:
+            self._server.light.shutdown(cancel_pending=True, timeout=1)
         self._server.accepting = False
         self._server.pull_trigger()
 
