@@ -245,16 +245,15 @@ def cmd_alerts_test(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
-    from wsgiref.simple_server import make_server
-
     from alerts.ledger import Ledger
     from alerts.unsubscribe import UnsubscribeApp, load_secret
+    from web.guard import Guard
+    from web.server import listen
 
-    host, port = config.web_listen.rsplit(":", 1)
     app = UnsubscribeApp(Ledger(config.ledger_path), load_secret(config))
-    with make_server(host, int(port), app) as server:
-        print(f"unsubscribe endpoint on http://{config.web_listen}/unsubscribe", flush=True)
-        server.serve_forever()
+    server = listen(Guard(app, config), config, start=False)  # limits and guard of `serve`
+    print(f"unsubscribe endpoint on http://{server.host}:{server.port}/unsubscribe", flush=True)
+    server.serve_forever()
     return 0
 
 

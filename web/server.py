@@ -132,6 +132,10 @@ class WebServer:
         self._thread.start()
         return self
 
+    def serve_forever(self) -> None:
+        """Serve in this thread (``tidewatch alerts serve``) until interrupted."""
+        self._server.run()
+
     def close(self) -> None:
         self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
         if self._server.light:
@@ -140,10 +144,12 @@ class WebServer:
         self._server.pull_trigger()
 
 
-def listen(app: WsgiApp, config: Config) -> WebServer:
-    """Bind ``web_listen`` now (a busy port is a ConfigError naming it) and start serving."""
+def listen(app: WsgiApp, config: Config, start: bool = True) -> WebServer:
+    """Bind ``web_listen`` now (a busy port is a ConfigError naming it); serve in a daemon
+    thread unless ``start`` is false."""
     host, port = config.web_listen.rsplit(":", 1)
-    return WebServer(app, host, int(port), Limits.of(config)).start()
+    server = WebServer(app, host, int(port), Limits.of(config))
+    return server.start() if start else server
 
 
 def _bind_error(host: str, port: int, error: OSError) -> str:

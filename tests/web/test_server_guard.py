@@ -4,6 +4,10 @@ Host, Origin and Sec-Fetch-Site headers a hostile page's browser would send."""
 from __future__ import annotations
 
 import http.client
+import re
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -148,3 +152,33 @@ def test_on_every_address_any_ip_literal_but_no_foreign_name_is_answered() -> No
     guard = Guard(lambda environ, start: [b""], Config(web_listen="0.0.0.0:8080"))
     assert guard.host_allowed("192.168.1.20:8080") and guard.host_allowed("[fe80::1]")
     assert not guard.host_allowed("evil.example") and not guard.host_allowed("0x7f.1")
+
+
+def test_alerts_serve_has_the_same_server_and_guard(tmp_path) -> None:
+    env = quiet_env(tmp_path) | {"TIDEWATCH_WEB_LISTEN": "127.0.0.1:0"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tidewatch", "alerts", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/unsubscribe", line)
+        assert found, line + process.stderr.read()
+        endpoint = WebService(process, "", "127.0.0.1", int(found.group(1)), tmp_path / "x")
+        assert request(endpoint, "GET", unsubscribe_path(), Host="evil.example")[0] == 421
+        status, page = request(endpoint, "GET", unsubscribe_path(), Host="localhost")
+        assert status == 200 and "确认退订".encode() in page
+        path = unsubscribe_path()
+        assert (
+            request(endpoint, "POST", path, b"x=1", Host="localhost", Origin="http://e.vil")[0]
+            == 403
+        )
+        with socket.create_connection(("127.0.0.1", endpoint.port), timeout=10) as idle:
+            idle.sendall(b"GET /unsub")  # half a request does not block the next one
+            assert request(endpoint, "GET", unsubscribe_path(), Host="localhost")[0] == 200
+    finally:
+        process.terminate()
+        process.wait(30)
