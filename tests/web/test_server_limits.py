@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from serving import WebService, quiet_env, web_service
@@ -116,15 +117,16 @@ def test_a_dripped_request_is_closed_within_the_request_timeout(service: WebServ
 
 
 def test_too_large_headers_and_bodies_are_refused(service: WebService) -> None:
+    # Nothing is sent past the point of refusal: bytes the server never reads would make
+    # its close a reset, and the answer could be lost.
+    head = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
     with socket.create_connection((service.host, service.port), timeout=10) as sock:
-        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 40_000)
-        sock.sendall(b"\r\n\r\n")
+        sock.sendall(head + b"a" * (16 * 1024 + 100 - len(head)))  # headers past 16 KiB
         answer = sock.recv(4096)
     assert answer.split(b" ")[1] == b"431", answer[:80]
     with socket.create_connection((service.host, service.port), timeout=10) as sock:
         sock.sendall(
-            b"POST /unsubscribe HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            b"Content-Length: 10000000\r\n\r\n" + b"a" * 1000
+            b"POST /unsubscribe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n"
         )
         answer = sock.recv(4096)
     assert answer.split(b" ")[1] == b"413", answer[:80]
@@ -155,3 +157,21 @@ def test_the_log_names_the_limits(service: WebService) -> None:
 def test_no_server_banner_reveals_versions(service: WebService) -> None:
     with urllib.request.urlopen(service.url + "healthz", timeout=10) as answer:
         assert answer.headers.get("Server", "tidewatch") == "tidewatch"
+
+
+def test_past_the_connection_limit_clients_wait_and_are_served_once_slots_free(
+    tmp_path: Path,
+) -> None:
+    env = quiet_env(
+        tmp_path, TIDEWATCH_WEB_CONNECTION_LIMIT="10", TIDEWATCH_WEB_IDLE_TIMEOUT=str(IDLE)
+    )
+    with web_service(env, tmp_path / "serve.log") as limited:
+        hogs = [socket.create_connection((limited.host, limited.port)) for _ in range(12)]
+        try:
+            status, seconds = timed_get(limited, "/healthz")  # waits in the backlog …
+            assert status == 200
+            assert seconds < IDLE + 4  # … only until the idle hogs are closed
+        finally:
+            for sock in hogs:
+                sock.close()
+        assert "reached the connection limit" in limited.log.read_text()
