@@ -257,7 +257,7 @@ def run_service(args: argparse.Namespace) -> None:
             warm = load(port, 2, 3, args.timeout, [SEARCH, STATUS])  # caches, first crawl
             del warm
             started = datetime.now(SHANGHAI).isoformat(timespec="seconds")
-            out = load(port, args.clients, args.seconds, args.timeout, [SEARCH, STATUS])
+            out = load(port, args.clients, args.seconds, args.timeout, args.paths)
             time.sleep(1)
             starts = crawl_starts(data, started)
         finally:
@@ -267,7 +267,7 @@ def run_service(args: argparse.Namespace) -> None:
         f"\n{args.articles:,} articles, {args.clients} clients, {args.seconds:.0f} s, "
         f"{args.think:g} s between requests:"
     )
-    report(out, args.seconds, [SEARCH, STATUS])
+    report(out, args.seconds, args.paths)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     late = max((g - args.crawl_interval for g in gaps), default=float("nan"))
     expected = int(args.seconds // args.crawl_interval)
@@ -381,7 +381,11 @@ def main() -> None:
     parser.add_argument("--compare-seconds", type=float, default=15)
     parser.add_argument("--serve-only", choices=["waitress", "cheroot"], help=argparse.SUPPRESS)
     parser.add_argument("--think", type=float, default=0, help="pause between requests, s")
+    parser.add_argument(
+        "--only", choices=["search", "status"], help="one endpoint instead of both, alternating"
+    )
     args = parser.parse_args()
+    args.paths = {"search": [SEARCH], "status": [STATUS]}.get(args.only, [SEARCH, STATUS])
     global THINK
     THINK = args.think
     if args.serve_only:
