@@ -312,3 +312,29 @@ def test_weak_secrets_refuse_to_start(tmp_path: Path, variable: str, command: li
         assert variable in done.stderr and "secrets.token_urlsafe(32)" in done.stderr
         assert weak not in done.stderr  # the error never repeats the secret
         assert "Traceback" not in done.stderr
+
+
+def test_a_weak_hand_written_unsubscribe_key_file_refuses_to_start(tmp_path: Path) -> None:
+    env = quiet_env(tmp_path)
+    del env["TIDEWATCH_UNSUBSCRIBE_SECRET"]  # the key comes from data/unsubscribe.key
+    key = tmp_path / "data" / "unsubscribe.key"
+    key.parent.mkdir(parents=True)
+    key.write_text("0" * 64)
+    done = subprocess.run(
+        [sys.executable, "-m", "tidewatch", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and f"{key}: the unsubscribe key repeats" in done.stderr
+    key.unlink()  # as the message says: a strong key is made in its place
+    done = subprocess.run(
+        [sys.executable, "-m", "tidewatch", "digest", "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(set(key.read_text().strip())) > 8
