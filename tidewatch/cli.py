@@ -247,9 +247,11 @@ def cmd_alerts_test(config: Config, args: argparse.Namespace) -> int:
 def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
     from alerts.ledger import Ledger
     from alerts.unsubscribe import UnsubscribeApp, load_secret
+    from tidewatch import logs
     from web.guard import Guard
     from web.server import listen
 
+    logs.configure(config.log_level)  # zoned times, credentials redacted, as in `serve`
     app = UnsubscribeApp(Ledger(config.ledger_path), load_secret(config))
     server = listen(Guard(app, config), config, start=False)  # limits and guard of `serve`
     print(f"unsubscribe endpoint on http://{server.host}:{server.port}/unsubscribe", flush=True)
