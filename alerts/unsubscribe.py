@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, quote
 
 from alerts.ledger import Ledger, Preferences, Profile
 from alerts.subscriptions import parse_frequency
-from tidewatch.config import Config
+from tidewatch.config import Config, ConfigError, weak_secret
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 MIN_KEY_LENGTH = 32
@@ -42,6 +42,8 @@ def load_secret(config: Config) -> bytes:
         return config.unsubscribe_secret.get_secret_value().encode()
     path = config.data_dir / "unsubscribe.key"
     key = path.read_text().strip() if path.exists() else ""
+    if len(key) >= MIN_KEY_LENGTH and (reason := weak_secret(key)):  # written by hand
+        raise ConfigError(f"{path}: the unsubscribe key {reason}; delete it to have one made")
     if len(key) < MIN_KEY_LENGTH:  # missing, or cut short by a crash: never sign with it
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")

@@ -328,20 +328,21 @@ def _total(store: ArticleStore, query: Query, source: str | None, found: int, li
 
 
 def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
-    from wsgiref.simple_server import make_server
-
     from alerts.ledger import Ledger
     from alerts.unsubscribe import UnsubscribeApp, load_secret
+    from tidewatch import logs
+    from web.guard import Guard
+    from web.server import listen
 
-    host, port = config.web_listen.rsplit(":", 1)
+    logs.configure(config.log_level)  # zoned times, credentials redacted, as in `serve`
     app = UnsubscribeApp(Ledger(config.ledger_path), load_secret(config))
-    with make_server(host, int(port), app) as server:
-        print(
-            f"unsubscribe and preferences pages on http://{config.web_listen}/unsubscribe "
-            "and /preferences",
-            flush=True,
-        )
-        server.serve_forever()
+    server = listen(Guard(app, config), config, start=False)  # limits and guard of `serve`
+    print(
+        f"unsubscribe and preferences pages on http://{server.host}:{server.port}/unsubscribe "
+        "and /preferences",
+        flush=True,
+    )
+    server.serve_forever()
     return 0
 
 

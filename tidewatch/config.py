@@ -72,8 +72,17 @@ class Config(BaseModel):
     smtp_timeout: float = Field(30.0, gt=0)
     smtp_attempts: int = Field(4, ge=1, le=20)
     smtp_backoff: float = Field(2.0, ge=0)
-    unsubscribe_secret: SecretStr | None = None
+    unsubscribe_secret: SecretStr | None = None  # strong (see weak_secret), or generated
     web_token: SecretStr | None = None  # required when web_listen is not a loopback address
+    web_allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the web UI answers besides loopback, the bind address and "
+        "public_url's host (DNS rebinding)",
+    )
+    web_threads: int = Field(8, ge=1, le=64)
+    web_connection_limit: int = Field(100, ge=4, le=10_000)
+    web_idle_timeout: float = Field(30.0, gt=0, le=3600)  # a quiet connection is closed
+    web_request_timeout: float = Field(20.0, gt=0, le=3600)  # a request must arrive in this
 
     es_url: str | None = Field(None, pattern=r"^https?://\S+$")  # unset: the SQLite store
     es_index: str = Field("tidewatch-articles", pattern=r"^[a-z0-9][a-z0-9_-]*$")
@@ -95,6 +104,22 @@ class Config(BaseModel):
             return parse_host_map(value)
         if isinstance(value, dict):  # a [host_map] table in the file
             return {str(host).strip().lower(): address for host, address in value.items()}
+        return value
+
+    @field_validator("web_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):  # TIDEWATCH_WEB_ALLOWED_HOSTS=a.example,b.example
+            value = value.split(",")
+        if isinstance(value, list):
+            return [str(host).strip().lower() for host in value if str(host).strip()]
+        return value
+
+    @field_validator("unsubscribe_secret", "web_token")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (reason := weak_secret(value.get_secret_value())):
+            raise ValueError(f"{reason}; generate one with {GENERATE_SECRET}")
         return value
 
     @field_validator("log_level")
@@ -138,6 +163,28 @@ class Config(BaseModel):
     @property
     def smtp_port_or_default(self) -> int:
         return self.smtp_port or {"starttls": 587, "tls": 465, "none": 25}[self.smtp_security]
+
+
+MIN_SECRET_BYTES = 32
+GENERATE_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+# Words of placeholders copied from examples and templates instead of a real secret.
+PLACEHOLDER_WORDS = ("changeme", "replaceme", "placeholder", "example", "yoursecret", "yourtoken")
+
+
+def weak_secret(value: str) -> str | None:
+    """Why ``value`` is too weak to sign links or guard the UI, or None if it will do.
+
+    An HMAC key or bearer token that is short, made of a few repeated characters or
+    copied from an example can be guessed or recovered offline from one signed link."""
+    size = len(value.encode())
+    if size < MIN_SECRET_BYTES:
+        return f"is {size} bytes long, at least {MIN_SECRET_BYTES} are needed"
+    if len(set(value)) < 8:
+        return "repeats too few characters to be a random secret"
+    folded = "".join(ch for ch in value.lower() if ch.isalnum())
+    if any(word in folded for word in PLACEHOLDER_WORDS):
+        return "looks like a placeholder, not a random secret"
+    return None
 
 
 ENV_PREFIX = "TIDEWATCH_"
@@ -184,7 +231,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         for e in err.errors():
             key = str(e["loc"][0]) if e["loc"] else "?"
             where = origin.get(key, key)
-            problems.append(f"{where}: {e['msg']}")
+            problems.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
         raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
 
 

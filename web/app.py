@@ -15,6 +15,7 @@ import calendar
 import hmac
 import ipaddress
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -38,6 +39,9 @@ from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError
 from web import data
 from web.charts import bar_chart
+from web.server import internal_error
+
+log = logging.getLogger("tidewatch.web")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 COLOURS = {"xsnet": "#0b6e99", "xsrb": "#bf8700", "tidenews": "#8250df"}
@@ -180,9 +184,9 @@ class Dashboard:
         params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         try:
             return self._route(path, params, start_response)
-        except Exception as e:  # a page never takes the service down
-            body = f"error: {type(e).__name__}: {e}".encode()
-            return _send(start_response, "500 Internal Server Error", "text/plain", body)
+        except Exception:  # a page never takes the service down, nor shows its internals
+            log.exception("error serving %s", path)
+            return internal_error(start_response)
 
     def _route(self, path: str, params: dict[str, str], start: StartResponse) -> Iterable[bytes]:
         if path == "/":

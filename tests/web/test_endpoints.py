@@ -31,6 +31,7 @@ from tidewatch.config import Config, ConfigError, SourceOverride
 from web.app import Dashboard, check_exposure
 
 SEED = "http://www.xsnet.cn/news/szjj/2019_1/3025263.shtml"
+TOKEN = "t0ken-for-the-dashboard-tests-9c1e4b7a2f"  # strong enough: 32+ bytes
 
 
 class Running:
@@ -399,16 +400,16 @@ def test_beyond_loopback_a_token_is_required(parts: dict[str, Any]) -> None:
     with pytest.raises(ConfigError, match="TIDEWATCH_WEB_TOKEN"):
         check_exposure(Config(web_listen="0.0.0.0:8080"))
     check_exposure(Config(web_listen="127.0.0.1:8080"))
-    check_exposure(Config(web_listen="0.0.0.0:8080", web_token=SecretStr("t0ken")))
+    check_exposure(Config(web_listen="0.0.0.0:8080", web_token=SecretStr(TOKEN)))
     guarded = {
         **parts,
-        "config": parts["config"].model_copy(update={"web_token": SecretStr("t0ken")}),
+        "config": parts["config"].model_copy(update={"web_token": SecretStr(TOKEN)}),
     }
     app = dashboard(guarded)
     assert call(app, "/api/status")[0] == "401 Unauthorized"
     assert call(app, "/api/status", HTTP_AUTHORIZATION="Bearer wrong")[0] == "401 Unauthorized"
-    assert call(app, "/api/status", HTTP_AUTHORIZATION="Bearer t0ken")[0] == "200 OK"
-    assert call(app, "/", HTTP_COOKIE="tidewatch_token=t0ken")[0] == "200 OK"
+    assert call(app, "/api/status", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")[0] == "200 OK"
+    assert call(app, "/", HTTP_COOKIE=f"tidewatch_token={TOKEN}")[0] == "200 OK"
     assert call(app, "/unsubscribe", "token=x")[0] == "400 Bad Request"  # public, but checked
 
 
