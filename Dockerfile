@@ -11,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY pyproject.toml README.md scrapy.cfg ./
+COPY model ./model
 COPY tidewatch ./tidewatch
 COPY crawler ./crawler
 COPY store ./store

@@ -4,15 +4,23 @@ A durable SQLite file beside the store. Matching and the change-feed cursor adva
 transaction, so a crash re-reads the same changes and records nothing twice. A match is
 ``pending`` until a digest takes it (``sending``), and ``sent`` only after the mail server
 accepted that digest; a failed send puts it back to ``pending``.
+
+Per subscriber it also keeps the last slot sent, an unsubscribe, the preferences set from the
+mail's preferences page (they override the subscribers file), failures with the time of the
+next retry, and the claim of the one sender allowed to build and send that subscriber's
+digest now (two ``tidewatch digest`` runs at once never send the same digest twice).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from alerts.matcher import RuleMatch
@@ -56,7 +64,47 @@ CREATE TABLE IF NOT EXISTS subscribers (
     last_slot        TEXT,
     unsubscribed_at  TEXT
 );
+CREATE TABLE IF NOT EXISTS preferences (
+    email       TEXT PRIMARY KEY,
+    paused      INTEGER NOT NULL DEFAULT 0,
+    frequency   TEXT,                         -- NULL: the subscribers file's
+    dropped     TEXT NOT NULL DEFAULT '[]',   -- rules the subscriber removed
+    updated_at  TEXT NOT NULL
+);
 """
+# Columns added since the first schema: (table, name, declaration).
+ADDED_COLUMNS = (
+    ("subscribers", "failures", "INTEGER NOT NULL DEFAULT 0"),  # failed passes in a row
+    ("subscribers", "last_error", "TEXT"),
+    ("subscribers", "next_retry", "TEXT"),  # no new attempt before this time
+    ("subscribers", "claimed_by", "TEXT"),  # host:pid:nonce of the sender working on it
+    ("subscribers", "claimed_at", "TEXT"),
+    ("subscribers", "profile", "TEXT"),  # name, rules, labels from the file, for the pages
+    ("matches", "sent_version", "INTEGER"),  # the article version last sent: what changed since
+)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    paused: bool = False
+    frequency: str | None = None
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Failure:
+    failures: int
+    last_error: str | None
+    next_retry: str | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the preferences page shows: the subscriber as the subscribers file has it."""
+
+    name: str = ""
+    frequency: str = ""
+    rules: list[tuple[str, str]] = field(default_factory=list)  # (rule, label)
 
 
 @dataclass(frozen=True)
@@ -71,6 +119,7 @@ class PendingMatch:
     in_title: bool
     updated: bool
     digest_id: str | None
+    sent_version: int | None = None  # the version the subscriber last received, if any
 
 
 class Ledger:
@@ -83,6 +132,14 @@ class Ledger:
         self._db.execute("PRAGMA synchronous = FULL")  # a sent mark must survive power loss
         self._db.execute("PRAGMA busy_timeout = 10000")
         self._db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._write():
+            for table, name, declaration in ADDED_COLUMNS:
+                have = {r["name"] for r in self._db.execute(f"PRAGMA table_info({table})")}
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
 
     def close(self) -> None:
         with self._lock:
@@ -108,6 +165,8 @@ class Ledger:
         pending = 0
         at = iso(now())
         with self._write():
+            if self.cursor(name) >= cursor > 0:
+                return 0  # another process recorded this batch meanwhile
             blocked = {
                 r["email"]
                 for r in self._db.execute(
@@ -212,7 +271,8 @@ class Ledger:
                 (message_id, at, attempts, digest_id),
             )
             self._db.execute(  # a match that changed meanwhile goes out again, as updated
-                "UPDATE matches SET sent_at = ?, status = CASE WHEN resend THEN 'pending' "
+                "UPDATE matches SET sent_at = ?, sent_version = version, "
+                "status = CASE WHEN resend THEN 'pending' "
                 "ELSE 'sent' END, updated = updated OR resend, "
                 "digest_id = CASE WHEN resend THEN NULL ELSE digest_id END, resend = 0 "
                 "WHERE digest_id = ?",
@@ -238,9 +298,10 @@ class Ledger:
             f"SELECT * FROM digests {where} ORDER BY created_at", params
         ).fetchall()
 
-    def delivery_counts(self) -> dict[str, dict[str, int]]:
-        """Per subscriber: digests sent and failed, matches waiting."""
-        counts: dict[str, dict[str, int]] = {}
+    def delivery_counts(self) -> dict[str, dict[str, object]]:
+        """Per subscriber: digests sent and failed, matches waiting, and — for one whose last
+        pass failed — ``failing`` (passes in a row), ``last_error`` and ``next_retry``."""
+        counts: dict[str, dict[str, object]] = {}
         for row in self._db.execute(
             "SELECT subscriber, status, count(*) AS n FROM digests GROUP BY 1, 2"
         ):
@@ -252,6 +313,12 @@ class Ledger:
         ):
             counts.setdefault(row["subscriber"], {"sent": 0, "failed": 0, "pending": 0})
             counts[row["subscriber"]]["pending"] = row["n"]
+        for email, failure in self.failures().items():
+            counts.setdefault(email, {"sent": 0, "failed": 0, "pending": 0}).update(
+                failing=failure.failures,
+                last_error=failure.last_error,
+                next_retry=failure.next_retry,
+            )
         return counts
 
     # -- subscribers ------------------------------------------------------------------------
@@ -301,6 +368,138 @@ class Ledger:
         ).fetchone()
         return bool(row and row["unsubscribed_at"])
 
+    def has_received(self, subscriber: str) -> bool:
+        """Whether any digest was ever delivered to this subscriber."""
+        row = self._db.execute(
+            "SELECT 1 FROM digests WHERE subscriber = ? AND status = 'sent' LIMIT 1", (subscriber,)
+        ).fetchone()
+        return row is not None
+
+    # -- claims: one sender per subscriber at a time ------------------------------------------
+
+    def claim(self, subscriber: str, owner: str, at: datetime, ttl: timedelta) -> bool:
+        """Take the subscriber for ``owner``, atomically; False while another live sender holds
+        it. A claim older than ``ttl``, or held by a dead process on this host, is taken over."""
+        with self._write():
+            self._ensure(subscriber)
+            row = self._db.execute(
+                "SELECT claimed_by, claimed_at FROM subscribers WHERE email = ?", (subscriber,)
+            ).fetchone()
+            holder = row["claimed_by"]
+            if holder and holder != owner and not _stale(holder, row["claimed_at"], at, ttl):
+                return False
+            self._db.execute(
+                "UPDATE subscribers SET claimed_by = ?, claimed_at = ? WHERE email = ? "
+                "AND (claimed_by IS NULL OR claimed_by = ? OR claimed_by = ?)",
+                (owner, iso(at), subscriber, holder, owner),
+            )
+            return True
+
+    def release(self, subscriber: str, owner: str) -> None:
+        with self._write():
+            self._db.execute(
+                "UPDATE subscribers SET claimed_by = NULL, claimed_at = NULL "
+                "WHERE email = ? AND claimed_by = ?",
+                (subscriber, owner),
+            )
+
+    # -- failures: recorded, retried with backoff --------------------------------------------
+
+    def record_failure(self, subscriber: str, error: str, retry_at: datetime) -> int:
+        """One more failed pass for this subscriber; returns how many in a row."""
+        with self._write():
+            self._ensure(subscriber)
+            self._db.execute(
+                "UPDATE subscribers SET failures = failures + 1, last_error = ?, next_retry = ? "
+                "WHERE email = ?",
+                (error[:2000], iso(retry_at), subscriber),
+            )
+            return self.failure(subscriber).failures
+
+    def clear_failures(self, subscriber: str) -> None:
+        with self._write():
+            self._db.execute(
+                "UPDATE subscribers SET failures = 0, last_error = NULL, next_retry = NULL "
+                "WHERE email = ?",
+                (subscriber,),
+            )
+
+    def failure(self, subscriber: str) -> Failure:
+        row = self._db.execute(
+            "SELECT failures, last_error, next_retry FROM subscribers WHERE email = ?",
+            (subscriber,),
+        ).fetchone()
+        return (
+            Failure(row["failures"], row["last_error"], row["next_retry"])
+            if row
+            else (Failure(0, None, None))
+        )
+
+    def failures(self) -> dict[str, Failure]:
+        """Every subscriber whose last pass failed."""
+        return {
+            r["email"]: Failure(r["failures"], r["last_error"], r["next_retry"])
+            for r in self._db.execute(
+                "SELECT email, failures, last_error, next_retry FROM subscribers "
+                "WHERE failures > 0 ORDER BY email"
+            )
+        }
+
+    # -- preferences: set from the mail's preferences page -----------------------------------
+
+    def preferences(self, subscriber: str) -> Preferences:
+        row = self._db.execute(
+            "SELECT paused, frequency, dropped FROM preferences WHERE email = ?", (subscriber,)
+        ).fetchone()
+        if row is None:
+            return Preferences()
+        return Preferences(bool(row["paused"]), row["frequency"], tuple(json.loads(row["dropped"])))
+
+    def set_preferences(self, subscriber: str, preferences: Preferences) -> None:
+        with self._write():
+            self._db.execute(
+                "INSERT INTO preferences (email, paused, frequency, dropped, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET "
+                "paused = excluded.paused, frequency = excluded.frequency, "
+                "dropped = excluded.dropped, updated_at = excluded.updated_at",
+                (
+                    subscriber,
+                    preferences.paused,
+                    preferences.frequency,
+                    _terms(preferences.dropped),
+                    iso(now()),
+                ),
+            )
+
+    def resubscribe(self, subscriber: str) -> None:
+        """Undo an unsubscribe: mail resumes with articles matched from now on."""
+        with self._write():
+            self._db.execute(
+                "UPDATE subscribers SET unsubscribed_at = NULL WHERE email = ?", (subscriber,)
+            )
+
+    def save_profiles(self, profiles: dict[str, Profile]) -> None:
+        """The subscribers file as the pages need it (they run without reading it)."""
+        with self._write():
+            for email, p in profiles.items():
+                self._ensure(email)
+                self._db.execute(
+                    "UPDATE subscribers SET profile = ? WHERE email = ?",
+                    (json.dumps([p.name, p.frequency, p.rules], ensure_ascii=False), email),
+                )
+
+    def profile(self, subscriber: str) -> Profile | None:
+        row = self._db.execute(
+            "SELECT profile FROM subscribers WHERE email = ?", (subscriber,)
+        ).fetchone()
+        if not row or not row["profile"]:
+            return None
+        name, frequency, rules = json.loads(row["profile"])
+        return Profile(name, frequency, [(r, label) for r, label in rules])
+
+    def _ensure(self, subscriber: str) -> None:
+        self._db.execute("INSERT OR IGNORE INTO subscribers (email) VALUES (?)", (subscriber,))
+
     def _matches(self, where: str, params: tuple[object, ...]) -> list[PendingMatch]:
         with self._lock:
             rows = self._db.execute(
@@ -318,6 +517,7 @@ class Ledger:
                 bool(r["in_title"]),
                 bool(r["updated"]),
                 r["digest_id"],
+                r["sent_version"],
             )
             for r in rows
         ]
@@ -336,6 +536,27 @@ class _Transaction:
             self.db.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
             self.lock.release()
+
+
+def claimant() -> str:
+    """A sender's identity: this host and process, plus a nonce (one per Alerts)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
+
+
+def _stale(holder: str, claimed_at: str | None, at: datetime, ttl: timedelta) -> bool:
+    if not claimed_at or datetime.fromisoformat(claimed_at) + ttl < at:
+        return True
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: does the process exist?
+    except ProcessLookupError:
+        return True  # the sender died (SIGKILL, power cut): its claim is void
+    except PermissionError:
+        pass
+    return False
 
 
 def _terms(terms: Iterable[str]) -> str:

@@ -3,12 +3,15 @@
     [[subscriber]]
     email = "newsroom@example.com"
     name = "萧山新闻编辑部"
-    rules = ["钱塘 -钱塘江", "数字经济", "新型工业化"]  # the search syntax of store/query.py
+    rules = ["钱塘 -钱塘江", "数字经济", {rule = "新型工业化 OR 先进制造业", label = "制造业"}]
     sources = ["xsnet", "tidenews"]                     # default: every source
     frequency = "daily 08:00"  # immediate | hourly | daily HH:MM | weekly DAY HH:MM (Shanghai)
     language = "zh"            # zh (default) | en
 
-A bad entry fails at load time with the file, the line and the reason.
+A rule is the search syntax of store/query.py, or a table ``{rule = "…", label = "…"}`` whose
+label names it in subjects and headings (otherwise its positive terms do: ``钱塘 -钱塘江`` is
+「钱塘」). A bad entry — control characters included, since a CR or LF in a name or rule would
+end up in a mail header — fails at load time with the file, the line and the reason.
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from pathlib import Path
 from typing import Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from model.clock import SHANGHAI
 from store.query import Query, QueryError, parse
 from tidewatch.tomlfile import FileError, line_of, load_model, read_toml
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_LABEL = 40
 
 WEEKDAYS = {
     **{day: n for n, day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
@@ -79,14 +86,40 @@ class Subscriber(BaseModel):
 
     email: str
     name: str = Field(min_length=1)
+    labels: dict[str, str] = Field(default_factory=dict)  # rule → label, from rule tables
     rules: list[str] = Field(min_length=1)
     sources: list[str] | None = None  # None: every source
     frequency: str = "daily 08:00"
     language: Literal["zh", "en"] = "zh"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _rule_tables(cls, data: object) -> object:
+        """``{rule = "…", label = "…"}`` entries become a rule and a label."""
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+            return data
+        rules, labels = [], dict(data.get("labels") or {})
+        for entry in data["rules"]:
+            if isinstance(entry, dict):
+                if set(entry) - {"rule", "label"} or not isinstance(entry.get("rule"), str):
+                    raise ValueError(
+                        f"rule {entry!r} must be a string or a table {{rule = …, label = …}}"
+                    )
+                if "label" in entry:
+                    labels[entry["rule"]] = entry["label"]
+                entry = entry["rule"]
+            rules.append(entry)
+        return {**data, "rules": rules, "labels": labels}
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _no_controls("name", value)
+
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
+        _no_controls("email", value)
         try:
             return validate_email(value, check_deliverability=False).normalized
         except EmailNotValidError as e:
@@ -94,15 +127,27 @@ class Subscriber(BaseModel):
 
     @field_validator("rules")
     @classmethod
-    def _rules(cls, rules: list[str]) -> list[str]:
+    def _rules(cls, rules: list[str], info: ValidationInfo) -> list[str]:
         if twice := sorted({r for r in rules if rules.count(r) > 1}):
             raise ValueError(f"rule {twice[0]!r} is listed twice")
         for rule in rules:
+            _no_controls("rule", rule)
             try:
                 parse(rule)
             except QueryError as e:
                 raise ValueError(f"rule {rule!r}: {e}") from None
+        for rule, label in info.data.get("labels", {}).items():
+            if rule not in rules:
+                raise ValueError(f"label {label!r} is for {rule!r}, which is not a rule")
+            _no_controls("label", label)
+            if not label.strip() or len(label) > MAX_LABEL:
+                raise ValueError(f"label {label!r} must be 1 to {MAX_LABEL} characters")
         return rules
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, labels: dict[str, str]) -> dict[str, str]:
+        return {rule: label.strip() for rule, label in labels.items()}
 
     @field_validator("sources")
     @classmethod
@@ -123,11 +168,27 @@ class Subscriber(BaseModel):
     def schedule(self) -> Frequency:
         return parse_frequency(self.frequency)
 
+    def label(self, rule: str) -> str:
+        """The rule's readable name: its label, else its positive terms (never its syntax)."""
+        if rule in self.labels:
+            return self.labels[rule]
+        terms = list(dict.fromkeys(term.raw for term in parse(rule).terms))
+        return " / ".join(terms) if terms else rule
+
     def queries(self) -> list[tuple[str, Query]]:
         return [(rule, parse(rule)) for rule in self.rules]
 
     def wants(self, source: str) -> bool:
         return self.sources is None or source in self.sources
+
+
+def _no_controls(what: str, value: str) -> str:
+    if found := CONTROL.search(value):
+        raise ValueError(
+            f"{what} {value!r} contains a control character (U+{ord(found[0]):04X}); "
+            "names, addresses, labels and rules must be one line of printable text"
+        )
+    return value
 
 
 class Subscriptions(BaseModel):

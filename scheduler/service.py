@@ -4,8 +4,13 @@ Each crawl runs as its own `tidewatch crawl SOURCE --json` process. A Twisted re
 cannot be restarted inside one process, and an isolated crawl keeps the service's memory
 flat, lets a crashing or hanging crawl be killed without harm, and on SIGTERM can be
 asked to stop (Scrapy's graceful shutdown) then killed after ``shutdown_grace`` seconds.
-APScheduler's AsyncIOScheduler drives the jobs; blocking work (SQLite, SMTP) runs in
-threads, one digest pass at a time.
+APScheduler's AsyncIOScheduler drives the jobs; blocking work (SMTP) runs in daemon
+threads, one digest pass at a time. On SIGTERM everything shares one ``shutdown_grace``: a
+digest pass still sending then is asked to stop and left behind (the process exits without
+waiting for it); its matches were never marked sent, so they stay pending and go out at the
+next start with the same Message-ID.
+
+The web UI is served by waitress (``web/server.py``) behind ``web/guard.py``.
 """
 
 from __future__ import annotations
@@ -14,16 +19,16 @@ import asyncio
 import contextlib
 import ctypes
 import fcntl
+import inspect
 import json
 import logging
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from email.message import EmailMessage
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -42,8 +47,11 @@ from scheduler.health import FAILED, HEALTHY, INTERRUPTED, assess, backoff_secon
 from scheduler.runs import RunLog
 from scheduler.schedules import effective_schedule
 from store import open_store
+from tidewatch import logs
 from tidewatch.config import Config, ConfigError
 from web.app import Dashboard, check_exposure
+from web.guard import Guard
+from web.server import WebServer, listen
 
 log = logging.getLogger("tidewatch.serve")
 MISFIRE_GRACE = 15 * 60  # a job late by less than this (a busy or restarted service) still runs
@@ -100,30 +108,35 @@ class Service:
         self.crawls: dict[str, asyncio.subprocess.Process] = {}
         self.tasks: set[asyncio.Task[None]] = set()
         self.digest_lock = asyncio.Lock()
+        self.digest_queued: asyncio.Task[None] | None = None  # one pass waiting, at most
+        self.background: set[asyncio.Task[None]] = set()
+        self.digest_stop = threading.Event()  # asks a digest pass in progress to give up
         self.stopping = asyncio.Event()
-        self.web: WSGIServer | None = None
+        self.web: WebServer | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
 
     async def run(self) -> None:
+        self._serve_web()  # first: a port in use stops the service before anything runs
         interrupted = self.runs.interrupt_unfinished("the service stopped during the crawl")
         if interrupted:
             log.warning("%d crawl run(s) were interrupted by the last shutdown", interrupted)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
-        self._serve_web()
         self._add_jobs()
         self.scheduler.start()
         self._remember_next_runs()
-        log.warning(
+        log.info(
             "serving %s; digests for %d subscribers",
             ", ".join(self.schedules),
             len(self.alerts.subscribers),
         )
-        await self._digests()  # digests that fell due while the service was down: once, now
+        # digests that fell due while the service was down: once, now, without delaying a stop
+        catch_up = asyncio.create_task(self._digests())
         await self.stopping.wait()
         await self.shutdown()
+        del catch_up  # held until here: a task nobody references may be collected
 
     def _add_jobs(self) -> None:
         start = now()
@@ -146,14 +159,17 @@ class Service:
                 )
 
     async def shutdown(self) -> None:
-        log.warning("stopping: %d crawl(s) running", len(self.crawls))
+        log.info("stopping: %d crawl(s) running", len(self.crawls))
+        loop = asyncio.get_running_loop()
+        grace = self.config.shutdown_grace
+        deadline = loop.time() + grace
+        self.digest_stop.set()
         # Pause, not shut down, until the crawls have ended: shutting APScheduler's asyncio
         # executor down cancels running jobs, and a cancelled crawl could not record its run.
         self.scheduler.pause()
         for process in list(self.crawls.values()):
             with contextlib.suppress(ProcessLookupError):
                 process.terminate()  # Scrapy stops gracefully on SIGTERM
-        grace = self.config.shutdown_grace
         if self.tasks:
             _, late = await asyncio.wait(self.tasks, timeout=grace)
             for process in list(self.crawls.values()):
@@ -161,15 +177,30 @@ class Service:
                     process.kill()
             if late:
                 await asyncio.wait(late, timeout=5)
-        async with self.digest_lock:  # let a digest in progress finish and be marked
-            pass
+        digests_done = await self._digests_finished(max(0.0, deadline - loop.time()))
         self.scheduler.shutdown(wait=False)
         if self.web:
-            self.web.shutdown()
-        self.alerts.close()
-        self.store.close()
+            self.web.close()
+        if digests_done:  # else the pass left behind still holds them: the exit closes them
+            self.alerts.close()
+            self.store.close()
+        else:
+            log.warning(
+                "a digest pass was still sending after %.0f s: left behind; its matches are "
+                "not marked sent and go out at the next start",
+                grace,
+            )
         self.runs.close()
-        log.warning("stopped")
+        log.info("stopped")
+
+    async def _digests_finished(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` for a digest pass in progress to finish and be marked."""
+        try:
+            await asyncio.wait_for(self.digest_lock.acquire(), timeout)
+        except TimeoutError:
+            return False
+        self.digest_lock.release()
+        return True
 
     # -- jobs -------------------------------------------------------------------------------
 
@@ -219,7 +250,7 @@ class Service:
         failures = self.runs.record_failures(source, failed=outcome == FAILED)
         self._after_run(source, outcome, reason, failures, previous_failures)
         if outcome != FAILED and not self.stopping.is_set():
-            await self._digests()
+            self._queue_digests()
 
     def _after_run(
         self, source: str, outcome: str, reason: str, failures: int, previous_failures: int
@@ -237,26 +268,52 @@ class Service:
         became_unhealthy = outcome not in (HEALTHY, INTERRUPTED) and (
             len(last) < 2 or last[1].outcome in (HEALTHY, INTERRUPTED)
         )
-        if became_unhealthy:
-            self._tell_operator(source, outcome, reason)
+        if became_unhealthy:  # SMTP may hang: never on the event loop
+            threading.Thread(
+                target=self._tell_operator, args=(source, outcome, reason), daemon=True
+            ).start()
         elif outcome == HEALTHY and previous_failures:
             log.warning("%s recovered after %d failed run(s)", source, previous_failures)
         self._remember_next_runs()
 
+    def _queue_digests(self) -> None:
+        """A digest pass after a crawl, in a task of its own: a crawl job that waited for a
+        long pass would hold up the source's next crawl (``max_instances = 1``)."""
+        if self.digest_queued is None or self.digest_queued.done():
+            self.digest_queued = task = asyncio.create_task(self._queued_digests())
+            self.background.add(task)  # held: the loop keeps only weak references to tasks
+            task.add_done_callback(self.background.discard)
+
+    async def _queued_digests(self) -> None:
+        async with self.digest_lock:
+            self.digest_queued = None  # from here, the next crawl queues another pass
+            if not self.stopping.is_set():
+                await _in_daemon_thread(self._digest_pass, "digest")
+
     async def _digests(self) -> None:
         async with self.digest_lock:
-            try:
-                await asyncio.to_thread(self._digest_pass)
-            except Exception:
-                log.exception("digest pass failed; matches stay pending")
+            if self.stopping.is_set():
+                return
+            await _in_daemon_thread(self._digest_pass, "digest")
 
     def _digest_pass(self) -> None:
-        matched = self.alerts.match_new_articles()
-        for report in self.alerts.send_due():
+        try:
+            matched = self.alerts.match_new_articles()
+            reports = self._send_due()
+        except Exception:
+            log.exception("digest pass failed; matches stay pending")
+            return
+        for report in reports:
             level = logging.ERROR if report.status == "failed" else logging.INFO
             log.log(level, "digest to %s: %s %s", report.subscriber, report.status, report.detail)
         if matched:
             log.info("%d new matches", matched)
+
+    def _send_due(self) -> list:
+        """Due digests; a sender that can be told to stop is handed ``digest_stop``."""
+        if "stop" in inspect.signature(self.alerts.send_due).parameters:
+            return self.alerts.send_due(stop=self.digest_stop)
+        return self.alerts.send_due()
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -287,8 +344,7 @@ class Service:
             log.error("could not tell the operator about %s: %s", source, e)
 
     def _serve_web(self) -> None:
-        """The dashboard and the unsubscribe endpoint, in a thread with its own connections."""
-        host, port = self.config.web_listen.rsplit(":", 1)
+        """The dashboard and the unsubscribe endpoint, behind the guard, on waitress."""
         ledger = Ledger(self.config.ledger_path)
         app = Dashboard(
             self.config,
@@ -298,14 +354,34 @@ class Service:
             UnsubscribeApp(ledger, self.alerts.secret),
             scheduler_running=lambda: self.scheduler.running and not self.stopping.is_set(),
         )
-        self.web = make_server(host, int(port), app, handler_class=_QuietHandler)
-        threading.Thread(target=self.web.serve_forever, daemon=True).start()
-        log.warning("web UI on http://%s:%d/", host, self.web.server_port)
+        self.web = listen(Guard(app, self.config), self.config)
+        limits = self.web.limits
+        log.info(
+            "web UI on http://%s:%d/ (%d threads, %d connections, %.0f s idle, %.0f s request)",
+            self.web.host,
+            self.web.port,
+            limits.threads,
+            limits.connection_limit,
+            limits.idle_timeout,
+            limits.request_timeout,
+        )
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        log.info("web: " + format, *args)
+async def _in_daemon_thread(work: Callable[[], None], name: str) -> None:
+    """Run ``work`` in a daemon thread and wait for it. Unlike ``asyncio.to_thread``, a
+    thread stuck in a socket does not hold up the process's exit."""
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+
+    def target() -> None:
+        try:
+            work()
+        finally:
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
+                loop.call_soon_threadsafe(lambda: done.done() or done.set_result(None))
+
+    threading.Thread(target=target, name=name, daemon=True).start()
+    await asyncio.shield(done)
 
 
 def _summary(source: str, output: bytes) -> CrawlSummary | None:
@@ -324,10 +400,7 @@ def _die_with_parent() -> None:
 
 
 def serve(config: Config) -> int:
-    logging.basicConfig(
-        level=config.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(config.log_level)
     check_exposure(config)
     with _only_service(config):
         service = Service(config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,8 @@ ENTRY_POINTS = {
     ],
 }
 SMTP_USER, SMTP_PASSWORD = "tidewatch", "s3cret-pässword"
+UNSUBSCRIBE_SECRET = "test-unsubscribe-secret-of-32-bytes-or-more"
+BACKFILL_ALL = 36500  # days: the replica's articles are months or years old
 
 
 @dataclass
@@ -34,15 +37,29 @@ class MailSink:
 
     refuse_next: int = 0  # answer 451 to this many DATA commands first
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each message as it came off the wire
     recipients: list[list[str]] = field(default_factory=list)
     refused: int = 0
+    refuse_recipients: set[str] = field(default_factory=set)  # answered 550 at RCPT TO
+    delay: float = 0.0  # seconds before answering DATA: lets concurrent senders overlap
     logins: list[tuple[str, str]] = field(default_factory=list)
 
+    async def handle_RCPT(
+        self, server: object, session: object, envelope: object, address: str, options: list
+    ) -> str:
+        if address.lower() in self.refuse_recipients:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.refuse_next > 0:
             self.refuse_next -= 1
             self.refused += 1
             return "451 4.3.0 Mailbox temporarily unavailable, try again later"
+        self.raw.append(envelope.original_content or envelope.content)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 2.0.0 OK"

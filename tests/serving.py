@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER
 from support import SIGNING_SALT
 
 from tidewatch.mirror import MirrorServer
 
+UNSUBSCRIBE_SECRET = "serve-test-unsubscribe-key-5d1f8a93c7e2b640"  # strong: 32+ bytes, random
 CONFIG = """
 data_dir = "{data}"
 download_delay = {delay}
@@ -104,5 +109,80 @@ def service_env(folder: Path, server: MirrorServer, smtp_port: int, delay: float
         "TIDEWATCH_SMTP_USER": SMTP_USER,
         "TIDEWATCH_SMTP_PASSWORD": SMTP_PASSWORD,
         "TIDEWATCH_SMTP_BACKOFF": "0",
-        "TIDEWATCH_UNSUBSCRIBE_SECRET": "serve-test",
+        "TIDEWATCH_UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET,
+        "TIDEWATCH_BACKFILL_DAYS": "36500",  # the replica's stories are months old
     }
+
+
+QUIET_CONFIG = """
+data_dir = "{data}"
+web_listen = "{listen}"
+log_level = "{level}"
+subscribers_file = "{subscribers}"
+shutdown_grace = {grace}
+
+[sources.xsnet]
+enabled = false
+
+[sources.tidenews]
+enabled = false
+
+[sources.xsrb]
+enabled = false
+"""
+WEB_UI = re.compile(r"web UI on (http://[^/\s]+/)")
+
+
+@dataclass
+class WebService:
+    """A running `tidewatch serve` and the address its web UI answers on."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    host: str
+    port: int
+    log: Path
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+def quiet_env(
+    folder: Path, listen: str = "127.0.0.1:0", level: str = "INFO", grace: float = 10, **extra: str
+) -> dict[str, str]:
+    """A `tidewatch serve` that crawls nothing (every source disabled): only its web UI, its
+    digests (to the outbox unless TIDEWATCH_SMTP_HOST is given) and its shutdown."""
+    path = folder / "tidewatch.toml"
+    path.write_text(
+        QUIET_CONFIG.format(
+            data=folder / "data",
+            listen=listen,
+            level=level,
+            grace=grace,
+            subscribers=FIXTURES / "newsroom.toml",
+        )
+    )
+    return clean_env() | {
+        "TIDEWATCH_CONFIG": str(path),
+        "TIDEWATCH_UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET,
+        **extra,
+    }
+
+
+@contextmanager
+def web_service(env: dict[str, str], log: Path, timeout: float = 30) -> Iterator[WebService]:
+    """Start `tidewatch serve`, wait for its "web UI on" line, SIGTERM it at the end."""
+    process = start(env, log)
+    try:
+        wait_for(
+            lambda: WEB_UI.search(log.read_text(errors="replace")) or process.poll() is not None,
+            "the web UI log line",
+            timeout=timeout,
+        )
+        found = WEB_UI.search(log.read_text(errors="replace"))
+        assert found, f"`tidewatch serve` exited {process.poll()}:\n{log.read_text()[-3000:]}"
+        address = urlsplit(found.group(1))
+        yield WebService(process, found.group(1), address.hostname, address.port, log)
+    finally:
+        if process.poll() is None:
+            stop(process)

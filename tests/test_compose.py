@@ -293,6 +293,7 @@ def test_tidewatch_uses_the_stack() -> None:
     assert host == "0.0.0.0"  # inside the container; published on loopback only
     assert ("127.0.0.1", port, port) in published_ports(SERVICES["tidewatch"])
     assert env["TIDEWATCH_PUBLIC_URL"] == f"http://127.0.0.1:{port}"
+    env["TIDEWATCH_WEB_TOKEN"] = "a-strong-token-as-set-in-dot-env-4c8e1f7a"  # required in .env
     config = load_config(env)  # the stack's defaults pass Tidewatch's own validation
     assert config.es_url == "http://elasticsearch:9200" and config.smtp_port_or_default == 1025
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from crawler.seeds import SeedsError, load_sources
 from model.clock import parse_since
 from store import open_store
-from store.base import SearchHit, StoreError, article_id
+from store.base import ArticleStore, SearchHit, StoredArticle, StoreError, article_id
 from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError, load_config
 from tidewatch.tomlfile import FileError
@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", help="one stored article, with how each field was found")
     show.add_argument("article", help="an article id or URL")
+    show.add_argument("--json", action="store_true", help="print the stored record as JSON")
     show.set_defaults(run=cmd_show)
 
     digest = commands.add_parser("digest", help="match new articles and send due digests now")
@@ -143,6 +144,12 @@ def _parser() -> argparse.ArgumentParser:
     suggest.set_defaults(run=cmd_seeds_suggest)
 
     demo = commands.add_parser("demo", help="crawl the bundled replica sites and show results")
+    demo.add_argument(
+        "--serve",
+        action="store_true",
+        help="then run `tidewatch serve` against the replica and print the web UI's address "
+        "(Ctrl-C stops it)",
+    )
     demo.set_defaults(run=cmd_demo)
     return parser
 
@@ -180,13 +187,30 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
     store = open_store(config)
     try:
         hits = store.search(query, source=args.source, since=args.since, limit=args.limit)
+        total = _total(store, query, args, len(hits)) if hits and not args.json else len(hits)
     finally:
         store.close()
     if args.json:
         print(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
-    else:
-        _print_hits(hits, sys.stdout)
+        return 0
+    _print_hits(hits, sys.stdout)
+    if hits:
+        shown = f"showing the first {len(hits)}" if total > len(hits) else "all shown"
+        print(f"\n{total} {'article matches' if total == 1 else 'articles match'}; {shown}")
     return 0
+
+
+def _total(store: ArticleStore, query: Query, args: argparse.Namespace, shown: int) -> int:
+    """Every match, not just the page printed (the store's exact count where it has one)."""
+    count = getattr(store, "count_matches", None)
+    if count is not None:
+        try:
+            return count(query, source=args.source, since=args.since).total
+        except NotImplementedError:
+            pass
+    if shown < args.limit:
+        return shown
+    return len(store.search(query, source=args.source, since=args.since, limit=100_000))
 
 
 def cmd_export(config: Config, args: argparse.Namespace) -> int:
@@ -206,14 +230,56 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
         article = store.get(article_id(ref) if "://" in ref else ref)
         if article is None:
             raise UsageError(f"no stored article {ref!r}")
-        print(
-            json.dumps(
-                {**article.export(), "extraction": article.extraction}, ensure_ascii=False, indent=2
-            )
-        )
     finally:
         store.close()
+    if args.json:
+        record = {**article.export(), "extraction": article.extraction}
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        _print_article(article, config, sys.stdout)
     return 0
+
+
+def _print_article(article: StoredArticle, config: Config, out: TextIO) -> None:
+    """Title, byline and body first, then every field in words, with how it was found."""
+    from web.app import FIELD_LABELS, published_text, when_text
+
+    def say(text: str) -> None:
+        print(printable(text), file=out)
+
+    names = {name: s.title for name, s in load_sources(config.seeds_dir).items()}
+    source = names.get(article.source, article.source)
+    byline = [source, article.channel, published_text(article)]
+    if article.origin and article.origin != source:
+        byline.append(f"来源 {article.origin}")
+    say(article.title)
+    say(" · ".join(x for x in byline if x))
+    say(article.url)
+    say("")
+    for line in article.body.splitlines():
+        if line.strip():
+            say(f"  {line}")
+    say("")
+    width = max(_display_width(label) for _, label in FIELD_LABELS)
+    for name, label in FIELD_LABELS:
+        value = getattr(article, name)
+        if name == "published_at":
+            shown = published_text(article)
+        elif name in ("first_seen", "last_seen"):
+            shown = when_text(value, seconds=True)
+        elif name == "source":
+            shown = f"{source} ({value})"
+        elif isinstance(value, list):
+            shown = "\n".join(value) if name == "images" else "、".join(value)
+        else:
+            shown = str(value) if value not in (None, "") else "—"
+        method = article.extraction.get(name)
+        lines = (shown or "—").splitlines()
+        pad = " " * (width - _display_width(label))
+        first = lines[0] + (f"   [{method}]" if method else "")
+        say(f"{label}{pad}  {first}")
+        for more in lines[1:]:
+            say(f"{' ' * width}  {more}")
 
 
 def cmd_digest(config: Config, args: argparse.Namespace) -> int:
@@ -231,10 +297,13 @@ def cmd_digest(config: Config, args: argparse.Namespace) -> int:
         store.close()
     print(f"{matched} new matches; {len(reports)} digests")
     for r in reports:
-        print(f"{r.subscriber}: {r.status} {r.articles} articles · {r.subject} {r.detail}".rstrip())
+        what = f"{r.articles} articles · {r.subject} " if r.subject else ""
+        print(f"{r.subscriber}: {r.status} {what}{r.detail}".rstrip())
         if r.rendered and args.dry_run:
             print(f"\n{r.rendered.text}")
-    return 1 if any(r.status == "failed" for r in reports) else 0
+    if failed := [r.subscriber for r in reports if r.failed]:
+        print(f"tidewatch: not delivered to {', '.join(failed)} (retried later)", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_alerts_check(config: Config, args: argparse.Namespace) -> int:
@@ -251,23 +320,40 @@ def cmd_alerts_test(config: Config, args: argparse.Namespace) -> int:
     store = open_store(config)
     try:
         hits = store.search(query, source=args.source, limit=args.limit)
+        total = _total(store, query, args.source, len(hits), args.limit)
     finally:
         store.close()
     _print_hits(hits, sys.stdout)
+    shown = f" (showing {len(hits)})" if total > len(hits) else ""
+    print(f"{total} article{'s' * (total != 1)} match{'es' * (total == 1)}{shown}")
     return 0
 
 
-def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
-    from wsgiref.simple_server import make_server
+def _total(store: ArticleStore, query: Query, source: str | None, found: int, limit: int) -> int:
+    """Every match, not just the page shown."""
+    if found < limit:
+        return found
+    if hasattr(store, "count_matches"):  # the store contract's exact count
+        return store.count_matches(query, source=source).total
+    return len(store.search(query, source=source, limit=1_000_000))
 
+
+def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
     from alerts.ledger import Ledger
     from alerts.unsubscribe import UnsubscribeApp, load_secret
+    from tidewatch import logs
+    from web.guard import Guard
+    from web.server import listen
 
-    host, port = config.web_listen.rsplit(":", 1)
+    logs.configure(config.log_level)  # zoned times, credentials redacted, as in `serve`
     app = UnsubscribeApp(Ledger(config.ledger_path), load_secret(config))
-    with make_server(host, int(port), app) as server:
-        print(f"unsubscribe endpoint on http://{config.web_listen}/unsubscribe", flush=True)
-        server.serve_forever()
+    server = listen(Guard(app, config), config, start=False)  # limits and guard of `serve`
+    print(
+        f"unsubscribe and preferences pages on http://{server.host}:{server.port}/unsubscribe "
+        "and /preferences",
+        flush=True,
+    )
+    server.serve_forever()
     return 0
 
 
@@ -375,9 +461,12 @@ def cmd_seeds_suggest(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
-    from tidewatch.demo import run_demo
+    from tidewatch.demo import run_demo, serve_demo
 
-    return run_demo(config, sys.stdout)
+    code = run_demo(config, sys.stdout)
+    if code or not args.serve:
+        return code
+    return serve_demo(config, sys.stdout)
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -1,37 +1,141 @@
 """The dashboard as a WSGI app: pages rendered with Jinja2 on the server, JSON behind them.
 
-/                 status: sources, articles per day, recent runs, digests
-/search           the alert-rule syntax, filters, highlighted snippets, paging
-/article/<id>     every stored field, and the versions
-/trends           mentions of a keyword per day and source
+/                 status: a summary banner, sources, articles per day and per run, runs, digests
+/search           the alert-rule syntax, filters, highlighted snippets, per-source facets, paging
+/article/<id>     the article, then every stored field in words, images, and the versions
+/trends           articles mentioning a keyword per day (or month) and source
 /api/status, /api/search, /healthz, /metrics, /unsubscribe
+
+Every time shown carries its zone (+08:00); sources are shown by their seeds' titles.
 """
 
 from __future__ import annotations
 
+import calendar
 import hmac
 import ipaddress
 import json
+import logging
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from alerts.ledger import Ledger
 from alerts.render import segments
+from alerts.unsubscribe import PATHS as UNSUBSCRIBE_PATHS
 from alerts.unsubscribe import UnsubscribeApp
-from scheduler.runs import RunLog
+from crawler.seeds import load_sources
+from model.clock import SHANGHAI, now
+from scheduler.health import HEALTHY, INTERRUPTED
+from scheduler.runs import Run, RunLog
 from store.base import ArticleStore
-from store.query import QueryError, parse
+from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError
 from web import data
+from web.charts import bar_chart
+from web.server import internal_error
+
+log = logging.getLogger("tidewatch.web")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 COLOURS = {"xsnet": "#0b6e99", "xsrb": "#bf8700", "tidenews": "#8250df"}
+HEALTH_STATES = ("healthy", "degraded", "failing", "disabled", "unknown")
+HEALTH_WORDS = {
+    "healthy": "healthy",
+    "degraded": "degraded",
+    "failing": "failing",
+    "disabled": "disabled",
+    "unknown": "no runs yet",
+}
+OUTCOME_CLASS = {"healthy": "healthy", "degraded": "degraded", "failed": "failing"}
+FIELD_LABELS = [
+    ("source", "来源网站 Source"),
+    ("channel", "栏目 Channel"),
+    ("published_at", "发布时间 Published"),
+    ("origin", "来源 Credited to"),
+    ("authors", "记者 Reporters"),
+    ("contributors", "通讯员 Correspondents"),
+    ("editor", "编辑 Editor"),
+    ("images", "图片 Images"),
+    ("url", "原文 Original page"),
+    ("id", "编号 Article id"),
+    ("content_hash", "内容指纹 Content fingerprint"),
+    ("first_seen", "首次发现 First seen"),
+    ("last_seen", "最近确认 Last seen"),
+    ("version", "版本 Version"),
+]
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LATEST = 10  # articles on the empty search page
+
+
+def when_text(moment: str | None, seconds: bool = False) -> str:
+    """``2026-12-01 18:22 +08:00``: Shanghai time, always with its zone."""
+    if not moment:
+        return "—"
+    try:
+        t = datetime.fromisoformat(moment)
+    except ValueError:
+        return moment
+    t = (t if t.tzinfo else t.replace(tzinfo=SHANGHAI)).astimezone(SHANGHAI)
+    return f"{t:%Y-%m-%d %H:%M:%S}"[: 19 if seconds else 16] + " +08:00"
+
+
+def when(moment: str | None) -> Markup:
+    if not moment:
+        return Markup("—")
+    return Markup('<time datetime="{}">{}</time>').format(moment, when_text(moment))
+
+
+def published_text(item: Any) -> str:
+    """When an article was published, as precisely as its page said: a date-only e-paper
+    shows no invented 00:00, and an article without a date shows when it was first seen."""
+
+    def get(key: str) -> Any:
+        return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+    at, precision = get("published_at") or "", get("published_precision") or "minute"
+    if precision == "day":
+        return at[:10]
+    if precision == "unknown":
+        return f"{(get('first_seen') or at)[:10]} (no date on the page: first seen)"
+    return when_text(at, seconds=precision == "second")
+
+
+def published(item: Any) -> Markup:
+    """``published_text`` in a ``<time>`` element."""
+    at = item.get("published_at") if isinstance(item, dict) else item.published_at
+    text = published_text(item)
+    date_part, _, note = text.partition(" (")
+    if note:
+        shown = '<time datetime="{}" class="first-seen">{}</time> <span class="muted">({}</span>'
+        return Markup(shown).format(at, date_part, note)
+    return Markup('<time datetime="{}">{}</time>').format(at, text)
+
 
 _env = Environment(loader=PackageLoader("web", "templates"), autoescape=select_autoescape(["html"]))
-_env.globals.update(segments=segments, colours=COLOURS)
+_env.globals.update(
+    segments=segments,
+    colours=COLOURS,
+    published=published,
+    health_words=HEALTH_WORDS,
+    outcome_class=OUTCOME_CLASS,
+    field_labels=FIELD_LABELS,
+)
+_env.filters["when"] = when
+
+
+def error_kind(kind: str) -> str:
+    """An error kind in words: http_404 → HTTP 404, incomplete_article → incomplete article."""
+    return re.sub(r"^http_(\d+)$", r"HTTP \1", kind).replace("_", " ")
+
+
+_env.filters["error_kind"] = error_kind
 
 
 def check_exposure(config: Config) -> None:
@@ -63,11 +167,12 @@ class Dashboard:
         self.unsubscribe = unsubscribe
         self.scheduler_running = scheduler_running
         self.token = config.web_token.get_secret_value() if config.web_token else None
+        self.names = {name: s.title for name, s in load_sources(config.seeds_dir).items()}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
-        if path == "/unsubscribe":
-            return self.unsubscribe(environ, start_response)  # links in emails: no token
+        if path in UNSUBSCRIBE_PATHS:  # /unsubscribe, /preferences: links in emails, no token
+            return self.unsubscribe(environ, start_response)
         if not self._authorised(environ):
             return _send(
                 start_response,
@@ -79,13 +184,13 @@ class Dashboard:
         params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         try:
             return self._route(path, params, start_response)
-        except Exception as e:  # a page never takes the service down
-            body = f"error: {type(e).__name__}: {e}".encode()
-            return _send(start_response, "500 Internal Server Error", "text/plain", body)
+        except Exception:  # a page never takes the service down, nor shows its internals
+            log.exception("error serving %s", path)
+            return internal_error(start_response)
 
     def _route(self, path: str, params: dict[str, str], start: StartResponse) -> Iterable[bytes]:
         if path == "/":
-            return self._page(start, "status.html", self._status())
+            return self._page(start, "status.html", self._status_page(params), nav="status")
         if path == "/api/status":
             return _json(start, self._status())
         if path == "/healthz":
@@ -99,25 +204,108 @@ class Dashboard:
             return _json(start, {"ok": not problems, "problems": problems}, code)
         if path == "/metrics":
             return _send(start, "200 OK", "text/plain; version=0.0.4", self._metrics().encode())
-        if path in ("/search", "/api/search"):
+        if path == "/api/search":
             result = self._search(params)
-            if path == "/api/search":
-                return _json(start, result, "400 Bad Request" if result.get("error") else "200 OK")
-            return self._page(start, "search.html", {"params": params, **result})
+            result.pop("caret", None)
+            return _json(start, result, "400 Bad Request" if result.get("error") else "200 OK")
+        if path == "/search":
+            context = self._search_page(params)
+            code = "400 Bad Request" if context.get("error") else "200 OK"
+            return self._page(start, "search.html", context, code, nav="search")
         if path == "/trends":
-            return self._page(start, "trends.html", self._trend(params))
+            context = self._trend_page(params)
+            code = "400 Bad Request" if context.get("error") else "200 OK"
+            return self._page(start, "trends.html", context, code, nav="trends")
         if path.startswith("/article/"):
             article = self.store.get(path.removeprefix("/article/"))
             if article is None:
-                return _send(start, "404 Not Found", "text/plain", b"no such article")
+                return self._not_found(start, "No stored article has this id.")
             versions = self.store.versions(article.id) if hasattr(self.store, "versions") else []
             return self._page(start, "article.html", {"article": article, "versions": versions})
-        return _send(start, "404 Not Found", "text/plain", b"not found")
+        return self._not_found(start, f"There is no page {path}.")
 
-    # -- data -------------------------------------------------------------------------------
+    # -- status -----------------------------------------------------------------------------
 
     def _status(self) -> dict[str, Any]:
         return data.status(self.config, self.runs, self.ledger, self.scheduler_running())
+
+    def _status_page(self, params: dict[str, str]) -> dict[str, Any]:
+        status = self._status()
+        stored = self._stored()
+        sources = []
+        for row in status["sources"]:
+            unhealthy = row["health"] in ("failing", "degraded")
+            sources.append(
+                {
+                    "unextracted": [],
+                    **row,
+                    "stored": stored.get(row["source"], 0),
+                    "since": self._unhealthy_since(row["source"]) if unhealthy else None,
+                }
+            )
+        order = [s["source"] for s in sources]
+        runs, runs_filter = status["runs"], None
+        day, source = params.get("day", ""), params.get("source", "")
+        if (day and DAY.match(day)) or source in order:
+            picked = self.runs.runs(source if source in order else None, limit=1000)
+            runs = [_run_row(r) for r in picked if r.started_at.startswith(day)][:200]
+            runs_filter = " · ".join(x for x in (self.names.get(source, ""), day) if x)
+        per_run = [
+            {"day": str(r["id"]), r["source"]: r["new"] + r["updated"]}
+            for r in reversed(status["runs"])
+        ]
+        one_day = len({r["started_at"][:10] for r in status["runs"]}) <= 1
+        part = slice(11, 19) if one_day else slice(5, 16)  # HH:MM:SS, or MM-DD HH:MM
+        started = {str(r["id"]): when_text(r["started_at"], True)[part] for r in status["runs"]}
+        return {
+            **status,
+            "sources": sources,
+            "names": self.names,
+            "stored_total": sum(stored.values()),
+            "banner": _banner(sources, status["scheduler_running"], self.names),
+            "unextracted": [
+                {**u, "source": s["source"]} for s in sources for u in s.get("unextracted") or []
+            ],
+            "per_day": bar_chart(
+                status["articles_per_day"],
+                order,
+                title="Articles crawled per day (new and updated), last 30 days",
+                names=self.names,
+                colours=COLOURS,
+                label=lambda key: key[5:],
+                href=lambda key, s: "/?" + urlencode({"day": key, "source": s}) + "#runs",
+                empty_text="no articles crawled in the last 30 days",
+            ),
+            "per_run": bar_chart(
+                per_run,
+                order,
+                title="Articles per run (new and updated), last 50 runs",
+                names=self.names,
+                colours=COLOURS,
+                label=lambda key: started.get(key, key),
+                href=lambda key, s: f"#run-{key}",
+                empty_text="no runs yet" if not per_run else "no new or updated articles",
+            ),
+            "runs": runs,
+            "runs_filter": runs_filter,
+        }
+
+    def _stored(self) -> dict[str, int]:
+        """The store's article totals per source (every seeds source, 0 if none)."""
+        return {name: self.store.count(name) for name in self.names}
+
+    def _unhealthy_since(self, source: str) -> str | None:
+        """When the current run of unhealthy outcomes began."""
+        since = None
+        for run in self.runs.runs(source, limit=500):
+            if run.outcome == "running":
+                continue
+            if run.outcome in (HEALTHY, INTERRUPTED):
+                break
+            since = run.started_at
+        return since
+
+    # -- search -----------------------------------------------------------------------------
 
     def _search(self, params: dict[str, str]) -> dict[str, Any]:
         text = params.get("q", "").strip()
@@ -126,6 +314,7 @@ class Dashboard:
             return result
         try:
             query = parse(text)
+            since, until = _dates(params)
             page = max(1, int(params.get("page", "1") or 1))
             per_page = min(100, max(1, int(params.get("per_page", "20") or 20)))
             found = data.search(
@@ -133,32 +322,151 @@ class Dashboard:
                 query,
                 source=params.get("source") or None,
                 channel=params.get("channel") or None,
-                since=params.get("since") or None,
-                until=params.get("until") or None,
+                since=since,
+                until=until,
                 page=page,
                 per_page=per_page,
             )
         except QueryError as e:
-            return {**result, "error": f"{e.reason} (column {e.column})", "column": e.column}
+            return {**result, **_query_error(text, e)}
         except ValueError as e:
             return {**result, "error": str(e)}
         return {**result, **found}
 
-    def _trend(self, params: dict[str, str]) -> dict[str, Any]:
+    def _search_page(self, params: dict[str, str]) -> dict[str, Any]:
+        result = self._search(params)
+        for hit in result["hits"]:  # the precision of each date, for showing it truthfully
+            article = self.store.get(hit["id"])
+            if article is not None:
+                hit.setdefault("published_precision", article.published_precision)
+                hit.setdefault("first_seen", article.first_seen)
+        keep = ("q", "source", "channel", "since", "until")
+
+        def link(**changes: Any) -> str:
+            merged = {k: params.get(k, "") for k in keep} | changes
+            return urlencode({k: v for k, v in merged.items() if v not in ("", None)})
+
+        exact = result.get("total_is_exact", not result.get("capped", False))
+        return {
+            **result,
+            "params": params,
+            "names": self.names,
+            "source_names": list(self.names),
+            "exact": exact,
+            "link": link,
+            "filtered": any(params.get(k) for k in keep[1:]),
+            "page": result.get("page", 1),
+            "pages": result.get("pages", 1),
+            "latest": [] if result["query"] else self._latest(params.get("source") or None),
+        }
+
+    def _latest(self, source: str | None) -> list[Any]:
+        """The newest articles, looking back further only while there are too few."""
+        source = source if source in self.names else None
+        for days in (7, 90, 3650, None):
+            since = now() - timedelta(days=days) if days else None
+            found = list(self.store.articles(source=source, since=since))
+            if len(found) >= LATEST or days is None:
+                found.sort(key=lambda a: a.published_at, reverse=True)
+                return found[:LATEST]
+        return []
+
+    # -- trends -----------------------------------------------------------------------------
+
+    def _trend_page(self, params: dict[str, str]) -> dict[str, Any]:
         text = params.get("q", "").strip()
+        context: dict[str, Any] = {
+            "query": text,
+            "params": params,
+            "names": self.names,
+            "source_names": [],
+        }
         if not text:
-            return {"query": "", "days": [], "sources": [], "total": 0, "params": params}
-        empty = {"query": text, "days": [], "sources": [], "total": 0, "params": params}
+            return context
         try:
-            found = data.trend(self.store, parse(text), params.get("since"), params.get("until"))
+            query = parse(text)
+            since, until = _dates(params)
+            note = None
+            span = None
+            if not since and not until:
+                span = self._span(query)
+                if span:
+                    first, last, _ = span
+                    since = min(first, last - timedelta(days=data.DAYS - 1)).isoformat()
+                    until = last.isoformat()
+                    note = (
+                        f"No dates given: showing {since} – {until}, which covers every "
+                        "stored article mentioning it."
+                    )
+            found = data.trend(self.store, query, since, until)
         except QueryError as e:
-            return {**empty, "error": f"{e.reason} (column {e.column})"}
+            return {**context, **_query_error(text, e)}
         except ValueError as e:
-            return {**empty, "error": str(e)}
-        return {**found, "params": params}
+            return {**context, "error": str(e)}
+        elsewhere = None
+        if not found["total"]:
+            span = span or self._span(query)
+            if span:
+                first, last, total = span
+                link = urlencode({"q": text, "since": first.isoformat(), "until": last.isoformat()})
+                elsewhere = {"total": total, "start": first, "end": last, "link": link}
+        days = found["days"]
+        one_year = len({row["day"][:4] for row in days}) <= 1
+        by_day = found["bucket"] == "day"
+
+        def label(key: str) -> str:
+            return key[5:] if by_day and one_year else key
+
+        def href(key: str, source: str) -> str:
+            first, last = _bucket_range(key)
+            return "/search?" + urlencode(
+                {"q": text, "source": source, "since": first, "until": last}
+            )
+
+        chart = bar_chart(
+            days,
+            found["sources"],
+            title=f"Articles mentioning 「{text}」 per {found['bucket']}",
+            names=self.names,
+            colours=COLOURS,
+            label=label,
+            href=href,
+            empty_text="no articles mentioning it in this range",
+        )
+        return {
+            **context,
+            **found,
+            "chart": chart,
+            "range_note": note,
+            "elsewhere": elsewhere,
+        }
+
+    def _span(self, query: Query) -> tuple[date, date, int] | None:
+        """(first, last, count) of the publication days of every article matching."""
+        trend = getattr(self.store, "trend", None)
+        try:
+            months = trend(query, bucket="month") if trend else None
+        except NotImplementedError:
+            months = None
+        if months is not None:
+            labels = sorted(m for m, counts in months.items() if sum(counts.values()))
+            if not labels:
+                return None
+            total = sum(sum(c.values()) for c in months.values())
+            return _bucket_dates(labels[0])[0], _bucket_dates(labels[-1])[1], total
+        hits = self.store.search(query, limit=data.SEARCH_CAP * 10)
+        days = sorted(h.article.published_at[:10] for h in hits)
+        if not days:
+            return None
+        return date.fromisoformat(days[0]), date.fromisoformat(days[-1]), len(days)
+
+    # -- metrics ----------------------------------------------------------------------------
 
     def _metrics(self) -> str:
+        """Prometheus text format 0.0.4. Labels are sources, outcomes and kinds only: a
+        bounded set, with no personal data (subscribers are counted, never named)."""
         status = self._status()
+        names = [s["source"] for s in status["sources"]]
         lines = [
             "# HELP tidewatch_up 1 while the scheduler runs.",
             "# TYPE tidewatch_up gauge",
@@ -175,36 +483,74 @@ class Dashboard:
                 articles[key] = articles.get(key, 0) + getattr(run, kind)
             for kind, n in run.errors.items():
                 errors[(run.source, kind)] = errors.get((run.source, kind), 0) + n
-            if run.outcome == "healthy" and run.source not in last_success:
+            if run.outcome == HEALTHY and run.source not in last_success:
                 last_success[run.source] = run.finished_at or run.started_at
         lines += _family(
             "tidewatch_runs_total",
             "counter",
             "Crawl runs by outcome.",
-            {f'source="{s}",outcome="{o}"': n for (s, o), n in runs.items()},
+            {(("source", s), ("outcome", o)): n for (s, o), n in runs.items()},
         )
         lines += _family(
             "tidewatch_articles_total",
             "counter",
-            "Articles new or updated.",
-            {f'source="{s}",kind="{k}"': n for (s, k), n in articles.items()},
+            "Articles crawled new or updated, from the run log.",
+            {(("source", s), ("kind", k)): n for (s, k), n in articles.items()},
         )
         lines += _family(
             "tidewatch_errors_total",
             "counter",
             "Crawl errors by kind.",
-            {f'source="{s}",kind="{k}"': n for (s, k), n in errors.items()},
+            {(("source", s), ("kind", k)): n for (s, k), n in errors.items()},
         )
-        sent = {f'subscriber="{who}"': c["sent"] for who, c in status["digests"].items()}
-        lines += _family("tidewatch_digests_sent_total", "counter", "Digests delivered.", sent)
-        pending = {f'subscriber="{who}"': c["pending"] for who, c in status["digests"].items()}
-        lines += _family("tidewatch_matches_pending", "gauge", "Matches waiting.", pending)
-        success = {f'source="{s}"': _epoch(t) for s, t in last_success.items()}
+        stored = self._stored()
+        lines += _family(
+            "tidewatch_articles_stored",
+            "gauge",
+            "Articles in the store now, per source.",
+            {(("source", s),): stored.get(s, 0) for s in names},
+        )
+        health = {s["source"]: s["health"] for s in status["sources"]}
+        lines += _family(
+            "tidewatch_source_health",
+            "gauge",
+            f"1 for the state each source is in, 0 for the others ({', '.join(HEALTH_STATES)}).",
+            {
+                (("source", s), ("state", state)): int(health[s] == state)
+                for s in names
+                for state in HEALTH_STATES
+            },
+        )
         lines += _family(
             "tidewatch_last_success_timestamp_seconds",
             "gauge",
-            "When each source last crawled healthily.",
-            success,
+            "When each source last crawled healthily (Unix time); 0 if it never has.",
+            {(("source", s),): _epoch(last_success[s]) if s in last_success else 0 for s in names},
+        )
+        digests = status["digests"].values()
+        lines += _family(
+            "tidewatch_digests_sent_total",
+            "counter",
+            "Digests delivered, all subscribers.",
+            {(): sum(c["sent"] for c in digests)},
+        )
+        lines += _family(
+            "tidewatch_digests_failed_total",
+            "counter",
+            "Digests that could not be delivered, all subscribers.",
+            {(): sum(c["failed"] for c in digests)},
+        )
+        lines += _family(
+            "tidewatch_matches_pending",
+            "gauge",
+            "Matches waiting for a digest, all subscribers.",
+            {(): sum(c["pending"] for c in digests)},
+        )
+        lines += _family(
+            "tidewatch_subscribers_with_pending_matches",
+            "gauge",
+            "Subscribers with at least one match waiting.",
+            {(): sum(1 for c in digests if c["pending"])},
         )
         return "\n".join(lines) + "\n"
 
@@ -223,19 +569,126 @@ class Dashboard:
         offered = offered or query
         return hmac.compare_digest(offered.encode(), self.token.encode())
 
-    def _page(self, start: StartResponse, name: str, context: dict[str, Any]) -> list[bytes]:
+    def _page(
+        self,
+        start: StartResponse,
+        name: str,
+        context: dict[str, Any],
+        status: str = "200 OK",
+        nav: str = "",
+    ) -> list[bytes]:
+        context = {"names": self.names, "nav": nav, **context}
         body = _env.get_template(name).render(**context).encode()
-        return _send(start, "200 OK", "text/html; charset=utf-8", body)
+        return _send(start, status, "text/html; charset=utf-8", body)
+
+    def _not_found(self, start: StartResponse, message: str) -> list[bytes]:
+        return self._page(start, "notfound.html", {"message": message}, "404 Not Found")
 
 
-def _family(name: str, kind: str, help_text: str, samples: dict[str, float]) -> list[str]:
+def _banner(sources: list[dict[str, Any]], running: bool, names: dict[str, str]) -> dict[str, Any]:
+    """The one line an operator reads first: how many sources are unhealthy, since when."""
+    enabled = [s for s in sources if s["health"] != "disabled"]
+    unhealthy = [s for s in enabled if s["health"] in ("failing", "degraded")]
+    items = []
+    if not running:
+        items.append("The scheduler is not running: nothing is crawled until the service runs.")
+    if unhealthy:
+        since = min(s["since"] or s["last_run"] for s in unhealthy)
+        level = "bad" if any(s["health"] == "failing" for s in unhealthy) else "warn"
+        text = f"{len(unhealthy)} of {len(enabled)} sources unhealthy since {when_text(since)}"
+        for s in unhealthy:
+            name = names.get(s["source"], s["source"])
+            items.append(
+                f"{name}: {s['health']} since {when_text(s['since'] or s['last_run'])}"
+                f" — {s['reason'] or s['outcome']}"
+            )
+        return {"level": level, "text": text, "items": items}
+    if not any(s["last_run"] for s in enabled):
+        items.append("Run `tidewatch demo` or `tidewatch crawl SOURCE`, or `tidewatch serve`.")
+        return {"level": "warn", "text": "No crawls recorded yet", "items": items}
+    return {
+        "level": "warn" if not running else "ok",
+        "text": f"All {len(enabled)} enabled sources are healthy",
+        "items": items,
+    }
+
+
+def _run_row(r: Run) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "source": r.source,
+        "started_at": r.started_at,
+        "finished_at": r.finished_at,
+        "outcome": r.outcome,
+        "reason": r.reason,
+        "pages": r.pages,
+        "new": r.new,
+        "updated": r.updated,
+        "errors": r.errors,
+        "statuses": r.statuses,
+        "last_error": r.last_error,
+    }
+
+
+def _dates(params: dict[str, str]) -> tuple[str | None, str | None]:
+    """``since`` and ``until`` as YYYY-MM-DD (Shanghai days); ValueError names the field."""
+    found = []
+    for name in ("since", "until"):
+        value = (params.get(name) or "").strip()
+        if value:
+            try:
+                if not DAY.match(value):
+                    raise ValueError
+                date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+        found.append(value or None)
+    since, until = found
+    if since and until and since > until:
+        raise ValueError(f"since {since} is after until {until}")
+    return since, until
+
+
+def _query_error(text: str, e: QueryError) -> dict[str, Any]:
+    """The error, and a caret under its column, as the CLI prints it (columns count the
+    NFKC-normalised text the parser reads)."""
+    normalised = unicodedata.normalize("NFKC", text)
+    return {
+        "error": f"{e.reason} (column {e.column})",
+        "column": e.column,
+        "caret": {"text": normalised, "before": normalised[: e.column - 1]},
+    }
+
+
+def _bucket_dates(key: str) -> tuple[date, date]:
+    """First and last day of a trend bucket: ``2026-03-18`` or ``2026-03``."""
+    if len(key) == 10:
+        day = date.fromisoformat(key)
+        return day, day
+    year, month = int(key[:4]), int(key[5:7])
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _bucket_range(key: str) -> tuple[str, str]:
+    first, last = _bucket_dates(key)
+    return first.isoformat(), last.isoformat()
+
+
+def _family(
+    name: str, kind: str, help_text: str, samples: dict[tuple[tuple[str, str], ...], float]
+) -> list[str]:
     lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
-    return lines + [f"{name}{{{labels}}} {value}" for labels, value in sorted(samples.items())]
+    for labels, value in sorted(samples.items()):
+        text = ",".join(f'{k}="{_label_value(v)}"' for k, v in labels)
+        lines.append(f"{name}{{{text}}} {value}" if text else f"{name} {value}")
+    return lines
+
+
+def _label_value(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _epoch(moment: str) -> float:
-    from datetime import datetime
-
     return datetime.fromisoformat(moment).timestamp()
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink
+from mailsink import BACKFILL_ALL, FIXTURES, SMTP_PASSWORD, SMTP_USER, UNSUBSCRIBE_SECRET, MailSink
 
 from alerts.ledger import Ledger
 from store.sqlite import SqliteStore
@@ -28,7 +28,8 @@ def alerts_config(tmp_path: Path, smtp_server: tuple[MailSink, int]) -> Config:
         smtp_user=SMTP_USER,
         smtp_password=SMTP_PASSWORD,
         smtp_backoff=0,
-        unsubscribe_secret="test-unsubscribe-secret",
+        unsubscribe_secret=UNSUBSCRIBE_SECRET,
+        backfill_days=BACKFILL_ALL,
     )
 
 

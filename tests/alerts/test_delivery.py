@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -19,6 +20,7 @@ from alerts.ledger import Ledger
 from alerts.service import Alerts
 from alerts.unsubscribe import UnsubscribeApp, load_secret
 from model.article import Article
+from model.clock import now
 from store.base import ArticleStore
 from store.sqlite import SqliteStore
 from tidewatch.config import Config
@@ -35,8 +37,8 @@ def store(alerts_config: Config) -> Iterator[SqliteStore]:
     store.close()
 
 
-def run_alerts(config: Config, store: ArticleStore) -> list:
-    alerts = Alerts(config, store)
+def run_alerts(config: Config, store: ArticleStore, at: datetime | None = None) -> list:
+    alerts = Alerts(config, store, clock=(lambda: at) if at else now)
     try:
         alerts.match_new_articles()
         return alerts.send_due()
@@ -66,7 +68,9 @@ def test_digest_lists_both_seed_articles_under_their_keywords(
     text, _ = parts(message)
     groups = sections(text)
     assert list(groups) == ["钱塘", "数字经济", "新型工业化"]
-    assert CHAO_SEED in groups["钱塘"] and CHAO_SEED in groups["新型工业化"]
+    assert CHAO_SEED in groups["钱塘"] and CHAO_SEED not in groups["新型工业化"]  # once …
+    assert "关键词：钱塘 · 新型工业化" in groups["钱塘"]  # … tagged with both rules
+    assert text.count(f"\n  {CHAO_SEED}\n") == 1
     assert XS_SEED in groups["数字经济"]
     assert XS_SEED not in groups["钱塘"]  # the 萧山 article never says 钱塘
 
@@ -80,13 +84,15 @@ def test_headers(
     assert sink.recipients == [[EDITOR]]
     assert getaddresses([message["To"]]) == [("萧山新闻编辑部", EDITOR)]
     assert message["From"] == "Tidewatch <alerts@tidewatch.example.com>"
-    subject = message["Subject"]
-    assert subject.startswith("【Tidewatch】钱塘 ") and " 篇 · 数字经济 " in subject
-    assert subject.endswith(" 篇") and "· 新型工业化 " in subject
-    assert message["Message-ID"].startswith("<digest-") and message["Date"]
+    stories = len({url for url in re.findall(r"\n  (https?://\S+)\n", parts(message)[0])})
+    assert message["Subject"] == f"【Tidewatch】{stories} 篇新文章：钱塘、数字经济、新型工业化"
+    assert re.fullmatch(r"<digest-[0-9a-f]{20}@tidewatch\.example\.com>", message["Message-ID"])
+    assert message["Date"]
     unsubscribe = message["List-Unsubscribe"]
     assert unsubscribe.startswith("<https://tidewatch.example.com/unsubscribe?token=")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Id"] == "Tidewatch keyword alerts <alerts.tidewatch.example.com>"
+    assert message["Auto-Submitted"] == "auto-generated"
     assert sink.logins == [(SMTP_USER, SMTP_PASSWORD)]
 
 
@@ -136,13 +142,19 @@ def test_a_server_that_keeps_refusing_loses_nothing(
     assert report.status == "failed" and "451" in report.detail
     ledger = Ledger(config.ledger_path)
     pending = len(ledger.pending(EDITOR))
+    failure = ledger.failure(EDITOR)
     ledger.close()
-    assert pending == report.articles  # every match (one per article and rule) still pending
+    assert pending == 15  # every match (one per article and rule) still pending
+    assert failure.failures == 1 and "451" in failure.last_error and failure.next_retry
 
     sink.refuse_next = 0
-    (report,) = run_alerts(config, store)
+    (waiting,) = run_alerts(config, store)  # the next pass, within the backoff
+    assert waiting.status == "deferred" and "451" in waiting.detail and sink.messages == []
+    later = datetime.fromisoformat(failure.next_retry) + timedelta(seconds=1)
+    (report,) = run_alerts(config, store, at=later)
     assert report.status == "sent" and len(sink.messages) == 1
-    assert run_alerts(config, store) == []
+    assert report.articles == 12  # stories, not matches
+    assert run_alerts(config, store, at=later) == []
 
 
 def test_wrong_password_fails_and_is_never_logged(

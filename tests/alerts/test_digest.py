@@ -93,20 +93,40 @@ def test_rules_without_matches_have_no_group(store: SqliteStore, ledger: Ledger)
     assert [rule for rule, _ in digest.groups] == ["数字经济"]
 
 
-def test_title_hits_come_first_then_newest_first(store: SqliteStore, ledger: Ledger) -> None:
+def test_newest_first_title_hits_only_break_ties_of_the_same_day(
+    store: SqliteStore, ledger: Ledger
+) -> None:
     digest = digest_of(subscriber("钱塘"), every_article(), store, ledger)
     ((_, items),) = digest.groups
-    keys = [(bool(i.hit.title_highlights), i.article.published_at) for i in items]
+    keys = [(i.article.published_at[:10], bool(i.hit.title_highlights)) for i in items]
     assert keys == sorted(keys, reverse=True)
     assert [i.article.url for i in items] == [
+        expected(*PROVINCE)["url"],  # 2026-06-16, 钱塘 in the body only: newest leads
         expected(*QIANTANG_DISTRICT)["url"],  # 2026-04-12, 钱塘区 in the title
         expected(*ACROSS_THE_RIVER)["url"],  # 2026-03-18
+        expected("tidenews.com.cn", "3095412")["url"],  # 2025-04-10
         expected("tidenews.com.cn", "3041190")["url"],  # 2025-03-09 15:02
         expected(*CHAO_SEED)["url"],  # 2025-03-09 11:20
-        expected(*PROVINCE)["url"],  # 2026-06-16, 钱塘 in the body only
-        expected("tidenews.com.cn", "3095412")["url"],  # 2025-04-10
         expected("www.xsnet.cn", "3025304")["url"],  # 2019-01-17
     ]
+
+
+def test_a_title_hit_leads_a_later_body_hit_of_the_same_day(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    morning = article(*CHAO_SEED)  # 钱塘 in the title, 11:20
+    evening = article(
+        "tidenews.com.cn",
+        "3041190",
+        title="杭州渔政开展首轮联合巡查",
+        body="3月9日晚，钱塘区渔政部门开展巡查。",
+        published_at=datetime.fromisoformat("2025-03-09T21:00:00+08:00"),
+    )
+    older = article(
+        *QIANTANG_DISTRICT, published_at=datetime.fromisoformat("2025-03-08T23:00+08:00")
+    )
+    digest = digest_of(subscriber("钱塘"), [older, evening, morning], store, ledger)
+    assert [i.article.url for i in digest.groups[0][1]] == [morning.url, evening.url, older.url]
 
 
 def test_body_hits_alone_are_newest_first(store: SqliteStore, ledger: Ledger) -> None:
@@ -116,12 +136,35 @@ def test_body_hits_alone_are_newest_first(store: SqliteStore, ledger: Ledger) ->
     assert len(body_only) >= 2 and body_only == sorted(body_only, reverse=True)
 
 
-def test_an_article_appears_under_each_rule_it_matched(store: SqliteStore, ledger: Ledger) -> None:
+def test_an_article_appears_once_tagged_with_every_rule_it_matched(
+    store: SqliteStore, ledger: Ledger
+) -> None:
     digest = digest_of(subscriber("钱塘", "数字经济", "新型工业化"), every_article(), store, ledger)
     chao = expected(*CHAO_SEED)["url"]
-    assert chao in urls(digest, "钱塘") and chao in urls(digest, "新型工业化")
-    assert chao not in urls(digest, "数字经济")
-    assert len(digest.match_ids) == len(set(digest.match_ids))
+    assert chao in urls(digest, "钱塘") and chao not in urls(digest, "新型工业化")
+    (item,) = [i for i in digest.items if i.article.url == chao]
+    assert item.rules == ["钱塘", "新型工业化"]
+    every = [i.article.url for i in digest.items]
+    assert len(every) == len(set(every))  # one entry per story
+    assert len(digest.match_ids) == len(set(digest.match_ids)) > len(every)  # all matches go
+
+
+def test_an_article_goes_under_the_first_of_its_rules_in_the_subscribers_order(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    digest = digest_of(subscriber("新型工业化", "钱塘"), [article(*CHAO_SEED)], store, ledger)
+    assert [rule for rule, _ in digest.groups] == ["新型工业化"]
+    assert digest.items[0].rules == ["新型工业化", "钱塘"]
+
+
+def test_a_narrower_rule_does_not_repeat_the_wider_ones_group(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    digest = digest_of(subscriber("钱塘", "钱塘 -钱塘江"), every_article(), store, ledger)
+    assert [rule for rule, _ in digest.groups] == ["钱塘"]
+    chao = next(i for i in digest.items if i.article.url == expected(*CHAO_SEED)["url"])
+    river = next(i for i in digest.items if i.article.url.endswith("id=3041190"))
+    assert chao.rules == ["钱塘", "钱塘 -钱塘江"] and river.rules == ["钱塘"]
 
 
 def test_excluded_context_keeps_an_article_out_of_the_group(
@@ -139,23 +182,65 @@ def test_excluded_context_keeps_an_article_out_of_the_group(
 THREE_AND_ONE = [CHAO_SEED, QIANTANG_DISTRICT, ACROSS_THE_RIVER, XS_SEED]  # 钱塘 ×3, 数字经济 ×1
 
 
-def test_chinese_subject_counts_each_rule(store: SqliteStore, ledger: Ledger) -> None:
+def test_chinese_subject_counts_stories(store: SqliteStore, ledger: Ledger) -> None:
     articles = [article(*a) for a in THREE_AND_ONE]
     digest = digest_of(subscriber("钱塘", "数字经济"), articles, store, ledger)
-    assert digest.subject() == "【Tidewatch】钱塘 3 篇 · 数字经济 1 篇"
+    assert digest.subject() == "【Tidewatch】4 篇新文章：钱塘、数字经济"
 
 
-def test_english_subject_counts_each_rule(store: SqliteStore, ledger: Ledger) -> None:
+def test_english_subject_counts_stories_with_a_proper_plural(
+    store: SqliteStore, ledger: Ledger
+) -> None:
     articles = [article(*a) for a in THREE_AND_ONE]
     digest = digest_of(subscriber("钱塘", "数字经济", language="en"), articles, store, ledger)
-    assert digest.subject() == "[Tidewatch] 钱塘: 3 articles · 数字经济: 1 article"
+    assert digest.subject() == "[Tidewatch] 4 new articles: 钱塘, 数字经济"
+
+
+def test_a_story_matching_two_rules_is_counted_once(store: SqliteStore, ledger: Ledger) -> None:
+    digest = digest_of(subscriber("钱塘", "新型工业化"), [article(*CHAO_SEED)], store, ledger)
+    assert digest.subject() == "【Tidewatch】1 篇新文章：钱塘、新型工业化"
+
+
+@pytest.mark.parametrize(
+    ("rules", "labels", "subject"),
+    [
+        (["钱塘 -钱塘江"], {}, "【Tidewatch】3 篇新文章：钱塘"),
+        (["钱塘 -钱塘江 -广告"], {}, "【Tidewatch】3 篇新文章：钱塘"),
+        (["钱塘 OR 萧山"], {}, "【Tidewatch】4 篇新文章：钱塘 / 萧山"),
+        (['"钱塘新区" AND NOT 钱塘江'], {}, "【Tidewatch】1 篇新文章：钱塘新区"),
+        (
+            ["钱塘 -钱塘江"],
+            {"钱塘 -钱塘江": "钱塘区（不含钱塘江）"},
+            "【Tidewatch】3 篇新文章：钱塘区（不含钱塘江）",
+        ),
+    ],
+)
+def test_subjects_use_readable_rule_names_never_the_syntax(
+    rules: list[str], labels: dict[str, str], subject: str, store: SqliteStore, ledger: Ledger
+) -> None:
+    who = Subscriber(email=EMAIL, name="编辑部", rules=rules, labels=labels)
+    articles = [article(*a) for a in THREE_AND_ONE]
+    digest = digest_of(who, articles, store, ledger)
+    assert digest.subject() == subject
+    assert not re.search(r"(^|\s)-|\bOR\b|\bNOT\b|\"", digest.subject())
+
+
+def test_a_long_list_of_rules_is_summed_up_in_the_subject(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    who = subscriber("钱塘", "数字经济", "新型工业化", "萧山", language="zh")
+    digest = digest_of(who, every_article(), store, ledger)
+    assert digest.subject().endswith("：钱塘、数字经济、新型工业化 等 4 个关键词")
+    english = dataclasses.replace(digest, subscriber=who.model_copy(update={"language": "en"}))
+    assert english.subject().endswith(": 钱塘, 数字经济, 新型工业化 and 1 more")
 
 
 def test_digest_id_is_stable_for_the_same_matches(store: SqliteStore, ledger: Ledger) -> None:
     who = subscriber("钱塘", "数字经济")
     first = digest_of(who, [article(*a) for a in THREE_AND_ONE], store, ledger)
     again = build_digest(who, list(reversed(ledger.pending(EMAIL))), store, "2025-03-10T08:00")
-    assert again is not None and again.id == first.id and again.message_id == first.message_id
+    assert again is not None and again.id == first.id
+    assert again.message_id("news.example.com") == first.message_id("news.example.com")
     assert sorted(first.match_ids) == sorted(m.id for m in ledger.pending(EMAIL))
 
 
@@ -186,8 +271,10 @@ def test_digest_id_depends_on_the_subscriber_the_matches_and_their_versions(
 
 def test_message_id_format(store: SqliteStore, ledger: Ledger) -> None:
     digest = digest_of(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
-    assert digest.message_id == f"<digest-{digest.id}@tidewatch>"
-    assert re.fullmatch(r"<digest-[0-9a-f]{20}@tidewatch>", digest.message_id)
+    assert digest.message_id("news.example.com") == f"<digest-{digest.id}@news.example.com>"
+    assert re.fullmatch(
+        r"<digest-[0-9a-f]{20}@news\.example\.com>", digest.message_id("news.example.com")
+    )
 
 
 def test_an_update_digest_does_not_reuse_the_id_of_the_digest_already_sent(
@@ -197,12 +284,12 @@ def test_an_update_digest_does_not_reuse_the_id_of_the_digest_already_sent(
     xs = article(*XS_SEED)  # 萧山, no 钱塘
     first = digest_of(who, [xs], store, ledger)
     ledger.begin_digest(first.id, EMAIL, SLOT, first.subject(), first.match_ids)
-    ledger.digest_sent(first.id, first.message_id, 1)
+    ledger.digest_sent(first.id, first.message_id(), 1)
     edited = dataclasses.replace(xs, body=xs.body + "\n萧山与钱塘两地将深化合作。")
     update = digest_of(who, [edited], store, ledger)
     (item,) = update.groups[0][1]
     assert item.updated  # a genuinely new mail about the article's new term …
-    assert update.message_id != first.message_id  # … must not look like the old one
+    assert update.message_id() != first.message_id()  # … must not look like the old one
 
 
 # -- the same story on two sources -------------------------------------------------------------
@@ -219,7 +306,7 @@ def test_near_identical_story_on_two_sources_is_one_entry(
     assert item.article.url == expected(*PROVINCE)["url"]  # the newer one leads
     assert [(a.url, a.source) for a in item.also] == [(epaper.url, "xsrb")]
     assert len(digest.match_ids) == 2  # both matches go out (and are marked sent) together
-    assert digest.subject() == "【Tidewatch】新型工业化 1 篇"
+    assert digest.subject() == "【Tidewatch】1 篇新文章：新型工业化"
 
 
 def test_different_articles_on_the_same_topic_are_not_folded(
@@ -304,3 +391,20 @@ def test_updated_flag_reaches_the_item(store: SqliteStore, ledger: Ledger) -> No
     digest = build_digest(who, updated, store, SLOT)
     assert digest is not None and digest.groups[0][1][0].updated
     assert article_id(expected(*CHAO_SEED)["url"]) == digest.groups[0][1][0].article.id
+
+
+def test_a_digest_is_bounded_and_the_rest_waits_for_the_next(
+    store: SqliteStore, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alerts.digest
+
+    monkeypatch.setattr(alerts.digest, "MAX_STORIES", 3)
+    who = subscriber("钱塘")
+    first = digest_of(who, every_article(), store, ledger)
+    assert len(first.items) == 3
+    newest = sorted((i.article.published_at for i in first.items), reverse=True)
+    ledger.begin_digest(first.id, EMAIL, SLOT, first.subject(), first.match_ids)
+    ledger.digest_sent(first.id, first.message_id(), 1)
+    rest = build_digest(who, ledger.pending(EMAIL), store, SLOT)
+    assert rest is not None and len(rest.items) == 3
+    assert all(i.article.published_at <= newest[-1] for i in rest.items)  # older ones, next

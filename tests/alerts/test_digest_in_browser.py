@@ -32,8 +32,8 @@ SEED_TITLES = {
         "如何冲向5000亿?杭州钱塘的这场发展大会上,用“新”回答"
     ),
 }
-# a mail client's reading pane, and a phone
-VIEWPORTS = {"reading-pane": (700, 900), "phone": (375, 667)}
+# a desktop mail client, and a phone
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
 @pytest.fixture
@@ -91,6 +91,15 @@ def test_digest_reads_as_intended_in_chromium(
                 expect(link).to_be_visible()
                 expect(link).to_have_text(title)
                 expect(link).to_have_attribute("href", url)
+
+        for link in page.locator("a.title").all():  # titles look like links
+            style = link.evaluate("e => getComputedStyle(e).textDecorationLine")
+            assert "underline" in style
+        opens = page.locator("a.open")
+        assert opens.count() == page.locator("a.title").count()
+        assert opens.first.get_attribute("href").startswith(alerts_config.public_url + "/article/")
+        expect(page.locator(".when").first).to_contain_text("+08:00")
+        expect(page.locator("a.preferences")).to_be_visible()
 
         unsubscribe = page.locator("a.unsubscribe")
         expect(unsubscribe).to_be_visible()
@@ -213,3 +222,94 @@ def decoded_pixels(page: Page, png: bytes, hits: list[dict], page_background: li
     }""",
         [base64.b64encode(png).decode(), hits, page_background],
     )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("which", ["preferences", "unsubscribe"])
+def test_preferences_and_unsubscribe_pages_fit_the_screen(
+    viewport: str, which: str, alerts_config: Config, tmp_path: Path
+) -> None:
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from alerts.ledger import Ledger
+    from alerts.unsubscribe import UnsubscribeApp, load_secret, make_token
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    store = fill_store(alerts_config, ("xsnet",))
+    Alerts(alerts_config, store).close()  # the subscriber's rules, for the page
+    store.close()
+    ledger = Ledger(alerts_config.ledger_path)
+    secret = load_secret(alerts_config)
+    server = make_server("127.0.0.1", 0, UnsubscribeApp(ledger, secret), handler_class=Quiet)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    width, height = VIEWPORTS[viewport]
+    token = make_token(secret, "editor@newsroom.example.com", which)
+    try:
+        with chromium_page(width, height) as page:
+            page.goto(f"http://127.0.0.1:{server.server_port}/{which}?token={token}")
+            expect(page.locator("h1")).to_be_visible()
+            for button in page.locator("button").all():
+                expect(button).to_be_visible()
+                box = button.bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
+            if which == "preferences":
+                expect(page.locator("ul.rules li")).to_have_count(3)
+                page.locator("li.rule", has_text="数字经济").get_by_role("button").click()
+                expect(page.locator(".saved")).to_be_visible()
+                expect(page.locator("li.dropped")).to_have_count(1)
+            scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert scroll_width <= width + 1, f"{scroll_width}px wide on a {width}px screen"
+            page.screenshot(path=ARTIFACTS / f"{which}-{viewport}-{width}px.png", full_page=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+        ledger.close()
+    if which == "preferences":
+        ledger = Ledger(alerts_config.ledger_path)
+        assert ledger.preferences("editor@newsroom.example.com").dropped == ("数字经济",)
+        ledger.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_an_update_digest_shows_what_changed(
+    viewport: str, alerts_config: Config, tmp_path: Path
+) -> None:
+    import dataclasses
+    from datetime import datetime
+
+    from model.article import Article
+
+    store = fill_store(alerts_config, ("xsnet",))
+    alerts = Alerts(alerts_config, store)
+    try:
+        alerts.match_new_articles()
+        alerts.send_due()  # the first digest, to the test SMTP server
+        seed = next(a for a in store.articles() if a.url in SEED_TITLES)
+        fields = {f.name for f in dataclasses.fields(Article)} & set(seed.export())
+        values = {name: seed.export()[name] for name in fields}
+        values["published_at"] = datetime.fromisoformat(seed.published_at)
+        values["body"] = seed.body + "\n萧山与钱塘两地签订协议，将共建跨江产业园。"
+        store.upsert(Article(**values))
+        alerts.match_new_articles()
+        (report,) = alerts.send_due(dry_run=True)
+    finally:
+        alerts.close()
+        store.close()
+    assert report.subject == "【Tidewatch】1 篇更新：钱塘"
+    html = tmp_path / "update.html"
+    html.write_text(report.rendered.html, encoding="utf-8")
+    width, height = VIEWPORTS[viewport]
+    with chromium_page(width, height) as page:
+        page.goto(html.as_uri())
+        expect(page.locator(".badge")).to_have_text("已更新")
+        expect(page.locator(".changed-label")).to_have_text("更新的段落")
+        expect(page.locator(".snippet.changed")).to_contain_text("萧山与钱塘两地签订协议")
+        expect(page.locator(".updated-at")).to_contain_text("+08:00")
+        expect(page.get_by_text("以下文章有更新，更新后的内容与您的关键词匹配。")).to_be_visible()
+        scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert scroll_width <= width + 1, f"{scroll_width}px wide on a {width}px screen"
+        page.screenshot(path=ARTIFACTS / f"update-{viewport}-{width}px.png", full_page=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink
+from mailsink import BACKFILL_ALL, FIXTURES, SMTP_PASSWORD, SMTP_USER, UNSUBSCRIBE_SECRET, MailSink
 from support import run_tidewatch, tidewatch_env
 
 from tidewatch.mirror import MirrorServer
@@ -26,7 +26,8 @@ def test_crawled_seed_articles_reach_the_subscriber_once(
         TIDEWATCH_SMTP_SECURITY="none",
         TIDEWATCH_SMTP_USER=SMTP_USER,
         TIDEWATCH_SMTP_PASSWORD=SMTP_PASSWORD,
-        TIDEWATCH_UNSUBSCRIBE_SECRET="e2e-secret",
+        TIDEWATCH_UNSUBSCRIBE_SECRET=UNSUBSCRIBE_SECRET,
+        TIDEWATCH_BACKFILL_DAYS=str(BACKFILL_ALL),
         TIDEWATCH_PUBLIC_URL="https://tidewatch.example.com",
     )
     for source in ("xsnet", "tidenews"):
@@ -36,7 +37,7 @@ def test_crawled_seed_articles_reach_the_subscriber_once(
     (message,) = sink.messages
     text = message.get_body(("plain",)).get_content()
     groups = {c.split(" (", 1)[0]: c for c in text.split("\n== ")[1:]}
-    assert CHAO_SEED in groups["钱塘"] and CHAO_SEED in groups["新型工业化"]
+    assert CHAO_SEED in groups["钱塘"] and "关键词：钱塘 · 新型工业化" in groups["钱塘"]
     assert XS_SEED in groups["数字经济"]
     assert SMTP_PASSWORD not in digest.stdout + digest.stderr
 

@@ -15,7 +15,7 @@ from alerts.matcher import Matcher
 from alerts.render import RenderedDigest, marked, render, segments
 from alerts.subscriptions import Subscriber
 from crawler.seeds import load_sources
-from model.article import Article
+from model.article import Article, Precision
 from store.sqlite import SqliteStore
 
 SOURCES = {"www.xsnet.cn": "xsnet", "xsrb.xsnet.cn": "xsrb", "tidenews.com.cn": "tidenews"}
@@ -48,6 +48,7 @@ def the_same_story_in_the_epaper() -> Article:
         url="https://xsrb.xsnet.cn/html/2026-06/16/content_80001_19400001.htm",
         source="xsrb",
         published_at=datetime.fromisoformat("2026-06-16T00:00:00+08:00"),
+        published_precision=Precision.DAY,  # the e-paper gives a date, no time
         body=original.body.replace("我省", "全省", 1) + "\n（据浙江日报）",
     )
 
@@ -109,11 +110,17 @@ def test_html_wraps_hits_in_spans(store: SqliteStore, ledger: Ledger) -> None:
     assert len(re.findall(r'<span class="hit"[^>]*>钱塘</span>', html)) == 2  # title, snippet
 
 
-def test_html_escapes_the_subscribers_name_and_rule(store: SqliteStore, ledger: Ledger) -> None:
-    who = subscriber('钱塘 -"<广告>"', name="<b>编辑部</b>")
+def test_html_escapes_the_subscribers_name_and_rule_label(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    rule = '钱塘 -"<广告>"'
+    who = Subscriber(
+        email=EMAIL, name="<b>编辑部</b>", rules=[rule], labels={rule: "<i>钱塘</i> & 区"}
+    )
     html = rendered(who, [article(*CHAO_SEED)], store, ledger).html
     assert "<b>" not in html and "&lt;b&gt;编辑部&lt;/b&gt;" in html
-    assert "<广告>" not in html and "&lt;广告&gt;" in html
+    assert "<i>" not in html and "&lt;i&gt;钱塘&lt;/i&gt; &amp; 区" in html
+    assert "<广告>" not in html  # the rule's syntax is never shown
 
 
 def test_text_part_keeps_the_article_text_as_written(store: SqliteStore, ledger: Ledger) -> None:
@@ -145,20 +152,22 @@ def test_entry_shows_source_title_origin_and_publish_time(
 ) -> None:
     out = rendered(subscriber("新型工业化"), [article(*PROVINCE)], store, ledger)
     assert SOURCE_TITLES["tidenews"] == "潮新闻"
-    assert "潮新闻 · 来源：浙江日报 · 2026-06-16 12:00</div>" in out.html
-    assert "  潮新闻 · 来源: 浙江日报 · 2026-06-16 12:00\n" in out.text
+    assert re.search(
+        r'潮新闻 · 来源：浙江日报 · <span class="when"[^>]*>2026-06-16 12:00 \+08:00<', out.html
+    )
+    assert "  潮新闻 · 来源：浙江日报 · 2026-06-16 12:00 +08:00\n" in out.text
 
 
 def test_source_without_a_title_is_shown_by_name(store: SqliteStore, ledger: Ledger) -> None:
     digest = digest_of(subscriber("新型工业化"), [article(*PROVINCE)], store, ledger)
     out = render(digest, UNSUBSCRIBE, {})
-    assert "  tidenews · 来源: 浙江日报 · 2026-06-16 12:00\n" in out.text
+    assert "  tidenews · 来源：浙江日报 · 2026-06-16 12:00 +08:00\n" in out.text
 
 
 def test_entry_without_an_origin_has_no_origin_label(store: SqliteStore, ledger: Ledger) -> None:
     out = rendered(subscriber("钱塘"), [article(*CHAO_SEED, origin=None)], store, ledger)
     assert "来源" not in out.text and "来源：" not in out.html
-    assert "  潮新闻 · 2025-03-09 11:20\n" in out.text
+    assert "  潮新闻 · 2025-03-09 11:20 +08:00\n" in out.text
 
 
 def test_updated_badge(store: SqliteStore, ledger: Ledger) -> None:
@@ -175,24 +184,30 @@ def test_no_updated_badge_for_a_first_mention(store: SqliteStore, ledger: Ledger
 def test_same_story_elsewhere_line(store: SqliteStore, ledger: Ledger) -> None:
     epaper = the_same_story_in_the_epaper()
     out = rendered(subscriber("新型工业化"), [article(*PROVINCE), epaper], store, ledger)
-    assert f"  同一报道亦见 萧山日报: {epaper.url}\n" in out.text
-    assert re.search(f'同一报道亦见 <a href="{re.escape(epaper.url)}"[^>]*>萧山日报</a>', out.html)
+    both = (
+        f"  同一报道亦见 萧山日报：{epaper.title} · 来源：浙江日报 · 2026-06-16\n    {epaper.url}\n"
+    )
+    assert both in out.text  # the other version's title, source and time
+    link = f'<a href="{re.escape(epaper.url)}"[^>]*>{re.escape(epaper.title)}</a>'
+    assert re.search("同一报道亦见 萧山日报：" + link + " · 来源：浙江日报 · 2026-06-16", out.html)
     assert out.text.count("\n* ") == 1  # one entry for both
 
 
 def test_group_heading_counts_entries(store: SqliteStore, ledger: Ledger) -> None:
-    out = rendered(subscriber("新型工业化", "钱塘"), [article(*CHAO_SEED)], store, ledger)
-    assert "\n== 新型工业化 (1 篇) ==\n" in out.text and "\n== 钱塘 (1 篇) ==\n" in out.text
+    articles = [article(*CHAO_SEED), article(*PROVINCE), article("tidenews.com.cn", "3041190")]
+    out = rendered(subscriber("新型工业化", "钱塘"), articles, store, ledger)
+    assert "\n== 新型工业化 (2 篇) ==\n" in out.text and "\n== 钱塘 (1 篇) ==\n" in out.text
     assert out.text.index("== 新型工业化") < out.text.index("== 钱塘")
-    assert re.search(r'<h2 class="rule"[^>]*>新型工业化 <span[^>]*>1 篇</span></h2>', out.html)
+    assert re.search(r'<h2 class="rule"[^>]*>新型工业化 <span[^>]*>2 篇</span></h2>', out.html)
+    assert "  关键词：新型工业化 · 钱塘\n" in out.text  # the seed, tagged with both
 
 
 def test_subject_is_the_digests_subject(store: SqliteStore, ledger: Ledger) -> None:
     digest = digest_of(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
     out = render(digest, UNSUBSCRIBE, SOURCE_TITLES)
-    assert out.subject == digest.subject() == "【Tidewatch】钱塘 1 篇"
-    assert out.text.startswith("【Tidewatch】钱塘 1 篇\n")
-    assert "<title>【Tidewatch】钱塘 1 篇</title>" in out.html
+    assert out.subject == digest.subject() == "【Tidewatch】1 篇新文章：钱塘"
+    assert out.text.startswith("【Tidewatch】1 篇新文章：钱塘\n")
+    assert "<title>【Tidewatch】1 篇新文章：钱塘</title>" in out.html
 
 
 def test_unsubscribe_url_in_both_parts(store: SqliteStore, ledger: Ledger) -> None:
@@ -215,15 +230,17 @@ def test_english_labels(store: SqliteStore, ledger: Ledger) -> None:
     who = subscriber("新型工业化", language="en", name="Industry analyst")
     epaper = the_same_story_in_the_epaper()
     out = rendered(who, [article(*PROVINCE), epaper], store, ledger, updated=True)
-    assert out.subject == "[Tidewatch] 新型工业化: 1 article"
-    assert "Hello Industry analyst,\nNew articles matching your keywords.\n" in out.text
-    assert "\n== 新型工业化 (1 article(s)) ==\n" in out.text
+    assert out.subject == "[Tidewatch] 1 updated article: 新型工业化"
+    intro = "These articles changed, and now match your keywords."
+    assert f"Hello Industry analyst,\n{intro}\n" in out.text
+    assert "\n== 新型工业化 (1 article) ==\n" in out.text
     assert " [updated]\n" in out.text
-    assert "  潮新闻 · Source: 浙江日报 · 2026-06-16 12:00\n" in out.text
-    assert f"  Same story on 萧山日报: {epaper.url}\n" in out.text
+    assert "  潮新闻 · Source: 浙江日报 · 2026-06-16 12:00 +08:00" in out.text
+    assert f"  Same story on 萧山日报: {epaper.title} · Source: 浙江日报 · 2026-06-16\n" in out.text
     assert out.text.endswith(f"\nUnsubscribe from these alerts: {UNSUBSCRIBE}")
-    assert '<html lang="en">' in out.html and "Source：浙江日报" in out.html
-    for chinese in ("您好", "已更新", "同一报道亦见", "退订", "篇"):
+    assert '<html lang="en">' in out.html and "Source: 浙江日报" in out.html
+    assert "：" not in out.text.replace(epaper.title, "")  # no full-width colon in English
+    for chinese in ("您好", "已更新", "同一报道亦见", "退订", "篇", "来源"):
         assert chinese not in out.text and chinese not in out.html
 
 
@@ -264,3 +281,139 @@ def test_segments(text: str, spans: list[tuple[int, int]], pieces: list[tuple[st
 )
 def test_marked(pieces: list[tuple[str, bool]], text: str) -> None:
     assert marked(pieces) == text
+
+
+# -- dates, sources, links ---------------------------------------------------------------------
+
+
+ACROSS_THE_RIVER = ("xsrb.xsnet.cn", "content_79496_19374630")  # the e-paper: 萧山钱塘
+
+
+def test_a_date_only_time_is_shown_as_a_date_never_as_midnight(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    epaper = article(*ACROSS_THE_RIVER, published_precision=Precision.DAY)
+    out = rendered(subscriber("钱塘"), [epaper], store, ledger)
+    assert "  萧山日报 · 2026-03-18\n" in out.text
+    assert '<span class="when" style="white-space:nowrap;">2026-03-18</span>' in out.html
+    assert "00:00" not in out.text and "00:00" not in out.html
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("zh", "2025-03-09（首次发现日期，原文未注明时间）"),
+        ("en", "2025-03-09 (first seen; the page gives no date)"),
+    ],
+)
+def test_an_unknown_time_shows_the_first_seen_date_with_a_note(
+    language: str, shown: str, store: SqliteStore, ledger: Ledger
+) -> None:
+    undated = article(*CHAO_SEED, published_precision=Precision.UNKNOWN)
+    out = rendered(subscriber("钱塘", language=language), [undated], store, ledger)
+    assert shown in out.text and shown in out.html
+    assert "11:20" not in out.text
+
+
+def test_an_origin_that_repeats_the_source_is_not_shown(store: SqliteStore, ledger: Ledger) -> None:
+    epaper = article(*ACROSS_THE_RIVER, origin="萧山日报")
+    out = rendered(subscriber("钱塘"), [epaper], store, ledger)
+    assert "萧山日报 · 来源" not in out.text and "来源：萧山日报" not in out.html
+    assert out.text.count("萧山日报") == 1
+
+
+def test_times_carry_their_zone(store: SqliteStore, ledger: Ledger) -> None:
+    out = rendered(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
+    assert "2025-03-09 11:20 +08:00" in out.text and "2025-03-09 11:20 +08:00" in out.html
+
+
+def test_each_entry_opens_in_tidewatch_and_the_mail_links_the_preferences(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    digest = digest_of(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
+    preferences = "https://tidewatch.example.com/preferences?token=abc.def"
+    out = render(
+        digest,
+        UNSUBSCRIBE,
+        SOURCE_TITLES,
+        preferences_url=preferences,
+        public_url="https://tidewatch.example.com/",
+    )
+    link = f"https://tidewatch.example.com/article/{digest.items[0].article.id}"
+    assert f'<a class="open" href="{link}"' in out.html and ">在 Tidewatch 中打开</a>" in out.html
+    assert f"  在 Tidewatch 中打开：{link}\n" in out.text
+    assert f'<a class="preferences" href="{preferences}"' in out.html
+    assert f"管理订阅（暂停、频率、关键词）: {preferences}\n" in out.text
+
+
+def test_titles_look_like_links(store: SqliteStore, ledger: Ledger) -> None:
+    out = rendered(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
+    (style,) = re.findall(r'<a class="title" href="[^"]*" style="([^"]*)"', out.html)
+    assert "text-decoration:underline" in style and "color:#0a58a8" in style
+
+
+# -- updates -----------------------------------------------------------------------------------
+
+
+def test_an_update_says_so_and_shows_the_changed_paragraph(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    who = subscriber("钱塘 OR 数字经济")
+    xs = article("www.xsnet.cn", "3025263")  # 数字经济, no 钱塘
+    first = digest_of(who, [xs], store, ledger)
+    ledger.begin_digest(first.id, EMAIL, SLOT, first.subject(), first.match_ids)
+    ledger.digest_sent(first.id, first.message_id(), 1)
+    added = "萧山与钱塘两地签订协议，将共建跨江产业园。"
+    body = xs.body.split("\n")
+    edited = dataclasses.replace(xs, body="\n".join([*body[:2], added, *body[2:]]))
+    store.upsert(edited)
+    changes = store.changes(after=ledger.cursor())
+    ledger.record([(c, Matcher([who]).match(c.article)) for c in changes], changes[-1].seq)
+    update = build_digest(who, ledger.pending(EMAIL), store, SLOT)  # the ledger's own flag
+    assert update is not None
+    (item,) = update.items
+    assert item.updated and item.changed and item.hit.snippet == added
+    assert item.updated_at == store.versions(item.article.id)[-1]["last_seen"]
+    assert update.subject() == "【Tidewatch】1 篇更新：钱塘 / 数字经济"
+    out = render(update, UNSUBSCRIBE, SOURCE_TITLES)
+    assert "  [更新的段落]\n  萧山与【钱塘】两地签订协议，将共建跨江产业园。\n" in out.text
+    assert f" · 更新于 {item.updated_at[:10]} {item.updated_at[11:16]} +08:00" in out.text
+    assert re.search(r'<div class="snippet changed"[^>]*>萧山与<span class="hit"', out.html)
+    english = dataclasses.replace(update, subscriber=who.model_copy(update={"language": "en"}))
+    assert english.subject() == "[Tidewatch] 1 updated article: 钱塘 / 数字经济"
+
+
+def test_new_and_updated_stories_are_counted_apart(store: SqliteStore, ledger: Ledger) -> None:
+    digest = digest_of(subscriber("钱塘"), [article(*CHAO_SEED)], store, ledger)
+    digest.items[0].updated = True
+    store.upsert(article(*ACROSS_THE_RIVER))
+    both = digest_of(subscriber("钱塘"), [], store, ledger)
+    both.items[0].updated = True
+    assert both.subject() == "【Tidewatch】1 篇新文章，1 篇更新：钱塘"
+
+
+def test_the_changed_paragraph_is_found_against_the_version_last_sent(
+    store: SqliteStore, ledger: Ledger
+) -> None:
+    """Two edits after the mail: the paragraph that now matches came with the first, an
+    unrelated one with the second. Compared with the version sent, the first still shows."""
+    who = subscriber("钱塘 OR 数字经济")
+    matcher = Matcher([who])
+    xs = article("www.xsnet.cn", "3025263")
+    first = digest_of(who, [xs], store, ledger)
+    ledger.begin_digest(first.id, EMAIL, SLOT, first.subject(), first.match_ids)
+    ledger.digest_sent(first.id, first.message_id(), 1)
+    added = "萧山与钱塘两地签订协议，将共建跨江产业园。"
+    body = xs.body.split("\n")
+    for edit in (
+        [*body[:2], added, *body[2:]],
+        [*body[:2], added, *body[2:], "（本报补充报道。）"],
+    ):
+        store.upsert(dataclasses.replace(xs, body="\n".join(edit)))
+        changes = store.changes(after=ledger.cursor())
+        ledger.record([(c, matcher.match(c.article)) for c in changes], changes[-1].seq)
+    update = build_digest(who, ledger.pending(EMAIL), store, SLOT)
+    assert update is not None
+    (item,) = update.items
+    assert len(store.versions(item.article.id)) == 3
+    assert item.updated and item.changed and item.hit.snippet == added

@@ -49,6 +49,7 @@ def test_shipped_subscribers_file_loads_against_the_real_sources() -> None:
     assert newsroom.sources is None and newsroom.schedule == Frequency("immediate")
     assert analyst.rules == ["钱塘 -钱塘江", "新型工业化 OR 先进制造业"]
     assert analyst.sources == ["tidenews", "xsrb"] and analyst.language == "en"
+    assert analyst.label("新型工业化 OR 先进制造业") == "制造业"
     assert analyst.schedule == Frequency("daily", time(8, 0))
 
 
@@ -260,3 +261,66 @@ def test_weekly_slot_falls_on_the_named_chinese_weekday(name: str, weekday: int)
 def test_latest_slot_of_an_instant_given_in_utc_is_the_shanghai_slot() -> None:
     now = datetime(2025, 3, 9, 23, 30, tzinfo=UTC)  # 07:30 on 3-10 in Shanghai
     assert parse_frequency("daily 08:00").latest_slot(now) == shanghai(2025, 3, 9, 8, 0)
+
+
+# -- control characters and labels -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stem", "line", "field", "character"),
+    [
+        ("bad_control_name", 4, "subscriber.0.name", "U+000D"),
+        ("bad_control_rule", 9, "subscriber.1.rules", "U+001B"),
+        ("bad_control_label", 4, "subscriber.0.rules", "U+0085"),
+        ("bad_control_email", 2, "subscriber.0.email", "U+000A"),
+    ],
+)
+def test_control_characters_are_refused_with_file_and_line(
+    stem: str, line: int, field: str, character: str
+) -> None:
+    message = load_error(stem)
+    assert message.startswith(f"{FIXTURES / stem}.toml, line {line}, {field}")
+    assert f"control character ({character})" in message
+
+
+@pytest.mark.parametrize("stem", ["bad_control_name", "bad_control_rule", "bad_control_label"])
+def test_alerts_check_fails_on_control_characters(
+    stem: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tidewatch.cli import main
+
+    monkeypatch.setenv("TIDEWATCH_SUBSCRIBERS_FILE", str(FIXTURES / f"{stem}.toml"))
+    assert main(["alerts", "check"]) == 2
+    err = capsys.readouterr().err
+    assert f"{stem}.toml, line " in err and "control character" in err
+
+
+@pytest.mark.parametrize(
+    "value", ["a\rb", "a\nb", "a\x00b", "a\x7fb", "a\x9bb", "a\u2028b", "\tindent"]
+)
+def test_every_control_character_is_refused_in_names_and_rules(value: str) -> None:
+    with pytest.raises(ValueError, match="control character"):
+        Subscriber(email="a@example.com", name=value, rules=["钱塘"])
+    with pytest.raises(ValueError, match="control character"):
+        Subscriber(email="a@example.com", name="A", rules=[f"钱塘 {value}"])
+
+
+def test_rule_tables_give_labels_and_plain_rules_keep_their_terms() -> None:
+    (who,) = load_subscribers(FIXTURES / "labels.toml", known_sources=KNOWN_SOURCES)
+    assert who.rules == ["钱塘 -钱塘江", "新型工业化 OR 先进制造业"]
+    assert who.label("新型工业化 OR 先进制造业") == "制造业"
+    assert who.label("钱塘 -钱塘江") == "钱塘"
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ({"rule": "钱塘", "label": ""}, "must be 1 to 40 characters"),
+        ({"rule": "钱塘", "label": "长" * 41}, "must be 1 to 40 characters"),
+        ({"rule": "钱塘", "lable": "x"}, "must be a string or a table"),
+        ({"label": "x"}, "must be a string or a table"),
+    ],
+)
+def test_bad_rule_tables_are_refused(entry: dict, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        Subscriber(email="a@example.com", name="A", rules=[entry])

@@ -14,7 +14,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink, fill_store, free_port
+from mailsink import (
+    BACKFILL_ALL,
+    FIXTURES,
+    SMTP_PASSWORD,
+    SMTP_USER,
+    UNSUBSCRIBE_SECRET,
+    MailSink,
+    fill_store,
+    free_port,
+)
 
 from alerts.service import Alerts
 from tidewatch.config import Config
@@ -100,7 +109,8 @@ def config_for(tmp_path: Path, security: str, port: int, ca_file: Path | None) -
         smtp_attempts=2,
         smtp_backoff=0,
         smtp_timeout=10,
-        unsubscribe_secret="tls-test",
+        unsubscribe_secret=UNSUBSCRIBE_SECRET,
+        backfill_days=BACKFILL_ALL,
     )
 
 

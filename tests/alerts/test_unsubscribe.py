@@ -106,12 +106,16 @@ def test_generated_secrets_differ_between_installations(tmp_path: Path) -> None:
 
 def test_environment_secret_wins(tmp_path: Path) -> None:
     generated = load_secret(Config(data_dir=tmp_path / "data"))
-    configured = Config(data_dir=tmp_path / "data", unsubscribe_secret="from-the-environment")
-    assert load_secret(configured) == b"from-the-environment" != generated
+    configured = Config(
+        data_dir=tmp_path / "data", unsubscribe_secret="from-the-environment-7e3a91c5d2f04b86"
+    )
+    assert load_secret(configured) == b"from-the-environment-7e3a91c5d2f04b86" != generated
 
 
 def test_environment_secret_writes_no_key_file(tmp_path: Path) -> None:
-    load_secret(Config(data_dir=tmp_path / "data", unsubscribe_secret="s3cret"))
+    load_secret(
+        Config(data_dir=tmp_path / "data", unsubscribe_secret="s3cret-from-the-environment-1a6f0c")
+    )
     assert not (tmp_path / "data" / "unsubscribe.key").exists()
 
 

@@ -3,18 +3,34 @@ SIGTERM and restart, SIGKILL in the middle of a crawl."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import signal
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from mailsink import FIXTURES, MailSink, free_port
-from serving import clean_env, finished_runs, query, service_env, start, stop, wait_for
+import pytest
+from mailsink import FIXTURES, SMTP_PASSWORD, SMTP_USER, MailSink, fill_store, free_port
+from serving import (
+    clean_env,
+    finished_runs,
+    query,
+    quiet_env,
+    service_env,
+    start,
+    stop,
+    wait_for,
+)
 from support import SIGNING_SALT, run_tidewatch
 
+from tidewatch.config import Config
 from tidewatch.mirror import MirrorServer
 
 SEED_URLS = {
@@ -202,3 +218,123 @@ def test_one_service_per_data_directory(
         stop(first)
     assert done.returncode == 2
     assert f"another `tidewatch serve` (pid {first.pid}) uses" in done.stderr
+
+
+@contextmanager
+def silent_smtp() -> Iterator[tuple[int, list[socket.socket]]]:
+    """An "SMTP server" on loopback that accepts connections and never says a word."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield listener.getsockname()[1], accepted
+    finally:
+        listener.close()
+        for sock in accepted:
+            sock.close()
+
+
+def test_sigterm_during_a_hung_digest_stops_within_grace_and_keeps_matches_pending(
+    smtp_server: tuple[MailSink, int], tmp_path: Path
+) -> None:
+    data, log, grace = tmp_path / "data", tmp_path / "serve.log", 3
+    fill_store(Config(data_dir=data), ("xsnet", "tidenews")).close()
+    ledger = data / "alerts.sqlite3"
+    with silent_smtp() as (port, accepted):
+        env = quiet_env(
+            tmp_path,
+            grace=grace,
+            TIDEWATCH_SMTP_HOST="127.0.0.1",
+            TIDEWATCH_SMTP_PORT=str(port),
+            TIDEWATCH_SMTP_SECURITY="none",
+            TIDEWATCH_SMTP_TIMEOUT="120",  # per read: the silent server would hold it all
+        )
+        service = start(env, log)
+        try:
+            wait_for(lambda: accepted, "the digest's SMTP connection", timeout=30)
+            wait_for(
+                lambda: (
+                    query(ledger, "SELECT count(*) FROM digests WHERE status = 'sending'") == [(1,)]
+                ),
+                "a digest being sent",
+            )
+        finally:
+            code, seconds = stop(service)
+    assert code == 0, log.read_text()[-3000:]
+    assert seconds < grace + 5, (seconds, log.read_text()[-3000:])
+    statuses = dict(query(ledger, "SELECT status, count(*) FROM matches GROUP BY status"))
+    assert statuses and "sent" not in statuses, statuses  # nothing marked sent: still to send
+    assert "left behind" in log.read_text()
+
+    sink, sink_port = smtp_server  # the next start, with a working server, delivers them
+    env |= {"TIDEWATCH_SMTP_PORT": str(sink_port)}
+    env |= {"TIDEWATCH_SMTP_USER": SMTP_USER, "TIDEWATCH_SMTP_PASSWORD": SMTP_PASSWORD}
+    service = start(env, log)
+    try:
+        wait_for(lambda: sink.messages, "the digest delivered after the restart")
+        wait_for(
+            lambda: query(ledger, "SELECT count(*) FROM matches WHERE status != 'sent'") == [(0,)],
+            "every match marked sent",
+        )
+    finally:
+        stop(service)
+    assert len(sink.messages) == 1
+    assert sum(statuses.values()) == query(ledger, "SELECT count(*) FROM matches")[0][0]
+
+
+WEAK = [
+    "k9",
+    "x" * 40,
+    "change-me-to-a-long-random-secret-please",
+    "abcdabcdabcdabcdabcdabcdabcdabcd",
+]
+
+
+@pytest.mark.parametrize("variable", ["TIDEWATCH_UNSUBSCRIBE_SECRET", "TIDEWATCH_WEB_TOKEN"])
+@pytest.mark.parametrize("command", [["serve"], ["digest", "--dry-run"]])
+def test_weak_secrets_refuse_to_start(tmp_path: Path, variable: str, command: list[str]) -> None:
+    for weak in WEAK:
+        env = quiet_env(tmp_path) | {variable: weak}
+        done = subprocess.run(
+            [sys.executable, "-m", "tidewatch", *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2, (weak, done.stderr)
+        assert variable in done.stderr and "secrets.token_urlsafe(32)" in done.stderr
+        assert weak not in done.stderr  # the error never repeats the secret
+        assert "Traceback" not in done.stderr
+
+
+def test_a_weak_hand_written_unsubscribe_key_file_refuses_to_start(tmp_path: Path) -> None:
+    env = quiet_env(tmp_path)
+    del env["TIDEWATCH_UNSUBSCRIBE_SECRET"]  # the key comes from data/unsubscribe.key
+    key = tmp_path / "data" / "unsubscribe.key"
+    key.parent.mkdir(parents=True)
+    key.write_text("0" * 64)
+    done = subprocess.run(
+        [sys.executable, "-m", "tidewatch", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and f"{key}: the unsubscribe key repeats" in done.stderr
+    key.unlink()  # as the message says: a strong key is made in its place
+    done = subprocess.run(
+        [sys.executable, "-m", "tidewatch", "digest", "--dry-run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(set(key.read_text().strip())) > 8

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -98,11 +103,37 @@ def test_export_writes_exactly_the_public_fields(data_dir: Path, capsys) -> None
     assert "萧山:创新发展行动 加快新旧动能转换" in out  # UTF-8, not \\u escapes
 
 
-def test_show_includes_how_fields_were_found(data_dir: Path, capsys) -> None:
-    code, out, _ = run(capsys, "show", SEED_URL)
+def test_show_json_includes_how_fields_were_found(data_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "show", SEED_URL, "--json")
     record = json.loads(out)
     assert code == 0 and record["url"] == SEED_URL
     assert record["extraction"]["title"] == "css:.con_title"
+
+
+def test_show_prints_a_readable_article(data_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "show", SEED_URL)
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "萧山:创新发展行动 加快新旧动能转换"  # the title first
+    assert lines[1].startswith("萧山网 · ") and "2019-01-16 07:57 +08:00" in lines[1]
+    assert lines[2] == SEED_URL
+    body = out.index("以数字经济加速新旧动能转换")
+    fields = out.index("记者 Reporters")
+    assert body < fields  # the body before the fields
+    assert "记者 Reporters" in out and "洪凯" in out
+    assert "[css:.con_title]" not in lines[0]  # methods go with the fields, not the title
+    assert "首次发现 First seen" in out and "+08:00" in out.split("首次发现 First seen")[1]
+    assert "content_hash" not in out and "first_seen" not in out  # labels in words
+
+
+def test_search_prints_the_total(data_dir: Path, capsys) -> None:
+    _, every, _ = run(capsys, "search", "钱塘", "--json", "--limit", "100")
+    total = len(json.loads(every))
+    code, out, _ = run(capsys, "search", "钱塘", "--limit", "2")
+    assert code == 0 and total > 2
+    assert out.endswith(f"\n{total} articles match; showing the first 2\n")
+    _, out, _ = run(capsys, "search", "钱塘", "--limit", "100")
+    assert out.endswith(f"\n{total} articles match; all shown\n")
 
 
 @pytest.mark.parametrize(
@@ -156,6 +187,64 @@ def test_demo_crawls_the_replica_and_finds_the_keywords(tmp_path: Path) -> None:
     assert "14 articles" in out
     for keyword in ("钱塘", "数字经济", "新型工业化"):
         assert f"**{keyword}**" in out
+    assert "tidewatch status" in out and "demo --serve" in out  # the next steps
+    assert "404 page" in out and "deliberate" in out
+
+    # the demo's crawls are in the run log, like the service's: status is not empty
+    status = subprocess.run(
+        [sys.executable, "-m", "tidewatch", "status", "--json"],
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    rows = {r["source"]: r for r in json.loads(status.stdout)}
+    assert set(rows) == {"xsnet", "xsrb", "tidenews"}
+    for name, new in (("xsnet", 5), ("xsrb", 3), ("tidenews", 6)):
+        assert rows[name]["last_run"] and rows[name]["outcome"] == "healthy", rows[name]
+        assert rows[name]["new"] == new and rows[name]["health"] == "healthy"
+
+
+def test_demo_serve_prints_the_web_ui_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a free loopback port for the web UI
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = clean_env(tmp_path) | {"TIDEWATCH_WEB_LISTEN": f"127.0.0.1:{port}"}
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "tidewatch", "demo", "--serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline:
+            line = demo.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.startswith("The web UI: "):
+                break
+        url = lines[-1].removeprefix("The web UI: ").strip()
+        assert url == f"http://127.0.0.1:{port}/", "".join(lines[-20:])
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            page = answer.read().decode()
+        assert "萧山网" in page and 'id="banner"' in page and "not crawled yet" not in page
+        demo.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        rest, _ = demo.communicate(timeout=60)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+    assert demo.returncode == 0
+    assert rest.strip().endswith("Stopped the service and the replica.")
+    with pytest.raises(OSError):  # the service is gone with it
+        urllib.request.urlopen(url, timeout=5)
+    serve_lock = tmp_path / "data" / "serve.lock"
+    with serve_lock.open("a") as lock:  # no `tidewatch serve` holds the data directory
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def test_scrapy_sees_the_project(tmp_path: Path) -> None:
@@ -189,10 +278,23 @@ def test_alerts_test_shows_what_a_rule_would_match(data_dir: Path, capsys) -> No
     assert "https://tidenews.com.cn/news.html?id=3041190" not in out  # 钱塘江 only
 
 
-def test_digest_dry_run_prints_and_marks_nothing(data_dir: Path, capsys) -> None:
+def test_alerts_test_prints_the_total_and_how_many_are_shown(data_dir: Path, capsys) -> None:
+    _, everything, _ = run(capsys, "alerts", "test", "钱塘 -钱塘江", "--limit", "100")
+    listed = len([line for line in everything.splitlines() if line[:1].isdigit() and ". " in line])
+    assert listed >= 2 and everything.rstrip().endswith(f"\n{listed} articles match")
+    _, one, _ = run(capsys, "alerts", "test", "钱塘 -钱塘江", "--limit", "1")
+    assert one.rstrip().endswith(f"\n{listed} articles match (showing 1)")
+    _, single, _ = run(capsys, "alerts", "test", "渔政")
+    assert single.rstrip().endswith("\n1 article matches")
+
+
+def test_digest_dry_run_prints_and_marks_nothing(
+    data_dir: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TIDEWATCH_BACKFILL_DAYS", "36500")  # the replica's stories are old
     code, out, _ = run(capsys, "digest", "--dry-run", "--subscriber", "newsroom@example.com")
     assert code == 0 and "newsroom@example.com: dry-run" in out
-    assert "【Tidewatch】钱塘 " in out and "【钱塘】" in out
+    assert "篇新文章：钱塘、" in out and "【钱塘】" in out
     assert not (data_dir / "outbox").exists()
     _, again, _ = run(capsys, "digest", "--dry-run", "--subscriber", "newsroom@example.com")
     assert "newsroom@example.com: dry-run" in again  # still pending: nothing was marked sent

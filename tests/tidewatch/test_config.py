@@ -186,3 +186,64 @@ def test_config_file_with_a_toml_syntax_error(tmp_path: Path) -> None:
 def test_config_rejects_unknown_fields() -> None:
     with pytest.raises(ValueError):
         Config(colour="blue")
+
+
+STRONG = "Zq3v8KpX2mT9wRb4Ls7Nd1Fh6Jc0Gy5A"  # 32 bytes of varied characters
+
+
+@pytest.mark.parametrize("variable", ["TIDEWATCH_UNSUBSCRIBE_SECRET", "TIDEWATCH_WEB_TOKEN"])
+@pytest.mark.parametrize(
+    ("weak", "why"),
+    [
+        ("k9", "is 2 bytes long, at least 32"),
+        ("t0ken", "is 5 bytes long"),
+        (STRONG[:31], "is 31 bytes long"),
+        ("钱塘" * 5, "is 30 bytes long"),  # bytes, not characters
+        ("a" * 64, "repeats too few characters"),
+        ("ab12" * 10, "repeats too few characters"),
+        ("change-me-to-a-long-random-secret-value", "placeholder"),
+        ("REPLACE_ME_WITH_A_REAL_TOKEN_0123456789", "placeholder"),
+        ("your-secret-goes-here-1234567890abcdef", "placeholder"),
+    ],
+)
+def test_weak_secrets_are_refused(variable: str, weak: str, why: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config({variable: weak})
+    message = str(error.value)
+    assert variable in message and why in message
+    assert "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'" in message
+    assert weak not in message
+
+
+def test_strong_secrets_are_accepted() -> None:
+    import secrets
+
+    for value in (
+        STRONG,
+        secrets.token_urlsafe(32),
+        secrets.token_hex(16),
+        "钱塘江大潮八月十八日最为壮观",
+    ):
+        config = load_config({"TIDEWATCH_WEB_TOKEN": value, "TIDEWATCH_UNSUBSCRIBE_SECRET": value})
+        assert config.web_token.get_secret_value() == value
+
+
+def test_web_allowed_hosts_from_the_environment_and_the_file(tmp_path: Path) -> None:
+    config = load_config({"TIDEWATCH_WEB_ALLOWED_HOSTS": " News.Example.org, ,dash.example.net "})
+    assert config.web_allowed_hosts == ["news.example.org", "dash.example.net"]
+    path = write_config(tmp_path, 'web_allowed_hosts = ["A.example"]\n')
+    assert load_config({"TIDEWATCH_CONFIG": str(path)}).web_allowed_hosts == ["a.example"]
+
+
+def test_web_server_limits_are_bounded() -> None:
+    config = load_config({})
+    assert (config.web_threads, config.web_connection_limit) == (8, 100)
+    assert (config.web_idle_timeout, config.web_request_timeout) == (30, 20)
+    for variable, value in (
+        ("TIDEWATCH_WEB_THREADS", "0"),
+        ("TIDEWATCH_WEB_CONNECTION_LIMIT", "1000000"),
+        ("TIDEWATCH_WEB_IDLE_TIMEOUT", "-1"),
+        ("TIDEWATCH_WEB_REQUEST_TIMEOUT", "forever"),
+    ):
+        with pytest.raises(ConfigError, match=variable):
+            load_config({variable: value})

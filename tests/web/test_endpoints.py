@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -11,11 +16,14 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 from mailsink import fill_store
+from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from alerts.ledger import Ledger
 from alerts.unsubscribe import UnsubscribeApp
 from crawler.summary import CrawlSummary
+from model.article import Article, Precision
+from model.clock import SHANGHAI
 from scheduler.health import FAILED, HEALTHY
 from scheduler.runs import RunLog
 from store.base import article_id
@@ -23,6 +31,7 @@ from tidewatch.config import Config, ConfigError, SourceOverride
 from web.app import Dashboard, check_exposure
 
 SEED = "http://www.xsnet.cn/news/szjj/2019_1/3025263.shtml"
+TOKEN = "t0ken-for-the-dashboard-tests-9c1e4b7a2f"  # strong enough: 32+ bytes
 
 
 class Running:
@@ -150,7 +159,78 @@ def test_a_bad_query_is_reported_not_thrown(app: Dashboard) -> None:
     assert status == "400 Bad Request"
     assert json.loads(body)["error"] == "'(' is never closed (column 1)"
     status, _, page = call(app, "/search", "q=" + quote("(钱塘"))
-    assert status == "200 OK" and "is never closed" in page.decode()
+    assert status == "400 Bad Request" and "is never closed" in page.decode()
+    assert '<pre class="caret"' in page.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("q=" + quote("钱塘") + "&since=2026/01/01", "since: '2026/01/01' is not a date"),
+        ("q=" + quote("钱塘") + "&until=2026-02-30", "until: '2026-02-30' is not a date"),
+        ("q=" + quote("钱塘") + "&since=2026-03-01&until=2026-01-01", "since 2026-03-01 is after"),
+    ],
+)
+def test_bad_dates_are_400_naming_the_field(app: Dashboard, query: str, message: str) -> None:
+    for path in ("/api/search", "/search", "/trends"):
+        status, _, body = call(app, path, query)
+        assert status == "400 Bad Request", path
+        assert message.replace("'", "&#39;") in body.decode() or message in body.decode()
+
+
+def test_an_unknown_page_is_a_styled_404(app: Dashboard) -> None:
+    for path in ("/article/nope", "/nothing-here"):
+        status, headers, body = call(app, path)
+        assert status == "404 Not Found" and headers["Content-Type"].startswith("text/html")
+        assert "找不到 Not found" in body.decode() and "<header>" in body.decode()
+
+
+def test_empty_search_shows_syntax_and_the_newest_articles(app: Dashboard) -> None:
+    status, _, body = call(app, "/search")
+    html = body.decode()
+    assert status == "200 OK" and 'id="syntax"' in html and "钱塘 -钱塘江" in html
+    assert html.count('<div class="result">') == 10  # 11 stored, the newest 10 listed
+    status, _, body = call(app, "/search", "source=xsnet")
+    assert body.decode().count('<div class="result">') == 5
+
+
+def test_status_page_names_sources_and_the_unhealthy_since_when(parts: dict[str, Any]) -> None:
+    runs: RunLog = parts["runs"]
+    for _ in range(2):
+        runs.finish(runs.start("tidenews"), CrawlSummary("tidenews"), FAILED, "nothing fetched")
+        runs.record_failures("tidenews", failed=True)
+    first_failure = runs.runs("tidenews", limit=2)[-1].started_at
+    html = call(dashboard(parts), "/")[2].decode()
+    assert "1 of 2 sources unhealthy since" in html
+    assert "潮新闻: failing since" in html and "萧山网" in html and "萧山日报" in html
+    assert html.count("nothing fetched") == 2 + 1 + 1  # two runs, the source row, the banner
+    since = first_failure[:16].replace("T", " ") + " +08:00"
+    assert f"since {since}" in html
+
+
+def test_status_page_lists_pages_not_extracted(parts: dict[str, Any], monkeypatch) -> None:
+    from web import data
+
+    original = data.status
+
+    def with_unextracted(*args: Any) -> dict[str, Any]:  # the spiders' keys, when present
+        status = original(*args)
+        status["sources"][0]["unextracted"] = [
+            {
+                "url": "https://tidenews.com.cn/news.html?id=9",
+                "reason": "no publication time",
+                "first_seen": "2026-11-30T08:00:00+08:00",
+                "last_tried": "2026-12-01T08:00:00+08:00",
+            }
+        ]
+        status["sources"][0]["unextracted_count"] = 3
+        return status
+
+    monkeypatch.setattr(data, "status", with_unextracted)
+    html = call(dashboard(parts), "/")[2].decode()
+    assert "Pages not extracted" in html and "no publication time" in html
+    assert "2026-11-30 08:00 +08:00" in html
+    assert "潮新闻: 3 pages not extracted in all; the 1 most recent are listed." in html
 
 
 def test_search_input_never_becomes_markup(app: Dashboard) -> None:
@@ -189,20 +269,92 @@ def test_healthz_is_red_when_the_scheduler_is_not_running(parts: dict[str, Any])
     assert json.loads(body)["problems"] == ["the scheduler is not running"]
 
 
-def test_metrics_in_prometheus_format(app: Dashboard) -> None:
+def metric_families(app: Dashboard) -> dict[str, Any]:
     status, headers, body = call(app, "/metrics")
-    text = body.decode()
     assert status == "200 OK" and headers["Content-Type"].startswith("text/plain; version=0.0.4")
-    assert "tidewatch_up 1" in text
-    assert 'tidewatch_runs_total{source="xsnet",outcome="healthy"} 1' in text
-    assert 'tidewatch_articles_total{source="tidenews",kind="new"} 6' in text
-    assert "# TYPE tidewatch_last_success_timestamp_seconds gauge" in text
-    assert 'tidewatch_last_success_timestamp_seconds{source="xsnet"}' in text
-    for line in text.splitlines():  # every sample line is NAME{labels} VALUE
-        if line and not line.startswith("#"):
-            name_labels, value = line.rsplit(" ", 1)
-            float(value)
-            assert name_labels.startswith("tidewatch_")
+    return {f.name: f for f in text_string_to_metric_families(body.decode())}
+
+
+def samples(family: Any) -> dict[tuple, float]:
+    return {tuple(sorted(s.labels.items())): s.value for s in family.samples}
+
+
+def test_metrics_parse_as_prometheus_text_and_follow_its_naming_rules(
+    app: Dashboard, parts: dict[str, Any]
+) -> None:
+    families = metric_families(app)
+    text = call(app, "/metrics")[2].decode()
+    for name, family in families.items():
+        assert re.fullmatch(r"tidewatch_[a-z_]+", name), name
+        assert family.documentation, f"{name} has no HELP"
+        if family.type == "counter":  # the parser strips _total; the exposition has it
+            assert f"# TYPE {name}_total counter" in text
+        else:
+            assert not name.endswith("_total"), name
+    assert samples(families["tidewatch_up"]) == {(): 1}
+    runs = samples(families["tidewatch_runs"])
+    assert runs[(("outcome", "healthy"), ("source", "xsnet"))] == 1
+    crawled = samples(families["tidewatch_articles"])
+    assert crawled[(("kind", "new"), ("source", "tidenews"))] == 6
+
+
+def test_metrics_have_stored_articles_health_and_last_success_for_every_source(
+    app: Dashboard, parts: dict[str, Any]
+) -> None:
+    families = metric_families(app)
+    stored = samples(families["tidewatch_articles_stored"])
+    assert stored == {
+        (("source", "xsnet"),): parts["store"].count("xsnet"),
+        (("source", "tidenews"),): parts["store"].count("tidenews"),
+        (("source", "xsrb"),): 0,
+    }
+    assert stored[(("source", "xsnet"),)] == 5
+    health = samples(families["tidewatch_source_health"])
+    assert health[(("source", "xsnet"), ("state", "healthy"))] == 1
+    assert health[(("source", "xsrb"), ("state", "disabled"))] == 1
+    for source in ("xsnet", "tidenews", "xsrb"):  # exactly one state per source is 1
+        assert sum(v for k, v in health.items() if k[0] == ("source", source)) == 1
+    last = samples(families["tidewatch_last_success_timestamp_seconds"])
+    assert set(last) == {(("source", s),) for s in ("xsnet", "tidenews", "xsrb")}
+    assert last[(("source", "xsrb"),)] == 0  # never succeeded: present, 0 (Unix epoch)
+    assert last[(("source", "xsnet"),)] > 1.7e9
+
+
+def test_metrics_count_digests_but_never_name_subscribers(
+    app: Dashboard, parts: dict[str, Any]
+) -> None:
+    from alerts.mail import Outbox
+    from alerts.service import Alerts
+    from alerts.subscriptions import load_subscribers
+
+    alerts = Alerts(parts["config"], parts["store"], sender=Outbox(parts["config"].outbox_dir))
+    try:  # real digests, delivered to the outbox
+        alerts.match_new_articles()
+        sent = [r for r in alerts.send_due() if r.status == "sent"]
+    finally:
+        alerts.close()
+    assert sent
+    text = call(app, "/metrics")[2].decode()
+    assert samples(metric_families(app)["tidewatch_digests_sent"]) == {(): len(sent)}
+    for family in metric_families(app).values():
+        for sample in family.samples:
+            assert "subscriber" not in sample.labels, sample
+            assert not any("@" in v for v in sample.labels.values()), sample
+    subscribers = load_subscribers(parts["config"].subscribers_file, {"xsnet", "xsrb", "tidenews"})
+    for who in subscribers:
+        assert who.email not in text
+
+
+def test_promtool_finds_nothing_to_complain_about(app: Dashboard) -> None:
+    if not shutil.which("promtool"):
+        if os.environ.get("CI"):
+            pytest.fail("promtool missing under CI: .ci/run installs Debian's prometheus")
+        pytest.skip("promtool missing: apt-get install prometheus")
+    body = call(app, "/metrics")[2]
+    done = subprocess.run(
+        ["promtool", "check", "metrics"], input=body, capture_output=True, timeout=30
+    )
+    assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
 
 
 def test_article_page_shows_fields_and_versions(app: Dashboard) -> None:
@@ -212,18 +364,63 @@ def test_article_page_shows_fields_and_versions(app: Dashboard) -> None:
     assert call(app, "/article/nope")[0] == "404 Not Found"
 
 
+@pytest.mark.parametrize(
+    ("precision", "shown", "hidden"),
+    [
+        (Precision.DAY, ">2026-03-18<", "2026-03-18 00:00"),  # a date-only e-paper: no 00:00
+        (Precision.MINUTE, "2026-03-18 00:00 +08:00", "first seen"),  # a real midnight
+        (Precision.UNKNOWN, "(no date on the page: first seen)", "00:00 +08:00</time>"),
+    ],
+)
+def test_publication_times_are_shown_as_precisely_as_the_page_gave_them(
+    parts: dict[str, Any], precision: Precision, shown: str, hidden: str
+) -> None:
+    store = parts["store"]
+    url = "https://xsrb.xsnet.cn/html/2026-03/18/content_9_1.htm"
+    store.upsert(
+        Article(
+            url=url,
+            source="xsrb",
+            title="精度测试 一篇报纸文章",
+            published_at=datetime(2026, 3, 18, tzinfo=SHANGHAI),
+            body="钱塘区 第一段。",
+            published_precision=precision,
+        )
+    )
+    article = call(dashboard(parts), f"/article/{article_id(url)}")[2].decode()
+    byline = article.split('id="byline"')[1].split("</p>")[0]
+    hits = call(dashboard(parts), "/search", "q=" + quote("精度测试"))[2].decode()
+    meta = hits.split('class="muted meta"')[1].split("</div>")[0]
+    for html in (byline, meta):
+        assert shown in html and hidden not in html, html
+        assert "萧山日报" in html
+
+
 def test_beyond_loopback_a_token_is_required(parts: dict[str, Any]) -> None:
     with pytest.raises(ConfigError, match="TIDEWATCH_WEB_TOKEN"):
         check_exposure(Config(web_listen="0.0.0.0:8080"))
     check_exposure(Config(web_listen="127.0.0.1:8080"))
-    check_exposure(Config(web_listen="0.0.0.0:8080", web_token=SecretStr("t0ken")))
+    check_exposure(Config(web_listen="0.0.0.0:8080", web_token=SecretStr(TOKEN)))
     guarded = {
         **parts,
-        "config": parts["config"].model_copy(update={"web_token": SecretStr("t0ken")}),
+        "config": parts["config"].model_copy(update={"web_token": SecretStr(TOKEN)}),
     }
     app = dashboard(guarded)
     assert call(app, "/api/status")[0] == "401 Unauthorized"
     assert call(app, "/api/status", HTTP_AUTHORIZATION="Bearer wrong")[0] == "401 Unauthorized"
-    assert call(app, "/api/status", HTTP_AUTHORIZATION="Bearer t0ken")[0] == "200 OK"
-    assert call(app, "/", HTTP_COOKIE="tidewatch_token=t0ken")[0] == "200 OK"
+    assert call(app, "/api/status", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")[0] == "200 OK"
+    assert call(app, "/", HTTP_COOKIE=f"tidewatch_token={TOKEN}")[0] == "200 OK"
     assert call(app, "/unsubscribe", "token=x")[0] == "400 Bad Request"  # public, but checked
+
+
+def test_trends_default_to_the_span_of_the_matches(app: Dashboard) -> None:
+    html = call(app, "/trends", "q=" + quote("钱塘"))[2].decode()
+    api = json.loads(call(app, "/api/search", "q=" + quote("钱塘") + "&per_page=100")[2])
+    days = sorted(h["published_at"][:10] for h in api["hits"])
+    assert f'<span id="total">{api["total"]}</span>' in html
+    assert "covers every stored article mentioning it" in html
+    assert f"– {days[-1]}" in html  # the range ends at the newest match
+    nowhere = call(app, "/trends", "q=" + quote("量子引力波"))[2].decode()
+    assert 'id="nowhere"' in nowhere and "No stored article mentions 「量子引力波」" in nowhere
+    helped = call(app, "/trends")[2].decode()
+    assert 'id="trend-help"' in helped and "<svg" not in helped
