@@ -1,4 +1,5 @@
-"""Incremental re-crawls: ask for an article only if it changed since we stored it."""
+"""Incremental re-crawls: ask for an article only if it changed since we stored it, or since
+we last failed to extract it (``crawler/unextracted.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.runtime import store_for
+from crawler.unextracted import unextracted_for
 from store.base import ArticleStore, StoreError
 
 logger = logging.getLogger(__name__)
@@ -46,15 +48,20 @@ class ConditionalFetchMiddleware:
             # store down: fetch it all, lose nothing (the pipeline reports the store's failure)
             logger.warning("store unreachable (%s): fetching %s unconditionally", e, request.url)
             return
+        known = known or unextracted_for(self.crawler).validators(request.meta["article_url"])
         if known and known.etag:
             request.headers.setdefault(b"If-None-Match", known.etag)
         if known and known.last_modified:
             request.headers.setdefault(b"If-Modified-Since", known.last_modified)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if response.status == 304 and request.meta.get("article_url"):
-            self._touch(request.meta["article_url"])
-            self.crawler.stats.inc_value("tidewatch/articles/unchanged")
+        url = request.meta.get("article_url")
+        if response.status == 304 and url:
+            if unextracted_for(self.crawler).tried(url):  # still the page we could not read
+                self.crawler.stats.inc_value("tidewatch/unextracted/not_modified")
+            else:
+                self._touch(url)
+                self.crawler.stats.inc_value("tidewatch/articles/unchanged")
             raise NotModified(f"not modified: {request.url}")
         return response
 

@@ -25,6 +25,8 @@ def assess(summary: CrawlSummary | None, exit_code: int | None) -> tuple[str, st
         return FAILED, f"the store refused {refused} article(s) ({summary.last_error})"
     unextracted = summary.errors.get("unextracted", 0) + summary.errors.get("incomplete_article", 0)
     if summary.articles == 0 and not unextracted:
+        if set(summary.statuses) == {"404"}:  # e.g. an e-paper before the day's pages are up
+            return DEGRADED, f"not published yet: {_url_of(summary.last_error)} answered 404"
         return DEGRADED, "no articles found: did the list pages change?"
     if drift := selector_misses(summary):
         return DEGRADED, "layout drift: " + "; ".join(
@@ -77,3 +79,9 @@ def alert_key(outcome: str, reason: str) -> str:
     last alert sent for that source; a run that parsed nothing new (every page 304) keeps it.
     """
     return f"{outcome}: " + re.sub(r"\d+", "N", reason)
+
+
+def _url_of(last_error: str | None) -> str:
+    """The URL in a ``kind: URL: reason`` last error, or a phrase when there is none."""
+    parts = (last_error or "").split(": ", 2)
+    return parts[1] if len(parts) == 3 else "every list page"

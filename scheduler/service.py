@@ -43,7 +43,14 @@ from alerts.unsubscribe import UnsubscribeApp
 from crawler.seeds import Schedule, load_sources
 from crawler.summary import CrawlSummary
 from model.clock import SHANGHAI, iso, now
-from scheduler.health import FAILED, HEALTHY, INTERRUPTED, assess, backoff_seconds
+from scheduler.health import (
+    FAILED,
+    HEALTHY,
+    INTERRUPTED,
+    alert_key,
+    assess,
+    backoff_seconds,
+)
 from scheduler.runs import RunLog
 from scheduler.schedules import effective_schedule
 from store import open_store
@@ -112,6 +119,7 @@ class Service:
         self.background: set[asyncio.Task[None]] = set()
         self.digest_stop = threading.Event()  # asks a digest pass in progress to give up
         self.stopping = asyncio.Event()
+        self.alerted: dict[str, str] = {}  # source → the problem the operator was last told of
         self.web: WebServer | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -248,12 +256,19 @@ class Service:
         self.runs.finish(run_id, summary, outcome, reason)
         previous_failures = self.runs.failures(source)
         failures = self.runs.record_failures(source, failed=outcome == FAILED)
-        self._after_run(source, outcome, reason, failures, previous_failures)
+        parsed = bool(summary and summary.new + summary.updated)
+        self._after_run(source, outcome, reason, failures, previous_failures, parsed)
         if outcome != FAILED and not self.stopping.is_set():
             self._queue_digests()
 
     def _after_run(
-        self, source: str, outcome: str, reason: str, failures: int, previous_failures: int
+        self,
+        source: str,
+        outcome: str,
+        reason: str,
+        failures: int,
+        previous_failures: int,
+        parsed: bool = True,
     ) -> None:
         level = logging.INFO if outcome in (HEALTHY, INTERRUPTED) else logging.ERROR
         log.log(level, "%s: %s (%s)", source, outcome, reason)
@@ -264,15 +279,16 @@ class Service:
             delay = backoff_seconds(interval, failures, self.config.backoff_max_minutes * 60)
             job.modify(next_run_time=now() + timedelta(seconds=delay))
             log.error("%s failed %d time(s) in a row: next try in %.0f s", source, failures, delay)
-        last = self.runs.runs(source, limit=2)
-        became_unhealthy = outcome not in (HEALTHY, INTERRUPTED) and (
-            len(last) < 2 or last[1].outcome in (HEALTHY, INTERRUPTED)
-        )
-        if became_unhealthy:  # SMTP may hang: never on the event loop
-            threading.Thread(
-                target=self._tell_operator, args=(source, outcome, reason), daemon=True
-            ).start()
-        elif outcome == HEALTHY and previous_failures:
+        if outcome not in (HEALTHY, INTERRUPTED):
+            key = alert_key(outcome, reason)  # one mail per problem, not one per run
+            if self.alerted.get(source) != key:
+                self.alerted[source] = key
+                threading.Thread(  # SMTP may hang: never on the event loop
+                    target=self._tell_operator, args=(source, outcome, reason), daemon=True
+                ).start()
+        elif parsed:  # a healthy run that really read pages (not only 304s) clears the alert
+            self.alerted.pop(source, None)
+        if outcome == HEALTHY and previous_failures:
             log.warning("%s recovered after %d failed run(s)", source, previous_failures)
         self._remember_next_runs()
 

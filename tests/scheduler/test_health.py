@@ -171,3 +171,28 @@ def test_the_same_drift_on_more_pages_is_the_same_alert() -> None:
     five = assess(summary(pages=9, new=5, selector_misses={"body/.xs_content": 5}), 0)
     other = assess(summary(pages=9, new=5, selector_misses={"published_at/.time": 5}), 0)
     assert alert_key(*three) == alert_key(*five) != alert_key(*other)
+
+
+def test_an_edition_not_published_yet_says_so() -> None:
+    url = "https://xsrb.xsnet.cn/html/2026-12-01/node_1.htm"
+    summary = CrawlSummary(
+        source="xsrb",
+        pages=1,
+        errors={"http_404": 1},
+        statuses={"404": 1},
+        last_error=f"http_404: {url}: HTTP 404",
+    )
+    assert assess(summary, 0) == (DEGRADED, f"not published yet: {url} answered 404")
+
+
+def test_summary_carries_selector_misses_and_missing_fields_and_counts_304_pages() -> None:
+    stats = {
+        "downloader/response_count": 3,
+        "response_received_count": 1,  # the two 304s never reach the engine
+        "tidewatch/selector_miss/body/.TRS_Editor": 2,
+        "tidewatch/missing/published_at": 1,
+    }
+    summary = CrawlSummary.from_stats("xsnet", stats)
+    assert summary.pages == 3
+    assert summary.selector_misses == {"body/.TRS_Editor": 2}
+    assert summary.missing_fields == {"published_at": 1}
