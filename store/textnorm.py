@@ -77,7 +77,9 @@ def _plain_class() -> str:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+    return "".join(
+        re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges
+    )
 
 
 # A character that may join its neighbours in a grapheme cluster (marks, ZWJ, prepended
@@ -157,3 +159,24 @@ def _map_by_characters(text: str) -> NormalText:
         done = match.end()
     out.plain(done, len(text), text)
     return out.result()
+
+
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def is_ideographs(text: str) -> bool:
+    """True if ``text`` is CJK ideographs only (all plain: their own normal form)."""
+    return bool(text) and _IDEOGRAPH.sub("", text) == ""
+
+
+def ideographs_match_raw(text: str) -> bool:
+    """True if strings of CJK ideographs occur in ``text`` exactly where they occur in
+    ``normalize(text)``: no combining mark, and no character folds into an ideograph or into
+    nothing. Then a search for ideographs may look at the text as stored."""
+    if _MARK.search(text):
+        return False
+    for c in set("".join(_SPECIAL_RUN.findall(text))):
+        folded = _FOLD[ord(c)]
+        if not folded or _IDEOGRAPH.search(folded):
+            return False
+    return True
