@@ -468,10 +468,13 @@ class SqliteStore:
     def _ordered(self, expr: str, plan: _Plan) -> Iterator[int]:
         """Matching rowids, newest first: FTS5 gives whole days in order, one day is sorted."""
         time_sql, time_params = plan.time_sql
+        raw_sql, raw_params = "", []
+        if plan.raw_sql is not None:  # candidates that cannot match never leave SQL
+            raw_sql, raw_params = f" AND (NOT a.raw_exact OR {plan.raw_sql[0]})", plan.raw_sql[1]
         cursor = self._db.execute(
             "SELECT g.rowid, a.published_at FROM grams g JOIN articles a ON a.rowid = g.rowid "
-            f"WHERE grams MATCH ? {time_sql} ORDER BY g.rowid DESC",
-            (plan.filtered(expr), *time_params),
+            f"WHERE grams MATCH ? {time_sql}{raw_sql} ORDER BY g.rowid DESC",
+            (plan.filtered(expr), *time_params, *raw_params),
         )
         day, group = None, []
         for rowid, published_at in cursor:
