@@ -30,9 +30,11 @@ import sqlite3
 import threading
 import time
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,7 +55,7 @@ from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import ideographs_match_raw, is_ideographs, normalize
 
 SCHEMA_VERSION = 3
-GRAMS_VERSION = 1  # how text becomes tokens; a change rebuilds the index
+GRAMS_VERSION = 3  # how text becomes tokens; a change rebuilds the index
 SLOT_BITS = 16  # articles per publication day: 65,536
 EPOCH = date(1900, 1, 1)  # day 0 of the search key
 
@@ -80,7 +82,8 @@ CREATE TABLE IF NOT EXISTS articles (
     etag          TEXT,
     last_modified TEXT,
     raw_exact     INTEGER NOT NULL,  -- ideographs match the stored title and body as they are
-    body          TEXT NOT NULL      -- last: the other columns stay on the row's first page
+    body          BLOB NOT NULL      -- zlib of UTF-8, and last: the other columns stay on the
+                                     -- row's first page
 );
 CREATE INDEX IF NOT EXISTS articles_by_time ON articles (published_at);
 CREATE INDEX IF NOT EXISTS articles_by_source ON articles (source, published_at);
@@ -109,6 +112,7 @@ _COLUMNS = [f.name for f in dataclasses.fields(StoredArticle)]  # the record, co
 _JSON_COLUMNS = {"authors", "contributors", "images", "extraction"}
 _TEXT = "{b t}"  # title and body columns of ``grams``
 _ALL = 'm : "\U000f1001"'  # every article has this token
+_END = "\U000f1000"  # closes the last bigram of a text
 _SEPARATOR = re.compile(r"[^0-9a-z\x80-\U0010ffff]")  # ASCII the tokenizer would drop
 
 T = TypeVar("T")
@@ -158,6 +162,7 @@ class SqliteStore:
         except (sqlite3.Error, OSError) as e:
             raise self._error(e) from None
         self._db.row_factory = sqlite3.Row
+        self._db.create_function("body_text", 1, _text, deterministic=True)
         try:
             self._open()
         except StoreError:
@@ -246,8 +251,7 @@ class SqliteStore:
             db.execute(statement)
         self._create()
         for row in db.execute("SELECT * FROM articles_v2 ORDER BY published_at, rowid").fetchall():
-            values = {name: row[name] for name in _COLUMNS}
-            self._insert(values, row["etag"], row["last_modified"])
+            self._insert(_record(row), row["etag"], row["last_modified"])
         current = "SELECT version FROM articles WHERE id = v.article_id"
         for row in db.execute(
             f"SELECT * FROM article_versions_v2 v WHERE version < ({current})"
@@ -333,7 +337,13 @@ class SqliteStore:
         names = [*_COLUMNS, "etag", "last_modified", "raw_exact"]
         self._db.execute(
             f"INSERT INTO articles (rowid, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
-            (key, *(values[n] for n in _COLUMNS), etag, last_modified, int(raw_exact)),
+            (
+                key,
+                *(_zipped(values[n]) if n == "body" else values[n] for n in _COLUMNS),
+                etag,
+                last_modified,
+                int(raw_exact),
+            ),
         )
         self._index(key, values)
 
@@ -370,7 +380,7 @@ class SqliteStore:
         )
 
     def _archive(self, old: sqlite3.Row) -> None:
-        data = json.dumps({name: old[name] for name in _COLUMNS}, ensure_ascii=False)
+        data = json.dumps(_record(old), ensure_ascii=False)
         self._db.execute(
             "INSERT OR REPLACE INTO article_versions VALUES (?, ?, ?, ?, ?)",
             (old["id"], old["version"], old["content_hash"], old["last_seen"],
@@ -413,7 +423,7 @@ class SqliteStore:
             ).fetchone()
         versions = [_decode(json.loads(zlib.decompress(r["data"]))) for r in old]
         if current:
-            versions.append(_decode({name: current[name] for name in _COLUMNS}))
+            versions.append(_decode(_record(current)))
         return versions
 
     @_guarded
@@ -572,7 +582,7 @@ class SqliteStore:
             (between, *time_params),
         )
         for src, rowid, title, body in rows:
-            if plan.query.matches_text(normalize(title), normalize(body)):
+            if plan.query.matches_text(normalize(title), normalize(_text(body))):
                 yield src, rowid >> SLOT_BITS
 
     def _sources(self) -> list[str]:
@@ -736,9 +746,9 @@ def _sql(node: Node) -> tuple[str, list[str]]:
         case Term(text=text, unless_in=contexts):
             if contexts:
                 cut = "instr(replace({}, ?, char(1)), ?)"  # the contexts cut out
-                sql = f"({cut.format('a.title')} OR {cut.format('a.body')})"
+                sql = f"({cut.format('a.title')} OR {cut.format('body_text(a.body)')})"
                 return sql, [contexts[0], text, contexts[0], text]
-            return "(instr(a.title, ?) OR instr(a.body, ?))", [text, text]
+            return "(instr(a.title, ?) OR instr(body_text(a.body), ?))", [text, text]
         case And(parts) | Or(parts):
             compiled = [_sql(p) for p in parts]
             joiner = " AND " if isinstance(node, And) else " OR "
@@ -749,13 +759,29 @@ def _sql(node: Node) -> tuple[str, list[str]]:
     raise TypeError(node)
 
 
-def _encode(text: str) -> str:
-    """Normalised text as FTS5 ``ascii`` tokens: one per character, none dropped."""
-    return " ".join(_SEPARATOR.sub(lambda m: chr(0xF0000 + ord(m.group())), text))
+def _safe(text: str) -> str:
+    """ASCII that the ``ascii`` tokenizer would take for a separator, moved out of its way."""
+    return _SEPARATOR.sub(lambda m: chr(0xF0000 + ord(m.group())), text)
+
+
+def _tokens(text: str) -> str:
+    """Normalised text as FTS5 ``ascii`` tokens: the bigram starting at every character, in
+    order (the last one closed by an end mark), so a phrase of bigrams is a substring and a
+    bigram prefix is one character."""
+    if not text:
+        return ""
+    codes = array("I", (_safe(text) + _END).encode("utf-32-le"))
+    out = array("I", [32]) * (3 * len(codes) - 3)  # "ab bc cd d$", built at C speed
+    out[0::3], out[1::3] = codes[:-1], codes[1:]
+    return out.tobytes().decode("utf-32-le")
 
 
 def _phrase(text: str) -> str:
-    return f'"{_encode(text)}"'
+    """A term as a phrase of its bigrams; one character as a bigram prefix."""
+    chars = _safe(text)
+    if len(chars) < 2:
+        return f'"{chars}" *'
+    return '"' + " ".join(a + b for a, b in pairwise(chars)) + '"'
 
 
 def _meta(kind: str, value: str) -> str:
@@ -766,7 +792,8 @@ def _grams(row: Any) -> tuple[str, str, str]:
     meta = ["\U000f1001", _meta("s", row["source"])]
     if row["channel"]:
         meta.append(_meta("c", row["channel"]))
-    return _encode(normalize(row["body"])), _encode(normalize(row["title"])), " ".join(meta)
+    body = _text(row["body"])
+    return _tokens(normalize(body)), _tokens(normalize(row["title"])), " ".join(meta)
 
 
 def _time_range(since: datetime | None, until: datetime | None) -> tuple[str, tuple[object, ...]]:
@@ -817,7 +844,21 @@ def _decode(data: dict[str, object]) -> dict[str, object]:
 
 
 def _article(row: sqlite3.Row) -> StoredArticle:
-    return StoredArticle(**_decode({name: row[name] for name in _COLUMNS}))
+    return StoredArticle(**_decode(_record(row)))
+
+
+def _record(row: sqlite3.Row) -> dict[str, object]:
+    """The record's columns as stored in JSON (versions) and in the index: the body as text."""
+    return {name: _text(row[name]) if name == "body" else row[name] for name in _COLUMNS}
+
+
+def _zipped(body: object) -> bytes:
+    return zlib.compress(str(body).encode(), 6)
+
+
+def _text(body: bytes | str) -> str:
+    """A stored body: zlib of UTF-8 (schema 3), or text (a schema-2 row being migrated)."""
+    return zlib.decompress(body).decode() if isinstance(body, bytes) else body
 
 
 def _filters(

@@ -149,16 +149,32 @@ class _Builder:
 
 
 def _map_by_characters(text: str) -> NormalText:
-    """The map with per-character work only for the characters that are not plain."""
+    """The map with per-character work only where one character does not fold into one
+    non-space character (…, ①, whitespace); elsewhere the map is the identity."""
     out = _Builder()
     done = 0
     for match in _SPECIAL_RUN.finditer(text):
-        out.plain(done, match.start(), text)
         for i in range(match.start(), match.end()):
+            if _ONE_FOR_ONE[ord(text[i])]:
+                continue
+            out.plain(done, i, text)
             out.cluster(i, i + 1, _FOLD[ord(text[i])])
-        done = match.end()
+            done = i + 1
     out.plain(done, len(text), text)
-    return out.result()
+    folded = normalize(text)  # the characters; the builder kept the unfolded ones in place
+    return NormalText(folded, tuple(out.starts), tuple(out.ends))
+
+
+class _OneForOne(dict[int, bool]):
+    """Whether a character folds into exactly one character, and neither is a space."""
+
+    def __missing__(self, code: int) -> bool:
+        c, folded = chr(code), _FOLD[code]
+        one = self[code] = len(folded) == 1 and not c.isspace() and not folded.isspace()
+        return one
+
+
+_ONE_FOR_ONE = _OneForOne()
 
 
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
