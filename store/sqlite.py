@@ -92,7 +92,7 @@ CREATE TABLE IF NOT EXISTS article_versions (  -- superseded versions only
     version      INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
     recorded_at  TEXT NOT NULL,
-    data         BLOB NOT NULL,  -- zlib of the record's JSON
+    data         BLOB NOT NULL,  -- the record's JSON, zlib against the next version's text
     PRIMARY KEY (article_id, version)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (
@@ -252,14 +252,19 @@ class SqliteStore:
         self._create()
         for row in db.execute("SELECT * FROM articles_v2 ORDER BY published_at, rowid").fetchall():
             self._insert(_record(row), row["etag"], row["last_modified"])
-        current = "SELECT version FROM articles WHERE id = v.article_id"
-        for row in db.execute(
-            f"SELECT * FROM article_versions_v2 v WHERE version < ({current})"
-        ).fetchall():
-            db.execute(
-                "INSERT INTO article_versions VALUES (?, ?, ?, ?, ?)",
-                (row[0], row[1], row[2], row[3], zlib.compress(row[4].encode())),
-            )
+        old = db.execute(
+            "SELECT v.*, a.version AS current FROM article_versions_v2 v JOIN articles a "
+            "ON a.id = v.article_id ORDER BY v.article_id, v.version DESC"
+        ).fetchall()
+        successor: dict[str, object] = {}
+        for row in old:  # newest first, so each version's successor is the row before it
+            record = json.loads(row["data"])
+            if row["version"] < row["current"]:
+                db.execute(
+                    "INSERT INTO article_versions VALUES (?, ?, ?, ?, ?)",
+                    (*tuple(row)[:4], _delta(record, successor)),
+                )
+            successor = record
         db.execute("DROP TABLE articles_v2")
         db.execute("DROP TABLE article_versions_v2")
 
@@ -312,7 +317,7 @@ class SqliteStore:
             version=old["version"] + 1 if old else 1,
         )
         if old:
-            self._archive(old)
+            self._archive(old, values)
             self._unindex(old)
             self._db.execute("DELETE FROM articles WHERE rowid = ?", (old["rowid"],))
         self._insert(values, etag, last_modified, keep=old["rowid"] if old else None)
@@ -379,12 +384,11 @@ class SqliteStore:
             (row["rowid"], *_grams(row)),
         )
 
-    def _archive(self, old: sqlite3.Row) -> None:
-        data = json.dumps(_record(old), ensure_ascii=False)
+    def _archive(self, old: sqlite3.Row, successor: dict[str, object]) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO article_versions VALUES (?, ?, ?, ?, ?)",
             (old["id"], old["version"], old["content_hash"], old["last_seen"],
-             zlib.compress(data.encode(), 6)),
+             _delta(_record(old), successor)),
         )  # fmt: skip
 
     @_guarded
@@ -421,10 +425,12 @@ class SqliteStore:
             current = self._db.execute(
                 "SELECT * FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
-        versions = [_decode(json.loads(zlib.decompress(r["data"]))) for r in old]
-        if current:
-            versions.append(_decode(_record(current)))
-        return versions
+        if not current:
+            return []
+        records = [_record(current)]
+        for row in reversed(old):  # each old version is stored against the next one
+            records.append(_undelta(row["data"], records[-1]))
+        return [_decode(r) for r in reversed(records)]
 
     @_guarded
     def search(
@@ -850,6 +856,23 @@ def _article(row: sqlite3.Row) -> StoredArticle:
 def _record(row: sqlite3.Row) -> dict[str, object]:
     """The record's columns as stored in JSON (versions) and in the index: the body as text."""
     return {name: _text(row[name]) if name == "body" else row[name] for name in _COLUMNS}
+
+
+def _zdict(record: dict[str, object]) -> bytes:
+    """What an old version is compressed against: the next version's title and body."""
+    return f"{record['title']}\n{record['body']}".encode()[-32768:]
+
+
+def _delta(record: dict[str, object], successor: dict[str, object]) -> bytes:
+    """An old version: zlib of its JSON with the next version's text as the dictionary, so
+    what did not change costs a few bytes (a diff, decoded by zlib)."""
+    z = zlib.compressobj(9, zdict=_zdict(successor))
+    return z.compress(json.dumps(record, ensure_ascii=False).encode()) + z.flush()
+
+
+def _undelta(data: bytes, successor: dict[str, object]) -> dict[str, object]:
+    z = zlib.decompressobj(zdict=_zdict(successor))
+    return json.loads(z.decompress(data) + z.flush())
 
 
 def _zipped(body: object) -> bytes:

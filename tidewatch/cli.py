@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 from crawler.seeds import SeedsError, load_sources
 from model.clock import parse_since
 from store import open_store
-from store.base import SearchHit, article_id
+from store.base import SearchHit, StoreError, article_id
 from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError, load_config
 from tidewatch.tomlfile import FileError
@@ -35,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ConfigError, SeedsError, FileError) as e:
         print(f"tidewatch: {e}", file=sys.stderr)
         return 2
+    except StoreError as e:  # locked, disk full, corrupt: the message says what to do
+        print(f"tidewatch: {e}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `tidewatch export | head`: the reader has had enough
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
