@@ -1,11 +1,13 @@
-"""The embedded article store: one SQLite file, an FTS5 character index, an append-only feed.
+"""The embedded article store: one SQLite file, an FTS5 bigram index, an append-only feed.
 
 Search index: Chinese is unsegmented and users search for exact substrings (钱塘 must find
 钱塘区; 数字经济 must not match 数字…经济), of any length, one character included. So the
-contentless FTS5 table ``grams`` holds every character of the normalised title and body as
-one token (``ascii`` tokenizer, punctuation and spaces mapped to private-use characters so
-that nothing is dropped), with positions: a term is a phrase of its characters, and a phrase
-match is exactly a substring match. The text itself is stored once, in ``articles``.
+contentless FTS5 table ``grams`` holds the bigram starting at every character of the
+normalised title and body (``ascii`` tokenizer; punctuation and spaces mapped to private-use
+characters so that nothing is dropped; the last bigram closed by an end mark), with
+positions: a term is a phrase of its bigrams, and a phrase match is exactly a substring
+match; a one-character term is a bigram prefix. The text itself is stored once, compressed,
+in ``articles``; old versions are zlib deltas against the next version.
 
 Order without sorting: an article's rowid is its search key, ``day << 16 | n`` (the
 Asia/Shanghai publication day, then a number within the day), so FTS5 hands matches out
