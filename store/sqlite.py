@@ -555,6 +555,8 @@ class SqliteStore:
         time_sql, time_params = plan.time_sql
         counts: dict[str, Counter[int]] = {}
         with self._lock:
+            if (neighbour := _neighbour(query)) is not None:
+                return self._uncovered(neighbour, source, channel, since, until)
             sources = [source] if source else self._sources()
             for src in sources:
                 rows = self._db.execute(
@@ -566,6 +568,61 @@ class SqliteStore:
             if not plan.exact:
                 for src, day in self._checked(plan, time_sql, time_params):
                     counts.setdefault(src, Counter())[day] += 1
+        return counts
+
+    def _uncovered(
+        self,
+        neighbour: tuple[str, str, int],
+        source: str | None,
+        channel: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> dict[str, Counter[int]]:
+        """``T -C`` with C one character longer than a two-character T, from the index's
+        positions (fts5vocab): the articles with an occurrence of T's bigram whose
+        neighbouring bigram is not the one that would make it C."""
+        term, context, step = neighbour
+        db = self._db
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_at "
+            "USING fts5vocab(main, grams, instance)"
+        )
+        db.execute("DROP TABLE IF EXISTS temp.covered")
+        db.execute(
+            "CREATE TEMP TABLE covered (doc INTEGER, col TEXT, at INTEGER, "
+            "PRIMARY KEY (doc, col, at)) WITHOUT ROWID"
+        )
+        try:
+            db.execute(
+                "INSERT OR IGNORE INTO temp.covered SELECT doc, col, offset - ? FROM temp.grams_at "
+                "WHERE term = ? AND col IN ('b', 't')",
+                (step, context),
+            )
+            uncovered = (
+                "SELECT v.doc FROM temp.grams_at v WHERE v.term = ? AND v.col IN ('b', 't') "
+                "AND NOT EXISTS (SELECT 1 FROM temp.covered c "
+                "WHERE c.doc = v.doc AND c.col = v.col AND c.at = v.offset)"
+            )
+            where, params = ["a.rowid IN (" + uncovered + ")"], [term]
+            for clause, value in (
+                ("a.source = ?", source),
+                ("a.channel = ?", channel),
+                ("a.published_at >= ?", since and iso(since)),
+                ("a.published_at < ?", until and iso(until)),
+            ):
+                if value:
+                    where.append(clause)
+                    params.append(value)
+            rows = db.execute(
+                f"SELECT a.source, a.rowid >> {SLOT_BITS}, count(*) FROM articles a "
+                f"WHERE {' AND '.join(where)} GROUP BY 1, 2",
+                params,
+            ).fetchall()
+        finally:
+            db.execute("DROP TABLE IF EXISTS temp.covered")
+        counts: dict[str, Counter[int]] = {}
+        for src, day, n in rows:
+            counts.setdefault(src, Counter())[day] = n
         return counts
 
     def _checked(
@@ -733,6 +790,21 @@ def _raw_sql(query: Query) -> tuple[str, list[str]] | None:
         if term.unless_in and not _cuttable(term.text, term.unless_in):
             return None
     return _sql(query.root)
+
+
+def _neighbour(query: Query) -> tuple[str, str, int] | None:
+    """For a query that is one two-character term T with one context C of three characters
+    (T + x or x + T, T inside it once): T's bigram token, the bigram that makes an occurrence
+    of T part of C, and its position relative to T's (+1 or -1)."""
+    root = query.root
+    if not isinstance(root, Term) or len(root.text) != 2 or len(root.unless_in) != 1:
+        return None
+    (context,) = root.unless_in
+    if len(context) != 3 or sum(context.startswith(root.text, i) for i in range(3)) != 1:
+        return None
+    if context.startswith(root.text):
+        return _safe(root.text), _safe(context[1:]), 1
+    return _safe(root.text), _safe(context[:2]), -1
 
 
 def _cuttable(term: str, contexts: tuple[str, ...]) -> bool:

@@ -417,7 +417,7 @@ def test_pages_with_offset_cover_every_match_once_in_order(crowded) -> None:
     ],
 )
 @pytest.mark.parametrize(
-    "text", ["钱塘", "钱塘 -钱塘江", "江 NOT 通告", "钱塘 -钱塘江 -钱塘区", "一"]
+    "text", ["钱塘", "钱塘 -钱塘江", "江 NOT 通告", "钱塘 -钱塘江 -钱塘区", "一", "塘江 -钱塘江"]
 )
 def test_filters_apply_before_the_limit(crowded, filters: dict, text: str) -> None:
     store, made = crowded
