@@ -310,3 +310,17 @@ def test_sigkill_loses_no_committed_batch(tmp_path: Path) -> None:
     assert store.count() >= committed and store.count() % 50 == 0  # whole batches only
     assert len(store.search(parse("的"), limit=5)) == 5
     store.close()
+
+
+def test_an_index_built_by_another_tokenisation_is_rebuilt_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "tidewatch.sqlite3"
+    store = SqliteStore(path)
+    store.upsert_many(replica_articles())
+    expected_hits = [h.article.url for h in store.search(parse("钱塘"), limit=50)]
+    store._db.execute("INSERT INTO grams (grams) VALUES ('delete-all')")  # as if built otherwise
+    store._db.execute("UPDATE store_meta SET value = 0 WHERE name = 'grams'")
+    assert store.search(parse("钱塘")) == []
+    store.close()
+    reopened = SqliteStore(path)
+    assert [h.article.url for h in reopened.search(parse("钱塘"), limit=50)] == expected_hits
+    reopened.close()
