@@ -1,8 +1,9 @@
 """The article store contract: what the crawler writes to and alerting reads from.
 
 Backends (SQLite embedded, Elasticsearch) implement ``ArticleStore``; one behavioural test
-suite runs against each. Search semantics are fixed here, not by a backend's analyser: a
-backend narrows candidates, then ``rank_and_snippet`` decides matches exactly.
+suite runs against each. Search semantics are fixed here and in ``store.query``, not by a
+backend's analyser: whatever a backend's index decides must equal ``Query.matches_text`` on
+the normalised text, and ``highlight`` builds the snippet of each hit shown.
 """
 
 from __future__ import annotations

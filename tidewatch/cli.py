@@ -33,9 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
         return args.run(config, args)
-    except (UsageError, ConfigError, SeedsError, FileError, StoreError) as e:
+    except (UsageError, ConfigError, SeedsError, FileError) as e:
         print(f"tidewatch: {e}", file=sys.stderr)
         return 2
+    except StoreError as e:  # locked, disk full, corrupt: the message says what to do
+        print(f"tidewatch: {e}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `tidewatch export | head`: the reader has had enough
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0

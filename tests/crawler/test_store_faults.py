@@ -136,7 +136,7 @@ def test_corrupt_store_file_gives_one_clear_message(
             text=True,
             timeout=120,
         )
-        assert done.returncode == 2, done.stderr
+        assert done.returncode == 1, done.stderr
         assert "Traceback" not in done.stderr
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and str(store) in lines[0], done.stderr

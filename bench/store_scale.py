@@ -1,0 +1,243 @@
+"""The article store at realistic sizes: search, exact counts, trends, storage and writes.
+
+Builds a synthetic store through the store's own ``upsert_many`` (batches of 500): articles
+of about 2,300 characters made of sentences drawn from the replica's bodies
+(``tests/fixtures/expected/``), three sources with their own channels, five years of
+publication times (the e-paper's at midnight, day precision), and a known density of 钱塘
+(about 30 %), 钱塘江 (10 %) and 数字经济 (10 %). Then it prints, per store:
+
+- search top-20, p50/p95 over repeated runs, for 1- to 4-character terms, an absent term, a
+  NOT query and the context exclusion 钱塘 -钱塘江;
+- exact total + per-source counts, and a five-year trend by month, with their times;
+- bytes per article on disk and new articles inserted per second.
+
+    .venv/bin/python bench/store_scale.py --size 100000
+    .venv/bin/python bench/store_scale.py --size 10000 --peer   # and the old LIKE scan
+
+With ``TIDEWATCH_ES_URL`` set, the same figures for Elasticsearch, through the same contract,
+on a throwaway index that is deleted afterwards. Figures vary with the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from model.article import Article, Precision  # noqa: E402
+from model.clock import SHANGHAI  # noqa: E402
+from store.base import rank_and_snippet  # noqa: E402
+from store.query import parse  # noqa: E402
+from store.sqlite import SqliteStore, _article  # noqa: E402
+
+EXPECTED = ROOT / "tests" / "fixtures" / "expected"
+LENGTH = 2300
+START = datetime(2021, 1, 1, tzinfo=SHANGHAI)
+YEARS = 5
+SOURCES = {  # source: (share, channels)
+    "xsnet": (0.6, ["时政经济", "社会民生", "文化体育", "镇街动态", "教育卫生", "专题"]),
+    "tidenews": (0.3, ["杭州", "浙江", "财经", "科技", "文旅", "潮鸣号"]),
+    "xsrb": (0.1, ["第01版：要闻", "第02版：综合", "第03版：经济", "第04版：文体"]),
+}
+INJECTED = {  # a sentence carrying the term, and the share of articles that get one
+    "钱塘": ("钱塘区召开推进会，部署下一阶段重点工作。", 0.30),
+    "钱塘江": ("钱塘江沿岸绿道全线贯通，市民游客纷至沓来。", 0.10),
+    "数字经济": ("数字经济核心产业增加值同比增长，成为高质量发展的新引擎。", 0.10),
+}
+QUERIES = {
+    "1 char": "潮",
+    "2 chars": "钱塘",
+    "3 chars": "钱塘江",
+    "4 chars": "数字经济",
+    "absent": "量子引力波",
+    "NOT": "数字经济 NOT 钱塘",
+    "exclusion": "钱塘 -钱塘江",
+}
+BATCH = 500
+
+
+def sentences() -> list[str]:
+    """Sentences of the replica's bodies, without the measured terms (they are injected)."""
+    found: set[str] = set()
+    for path in sorted(EXPECTED.glob("*/*.json")):
+        for paragraph in json.loads(path.read_text())["body"]:
+            for s in paragraph.replace("！", "。").replace("？", "。").split("。"):
+                if len(s) >= 6 and not any(term in s for term in ("钱塘", "数字经济")):
+                    found.add(s + "。")
+    return sorted(found)
+
+
+def synthetic(count: int, seed: int = 11) -> Iterator[Article]:
+    rng = random.Random(seed)
+    pool = sentences()
+    seconds = YEARS * 365 * 86400
+    names = list(SOURCES)
+    shares = [SOURCES[s][0] for s in names]
+    for i in range(count):
+        source = rng.choices(names, shares)[0]
+        parts, size = [], 0
+        for sentence, share in INJECTED.values():
+            if rng.random() < share:
+                parts.append(sentence)
+                size += len(sentence)
+        while size < LENGTH:
+            parts.append(rng.choice(pool))
+            size += len(parts[-1])
+        rng.shuffle(parts)
+        paragraphs = ["".join(parts[k : k + 6]) for k in range(0, len(parts), 6)]
+        published = START + timedelta(seconds=rng.randrange(seconds))
+        precision = Precision.MINUTE
+        if source == "xsrb":
+            published = published.replace(hour=0, minute=0, second=0)
+            precision = Precision.DAY
+        title_source = rng.choice(parts)
+        yield Article(
+            url=f"https://{source}.example/{i}.html",
+            source=source,
+            title=title_source[: rng.randrange(12, 28)].rstrip("。"),
+            published_at=published.replace(microsecond=0),
+            body="\n".join(paragraphs),
+            channel=rng.choice(SOURCES[source][1]),
+            origin=source,
+            authors=[rng.choice(["李文涛", "王敏", "陈晓", "张宁"])],
+            images=[f"https://{source}.example/img/{i}.jpg"],
+            published_precision=precision,
+        )
+
+
+def build(store: Any, count: int) -> tuple[float, float]:
+    """New articles per second through upsert_many: wall clock, and per second of this
+    process's CPU time (the machine is shared, so the second is the steadier figure)."""
+    elapsed, cpu = 0.0, time.process_time()
+    batch: list[Article] = []
+    for article in synthetic(count):
+        batch.append(article)
+        if len(batch) == BATCH:
+            elapsed += _timed(store.upsert_many, batch)
+            batch = []
+    if batch:
+        elapsed += _timed(store.upsert_many, batch)
+    return count / elapsed, count / (time.process_time() - cpu)
+
+
+def _timed(fn: Any, *args: Any) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def percentiles(fn: Any, runs: int) -> tuple[float, float, float]:
+    """p50 and p95 wall time, and the median CPU time, in ms."""
+    times, cpu = [], []
+    for _ in range(runs):
+        start = time.process_time()
+        times.append(_timed(fn) * 1000)
+        cpu.append((time.process_time() - start) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+    return statistics.median(times), p95, statistics.median(cpu)
+
+
+def measure(
+    name: str, store: Any, size_bytes: Any, count: int, rate: tuple[float, float], runs: int
+) -> None:
+    print(f"\n== {name}: {count:,} articles ==")
+    print(
+        f"insert, new articles: {rate[0]:,.0f}/s wall, {rate[1]:,.0f}/s of CPU time "
+        f"(upsert_many, batches of {BATCH})"
+    )
+    if size_bytes is not None:
+        print(f"storage: {size_bytes() / count / 1024:.1f} KiB per article")
+    since, until = START, START.replace(year=START.year + YEARS)
+    for label, text in QUERIES.items():
+        query = parse(text)
+        p50, p95, cpu = percentiles(lambda q=query: store.search(q, limit=20), runs)
+        start = time.perf_counter()
+        counts = store.count_matches(query)
+        counted = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        trend = store.trend(query, bucket="month", since=since, until=until)
+        trended = (time.perf_counter() - start) * 1000
+        in_trend = sum(n for per in trend.values() for n in per.values())
+        exact = "exact" if counts.exact else "NOT exact"
+        print(
+            f"{label:>9} {text!r:<16} search p50 {p50:6.1f} p95 {p95:6.1f} cpu {cpu:6.1f} ms | "
+            f"count {counts.total:>7,} ({exact}, {len(counts.by_source)} sources) "
+            f"{counted:7.1f} ms | trend {len(trend)} months {in_trend:,} {trended:7.1f} ms"
+        )
+
+
+def like_scan(store: SqliteStore, text: str) -> None:
+    """The peer: schema 2's search, a LIKE scan over every article, ranked in Python."""
+    pattern = f"%{text}%"
+    rows = store._db.execute(
+        "SELECT * FROM articles WHERE title LIKE ? OR body_text(body) LIKE ?", (pattern, pattern)
+    ).fetchall()
+    rank_and_snippet(parse(text), [_article(r) for r in rows], 20)
+
+
+def sqlite(count: int, runs: int, peer: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite3"
+        store = SqliteStore(path)
+        rate = build(store, count)
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        def size() -> int:
+            return sum(p.stat().st_size for p in Path(tmp).iterdir())
+
+        measure("sqlite", store, size, count, rate, runs)
+        if peer:
+            for text in ("钱塘", "量子引力波"):
+                p50, p95, _ = percentiles(lambda t=text: like_scan(store, t), 3)
+                print(f"peer: schema-2 LIKE scan {text!r}: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+        store.close()
+
+
+def elasticsearch(url: str, count: int, runs: int) -> None:
+    from store.elasticsearch import ElasticsearchStore
+    from tidewatch.config import Config
+
+    alias = f"tidewatch-bench-{uuid.uuid4().hex[:8]}"
+    store = ElasticsearchStore(Config(es_url=url, es_index=alias))
+    store.create()
+    try:
+        rate = build(store, count)
+        store.es.indices.refresh(index=alias)
+        measure("elasticsearch", store, None, count, rate, runs)
+    finally:
+        for index in store.es.indices.get(index=f"{alias}*", expand_wildcards="all"):
+            store.es.indices.delete(index=index)
+        store.es.indices.delete_index_template(name=alias)
+        store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="articles (1000, 10000, …)")
+    parser.add_argument("--runs", type=int, default=20, help="searches per term")
+    parser.add_argument("--peer", action="store_true", help="also time schema 2's LIKE scan")
+    args = parser.parse_args()
+    print(f"synthetic articles of about {LENGTH} characters; machine load varies the figures")
+    sqlite(args.size, args.runs, args.peer)
+    if url := os.environ.get("TIDEWATCH_ES_URL"):
+        elasticsearch(url, args.size, args.runs)
+    else:
+        print("\n(elasticsearch: set TIDEWATCH_ES_URL for the same figures on a cluster)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,326 @@
+"""SQLite-only behaviour: the schema-2 migration, storage per article, and real faults (a lock
+held by another process, a full tmpfs, a corrupt file, SIGKILL in the middle of a crawl)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from support import EXPECTED, expected_article
+
+from model.article import Article, Precision
+from model.clock import SHANGHAI
+from store.base import StoreError, article_id
+from store.query import parse
+from store.sqlite import SCHEMA_VERSION, SqliteStore
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_2 = ROOT / "tests" / "fixtures" / "store" / "schema2.sqlite3"  # written by schema-2 code
+
+
+def replica_articles() -> list[Article]:
+    """What the schema-2 fixture holds (the e-paper with day precision), latest versions."""
+    made = [expected_article(p.parent.name, p.stem) for p in sorted(EXPECTED.glob("*/*.json"))]
+    made = [
+        dataclasses.replace(a, published_precision=Precision.DAY) if "xsrb" in a.url else a
+        for a in made
+    ]
+    made[0] = dataclasses.replace(made[0], body=made[0].body + "\n（更正）")
+    return made
+
+
+def long_articles(count: int, seed: int = 3) -> list[Article]:
+    """About 2,300 characters each, sentences drawn from the replica's bodies."""
+    rng = random.Random(seed)
+    sentences = [
+        s + "。"
+        for p in sorted(EXPECTED.glob("*/*.json"))
+        for paragraph in json.loads(p.read_text())["body"]
+        for s in paragraph.split("。")
+        if len(s) > 5
+    ]
+    start = datetime(2021, 1, 1, 8, tzinfo=SHANGHAI)
+    made = []
+    for i in range(count):
+        body: list[str] = []
+        while sum(map(len, body)) < 2300:
+            body.append(rng.choice(sentences))
+        made.append(
+            Article(
+                url=f"http://www.xsnet.cn/long/{i}.shtml",
+                source=rng.choice(["xsnet", "tidenews", "xsrb"]),
+                title=rng.choice(sentences)[:20],
+                published_at=start + timedelta(hours=rng.randrange(5 * 365 * 24)),
+                body="\n".join("".join(body[k : k + 5]) for k in range(0, len(body), 5)),
+                channel=rng.choice(["时政经济", "社会民生", "文化体育"]),
+            )
+        )
+    return made
+
+
+# -- migration --------------------------------------------------------------------------------
+
+
+def test_a_schema_2_store_is_migrated_with_its_versions_and_precision(tmp_path: Path) -> None:
+    path = tmp_path / "tidewatch.sqlite3"
+    shutil.copy(SCHEMA_2, path)
+    store = SqliteStore(path)
+    fresh = SqliteStore(tmp_path / "fresh.sqlite3")
+    fresh.upsert_many(replica_articles())
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {r[0] for r in store._db.execute("SELECT name FROM sqlite_master")}
+    assert "articles_fts" not in tables and "articles_v2" not in tables
+    assert store.counts_by_source() == fresh.counts_by_source() and store.count() == 16
+    for text in ("钱塘", "钱塘 -钱塘江", "数字经济", "区", "NOT 钱塘"):
+        got = [h.article.url for h in store.search(parse(text), limit=50)]
+        assert got == [h.article.url for h in fresh.search(parse(text), limit=50)], text
+        assert store.count_matches(parse(text)) == fresh.count_matches(parse(text))
+    corrected = replica_articles()[0]
+    versions = store.versions(article_id(corrected.url))
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[1]["body"].endswith("（更正）") and not versions[0]["body"].endswith("（更正）")
+    epaper = [a for a in store.articles(source="xsrb")]
+    assert epaper and {a.published_precision for a in epaper} == {"day"}
+    assert store.validators(replica_articles()[1].url).etag == '"v2"'
+    store.close()
+    again = SqliteStore(path)  # opening a migrated store changes nothing
+    assert again.count() == 16 and again.search(parse("钱塘"))
+    again.close()
+
+
+def test_a_store_from_a_newer_tidewatch_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer than this Tidewatch"):
+        SqliteStore(path)
+
+
+# -- storage ----------------------------------------------------------------------------------
+
+
+def test_storage_per_article_and_per_old_version(tmp_path: Path) -> None:
+    path = tmp_path / "size.sqlite3"
+    store = SqliteStore(path)
+    made = long_articles(1000)
+    for start in range(0, len(made), 250):
+        store.upsert_many(made[start : start + 250])
+
+    def size() -> int:
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return path.stat().st_size
+
+    per_article = size() / len(made)
+    assert per_article <= 16 * 1024, per_article  # 14–15 KiB; at 100k see bench/store_scale.py
+    edited = [dataclasses.replace(a, body=a.body + "\n（更正）") for a in made[:200]]
+    store.upsert_many(edited)
+    (versions,) = store._db.execute(
+        "SELECT sum(pgsize) FROM dbstat WHERE name = 'article_versions'"
+    ).fetchone()
+    assert versions / 200 <= 1024  # an old version is a delta against the next, not a copy
+    assert store.versions(article_id(made[0].url))[0]["body"] == made[0].body
+    store.close()
+
+
+# -- faults -----------------------------------------------------------------------------------
+
+
+def hold_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
+    """A second process holding the write lock (BEGIN EXCLUSIVE) for ``seconds``."""
+    code = textwrap.dedent(
+        f"""
+        import sqlite3, sys, time
+        db = sqlite3.connect({str(path)!r}, isolation_level=None)
+        db.execute("BEGIN EXCLUSIVE")
+        print("locked", flush=True)
+        time.sleep({seconds})
+        db.execute("COMMIT")
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "locked"
+    return child
+
+
+def test_a_lock_held_for_a_while_is_waited_for(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite3"
+    store = SqliteStore(path, busy_timeout=0.3, retries=6)
+    child = hold_lock(path, 1.0)
+    started = time.monotonic()
+    assert store.upsert_many(long_articles(3)) and store.count() == 3
+    assert time.monotonic() - started >= 0.5  # it really waited for the other process
+    child.wait(timeout=10)
+    store.close()
+
+
+def test_a_lock_held_too_long_is_a_store_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite3"
+    store = SqliteStore(path, busy_timeout=0.2, retries=2)
+    child = hold_lock(path, 30)
+    try:
+        with pytest.raises(StoreError, match="locked by another process") as caught:
+            store.upsert_many(long_articles(2))
+        assert str(path) in str(caught.value)
+    finally:
+        child.kill()
+        child.wait()
+    assert store.count() == 0  # nothing half-written
+    assert store.upsert_many(long_articles(2)) and store.count() == 2  # and it recovers
+    store.close()
+
+
+FILL = textwrap.dedent(
+    """
+    import json, os, random, sys
+    sys.path[:0] = [os.getcwd(), sys.argv[2], sys.argv[3]]
+    from test_sqlite_store import long_articles
+    from store.base import StoreError
+    from store.sqlite import SqliteStore
+    store = SqliteStore(sys.argv[1] + "/tidewatch.sqlite3")
+    committed, error = 0, None
+    for n in range(400):
+        batch = long_articles(20, seed=n)
+        for a in batch:  # incompressible: fill the disk fast
+            a.url += f"?{n}"
+            a.body += "".join(chr(random.randrange(0x4E00, 0x9FFF)) for _ in range(3000))
+        try:
+            store.upsert_many(batch)
+        except StoreError as e:
+            error = str(e)
+            break
+        committed += len(batch)
+    store.close()
+    reopened = SqliteStore(sys.argv[1] + "/tidewatch.sqlite3")
+    print(json.dumps({"committed": committed, "error": error, "count": reopened.count()}))
+    """
+)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root")
+def test_a_full_disk_is_a_store_error_and_loses_nothing_committed(tmp_path: Path) -> None:
+    mount = tmp_path / "small"
+    mount.mkdir()
+    script = tmp_path / "fill.py"
+    script.write_text(FILL)
+    here, tests = Path(__file__).parent, ROOT / "tests"
+    command = (
+        f"mount -t tmpfs -o size=2m tmpfs {mount} && "
+        f"cd {ROOT} && {sys.executable} {script} {mount} {here} {tests}"
+    )
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", command], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["error"] and "disk is full" in result["error"]
+    assert str(mount) in result["error"] and "Traceback" not in done.stderr
+    assert result["committed"] > 0 and result["count"] == result["committed"]
+
+
+def test_a_file_of_random_bytes_is_one_clear_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "tidewatch.sqlite3"
+    path.write_bytes(random.Random(7).randbytes(64 * 1024))
+    with pytest.raises(StoreError) as caught:
+        SqliteStore(path)
+    message = str(caught.value)
+    assert str(path) in message and "move it aside" in message and "Restore" in message
+
+
+def test_a_damaged_store_is_a_store_error_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "tidewatch.sqlite3"
+    store = SqliteStore(path)
+    store.upsert_many(long_articles(200))
+    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    data = bytearray(path.read_bytes())
+    rng = random.Random(1)
+    for page in range(4, len(data) // 4096, 3):  # every third page, header left intact
+        data[page * 4096 : page * 4096 + 4096] = rng.randbytes(4096)
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=str(path)) as caught:
+        damaged = SqliteStore(path)
+        for text in ("钱塘", "数字经济", "NOT 的"):
+            damaged.search(parse(text))
+            damaged.count_matches(parse(text))
+        list(damaged.articles())
+    assert "move it aside" in str(caught.value)
+
+
+def test_the_command_line_reports_a_corrupt_store_in_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tidewatch.sqlite3").write_bytes(random.Random(3).randbytes(8192))
+    env = {**os.environ, "TIDEWATCH_DATA_DIR": str(data)}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "tidewatch"), "search", "钱塘"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert "tidewatch.sqlite3" in done.stderr and "move it aside" in done.stderr
+
+
+WRITER = textwrap.dedent(
+    """
+    import os, sys
+    sys.path[:0] = [os.getcwd(), sys.argv[2], sys.argv[3]]
+    from test_sqlite_store import long_articles
+    from store.sqlite import SqliteStore
+    store = SqliteStore(sys.argv[1])
+    made = long_articles(600)
+    for start in range(0, len(made), 50):
+        store.upsert_many(made[start : start + 50])
+        print(start + 50, flush=True)
+    """
+)
+
+
+def test_sigkill_loses_no_committed_batch(tmp_path: Path) -> None:
+    path = tmp_path / "tidewatch.sqlite3"
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(path), str(Path(__file__).parent), str(ROOT / "tests")],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    committed = 0
+    for _ in range(4):
+        committed = int(child.stdout.readline())
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    store = SqliteStore(path)
+    assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.count() >= committed and store.count() % 50 == 0  # whole batches only
+    assert len(store.search(parse("的"), limit=5)) == 5
+    store.close()
+
+
+def test_an_index_built_by_another_tokenisation_is_rebuilt_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "tidewatch.sqlite3"
+    store = SqliteStore(path)
+    store.upsert_many(replica_articles())
+    expected_hits = [h.article.url for h in store.search(parse("钱塘"), limit=50)]
+    store._db.execute("INSERT INTO grams (grams) VALUES ('delete-all')")  # as if built otherwise
+    store._db.execute("UPDATE store_meta SET value = 0 WHERE name = 'grams'")
+    assert store.search(parse("钱塘")) == []
+    store.close()
+    reopened = SqliteStore(path)
+    assert [h.article.url for h in reopened.search(parse("钱塘"), limit=50)] == expected_hits
+    reopened.close()
