@@ -17,6 +17,8 @@ import ipaddress
 import json
 import logging
 import re
+import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
@@ -72,6 +74,7 @@ FIELD_LABELS = [
 ]
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LATEST = 10  # articles on the empty search page
+STATUS_TTL = 1.0  # seconds one status computation serves every request
 
 
 def when_text(moment: str | None, seconds: bool = False) -> str:
@@ -162,10 +165,14 @@ class Dashboard:
         ledger: Ledger,
         unsubscribe: UnsubscribeApp,
         scheduler_running: Callable[[], bool],
+        status_ttl: float = STATUS_TTL,
     ) -> None:
         self.config, self.store, self.runs, self.ledger = config, store, runs, ledger
+        self.status_ttl = status_ttl
         self.unsubscribe = unsubscribe
         self.scheduler_running = scheduler_running
+        self._status_lock = threading.Lock()
+        self._status_cache: tuple[float, dict[str, Any]] | None = None
         self.token = config.web_token.get_secret_value() if config.web_token else None
         self.names = {name: s.title for name, s in load_sources(config.seeds_dir).items()}
 
@@ -227,7 +234,14 @@ class Dashboard:
     # -- status -----------------------------------------------------------------------------
 
     def _status(self) -> dict[str, Any]:
-        return data.status(self.config, self.runs, self.ledger, self.scheduler_running())
+        """The status data, computed at most once a second: many clients polling it (a wall
+        display, Prometheus, 50 browsers) cost one computation, not one each."""
+        with self._status_lock:
+            moment = time.monotonic()
+            if self._status_cache is None or moment - self._status_cache[0] >= self.status_ttl:
+                status = data.status(self.config, self.runs, self.ledger, self.scheduler_running())
+                self._status_cache = (moment, status)
+            return self._status_cache[1]
 
     def _status_page(self, params: dict[str, str]) -> dict[str, Any]:
         status = self._status()
@@ -445,15 +459,15 @@ class Dashboard:
         """(first, last, count) of the publication days of every article matching."""
         trend = getattr(self.store, "trend", None)
         try:
-            months = trend(query, bucket="month") if trend else None
+            days = trend(query, bucket="day") if trend else None
         except NotImplementedError:
-            months = None
-        if months is not None:
-            labels = sorted(m for m, counts in months.items() if sum(counts.values()))
+            days = None
+        if days is not None:  # exact, from the store's count query
+            labels = sorted(d for d, counts in days.items() if sum(counts.values()))
             if not labels:
                 return None
-            total = sum(sum(c.values()) for c in months.values())
-            return _bucket_dates(labels[0])[0], _bucket_dates(labels[-1])[1], total
+            total = sum(sum(c.values()) for c in days.values())
+            return date.fromisoformat(labels[0]), date.fromisoformat(labels[-1]), total
         hits = self.store.search(query, limit=data.SEARCH_CAP * 10)
         days = sorted(h.article.published_at[:10] for h in hits)
         if not days:

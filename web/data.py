@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from alerts.ledger import Ledger
+from alerts.mail import setup_warnings
 from model.clock import now, parse_since
 from scheduler.runs import RunLog
 from scheduler.status import source_status
@@ -54,6 +55,7 @@ def status(config: Config, runs: RunLog, ledger: Ledger, scheduler_running: bool
             for r in recent[:50]
         ],
         "digests": ledger.delivery_counts(),
+        "mail_warnings": setup_warnings(config),  # real SMTP while links point at loopback
     }
 
 

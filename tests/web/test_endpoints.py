@@ -45,7 +45,11 @@ class Running:
 
 @pytest.fixture
 def parts(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    config = Config(data_dir=tmp_path, sources={"xsrb": SourceOverride(enabled=False)})
+    config = Config(
+        data_dir=tmp_path,
+        sources={"xsrb": SourceOverride(enabled=False)},
+        backfill_days=36500,  # the replica's stories are months old
+    )
     store = fill_store(config, ("xsnet", "tidenews"))
     runs, ledger = RunLog(tmp_path / "runs.sqlite3"), Ledger(config.ledger_path)
     for source, new in (("xsnet", 5), ("tidenews", 6)):
@@ -62,7 +66,9 @@ def app(parts: dict[str, Any]) -> Dashboard:
     return dashboard(parts)
 
 
-def dashboard(parts: dict[str, Any], running: Running | None = None) -> Dashboard:
+def dashboard(
+    parts: dict[str, Any], running: Running | None = None, status_ttl: float = 0
+) -> Dashboard:
     return Dashboard(
         parts["config"],
         parts["store"],
@@ -70,6 +76,7 @@ def dashboard(parts: dict[str, Any], running: Running | None = None) -> Dashboar
         parts["ledger"],
         UnsubscribeApp(parts["ledger"], b"secret"),
         running or Running(),
+        status_ttl=status_ttl,  # each call sees the state it just made; the cache has its test
     )
 
 
@@ -98,6 +105,7 @@ def test_api_status_schema(app: Dashboard) -> None:
         "articles_per_run",
         "runs",
         "digests",
+        "mail_warnings",
     }
     assert payload["healthy"] is True
     per_run = [{k: v for k, v in r.items() if k != "day"} for r in payload["articles_per_run"]]
@@ -424,3 +432,26 @@ def test_trends_default_to_the_span_of_the_matches(app: Dashboard) -> None:
     assert 'id="nowhere"' in nowhere and "No stored article mentions 「量子引力波」" in nowhere
     helped = call(app, "/trends")[2].decode()
     assert 'id="trend-help"' in helped and "<svg" not in helped
+
+
+def test_status_warns_when_real_smtp_sends_loopback_links(parts: dict[str, Any]) -> None:
+    quiet = call(dashboard(parts), "/")[2].decode()
+    assert "Mail set-up" not in quiet
+    parts["config"] = parts["config"].model_copy(update={"smtp_host": "smtp.example.net"})
+    page = call(dashboard(parts), "/")[2].decode()
+    assert "Mail set-up" in page and "TIDEWATCH_PUBLIC_URL" in page
+    assert json.loads(call(dashboard(parts), "/api/status")[2])["mail_warnings"]
+
+
+def test_status_is_computed_once_a_second_however_many_ask(
+    parts: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import web.data
+
+    computed = []
+    real = web.data.status
+    monkeypatch.setattr(web.data, "status", lambda *a: computed.append(1) or real(*a))
+    app = dashboard(parts, status_ttl=60)
+    for _ in range(20):
+        assert call(app, "/api/status")[0].startswith("200")
+    assert len(computed) == 1
