@@ -253,11 +253,14 @@ class ElasticsearchStore:
                 }
                 for c, seq in zip(changes, seqs, strict=True)
             ]
-        failed = self._bulk(side)
-        docs = [d for d in docs if d["_id"] not in failed]  # no article without its history
-        failed |= self._bulk(docs, require_alias=True)
-        if failed:
-            error = BulkError(f"not written to {self.alias}: {sorted(failed)}", failed)
+        refused = self._bulk(side)
+        history_failed = {_article_of(r) for r in refused}
+        docs = [d for d in docs if d["_id"] not in history_failed]  # none without its history
+        refused += self._bulk(docs, require_alias=True)
+        if refused:
+            failed = {_article_of(r) for r in refused}
+            named = sorted(f"{r.get('_index')}/{r['_id']}" for r in refused)
+            error = BulkError(f"not written: {', '.join(named)}: {refused[0].get('error')}", failed)
             error.outcomes = {i: o for i, o in outcomes.items() if i not in failed}
             raise error
         # in input order: the first copy of an article carries its outcome, later ones
@@ -315,15 +318,15 @@ class ElasticsearchStore:
 
     def _bulk(
         self, actions: list[dict[str, Any]], *, require_alias: bool = False, attempts: int = 3
-    ) -> set[str]:
+    ) -> list[dict[str, Any]]:
         """Bulk-write without refreshing; items that fail are retried on their own. Returns
-        the article ids whose items still failed (a 'create' of a change already recorded
-        by an earlier, interrupted write counts as written)."""
+        the items that still failed (a 'create' of a change already recorded by an
+        earlier, interrupted write counts as written)."""
         pending = actions
         failed: list[dict[str, Any]] = []
         for _ in range(attempts):
             if not pending:
-                return set()
+                return []
             failed = []
             for ok, item in helpers.streaming_bulk(
                 self.es,
@@ -333,7 +336,7 @@ class ElasticsearchStore:
                 raise_on_exception=False,
                 max_retries=2,
                 # never let a missing alias turn into an auto-created plain index
-                require_alias=require_alias,
+                **({"require_alias": True} if require_alias else {}),
             ):
                 if ok:
                     continue
@@ -343,13 +346,12 @@ class ElasticsearchStore:
                 failed.append(result)
             self._dirty.update(a["_index"] for a in pending)
             if not failed:
-                return set()
+                return []
             # a write to the alias is reported under the index behind it
             keys = {(self.alias if require_alias else f.get("_index"), f["_id"]) for f in failed}
             pending = [a for a in pending if (a["_index"], a["_id"]) in keys]
             log.warning("bulk: %d of %d items failed; retrying them", len(failed), len(actions))
-        log.error("bulk: not written after %d attempts: %s", attempts, failed[0].get("error"))
-        return {f["_id"].split(":")[0] for f in failed}
+        return failed
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -934,6 +936,11 @@ def _version_action(index: str, doc: dict[str, Any], seen: str) -> dict[str, Any
             "record": record,
         },
     }
+
+
+def _article_of(item: dict[str, Any]) -> str:
+    """The article a bulk item is about: ``<id>`` or ``<id>:<version>``."""
+    return item["_id"].split(":")[0]
 
 
 def _stored(source: dict[str, Any]) -> StoredArticle:

@@ -131,7 +131,7 @@ class FakeElasticsearch:
         self.require_authorization = require_authorization  # exact header value, else 401
         self.down = False  # True: every request has its connection closed, unanswered
         self.down_after: Callable[[Request], bool] | None = None  # go down once answered
-        self._failures: dict[str, list[int | None]] = {}  # id → [status, times left or None]
+        self._failures: dict[tuple[str | None, str], list[int | None]] = {}  # → [status, left]
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -201,12 +201,15 @@ class FakeElasticsearch:
 
     # -- test controls and views --------------------------------------------------------------
 
-    def fail_items(self, ids: list[str], status: int = 429, times: int | None = 1) -> None:
+    def fail_items(
+        self, ids: list[str], status: int = 429, times: int | None = 1, index: str | None = None
+    ) -> None:
         """Answer bulk items with these ``_id``s with ``status`` (``times`` attempts, or
-        always when None), whatever their action and index."""
+        always when None), whatever their action, in ``index`` (as the request names it:
+        alias or index) or in any index."""
         with self._lock:
             for i in ids:
-                self._failures[i] = [status, times]
+                self._failures[(index, i)] = [status, times]
 
     def clear(self) -> None:
         """Forget the recorded requests (keep the data)."""
@@ -613,7 +616,7 @@ class FakeElasticsearch:
             if op != "delete":
                 source, lines = lines[0], lines[1:]
             name, doc_id = meta.get("_index", default), meta.get("_id")
-            failure = self._failures.get(doc_id)
+            failure = self._failures.get((name, doc_id)) or self._failures.get((None, doc_id))
             if failure and failure[1] != 0:
                 status = failure[0]
                 if failure[1] is not None:
