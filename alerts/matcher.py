@@ -1,25 +1,30 @@
-"""Which subscribers' rules an article matches: one pass over its text for all rules.
+"""Which subscribers' rules an article matches: one scan of its text for all rules.
 
-Every term and exclusion context of every rule goes into one Aho–Corasick automaton; an
-article's normalised title and body are scanned once, and only rules that contain a term
-found in it (or that have no positive term at all) are evaluated. The scan costs the
-length of the text, not rules × text.
+Each rule has an *anchor*: terms of which at least one must occur for the rule to be true
+(the rarest term an AND needs; every branch of an OR; a rule that can be true with no term
+at all, such as ``NOT 广告``, is evaluated on every article). Only the anchors go into the
+Aho–Corasick automaton, so an article's normalised title and body are scanned once and
+only the rules whose anchor occurs are evaluated, with the search language's own exact
+semantics (``Term.spans``). Rarity comes from character-gram document frequencies
+(``gram_frequencies`` over a sample of articles, e.g. the store's recent ones); without
+them the longest term is taken as the rarest. A common partner (``发展 AND 钱塘新区``) thus
+costs nothing on the many articles that only mention 发展.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import ahocorasick
 
 from alerts.subscriptions import Subscriber
 from store.base import StoredArticle
-from store.query import Query, Term
+from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import NormalText, normalize, normalize_with_map
 
-Spans = dict[str, list[tuple[int, int]]]  # needle → [start, end) in one normalised field
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -38,84 +43,126 @@ class _Rule:
     query: Query
     terms: frozenset[Term]  # every term, negated ones included: what decides the rule
 
-    @classmethod
-    def of(cls, subscriber: Subscriber, text: str, query: Query) -> _Rule:
-        return cls(subscriber, text, query, frozenset(query.all_terms()))
+
+def gram_frequencies(texts: Iterable[str]) -> dict[str, float]:
+    """Document frequency (0–1) of every character and character bigram of the normalised
+    texts: an estimate of how often a term occurs (never more often than its rarest gram)."""
+    counts: Counter[str] = Counter()
+    documents = 0
+    for text in texts:
+        normal = normalize(text)
+        counts.update(set(normal) | {normal[i : i + 2] for i in range(len(normal) - 1)})
+        documents += 1
+    return {gram: n / documents for gram, n in counts.items()} if documents else {}
 
 
 class Matcher:
-    def __init__(self, subscribers: Iterable[Subscriber]) -> None:
-        self.rules = [_Rule.of(s, text, q) for s in subscribers for text, q in s.queries()]
-        self._by_needle: dict[str, list[int]] = defaultdict(list)
-        self._always: list[int] = []  # rules true with no term found: "NOT 广告", "A OR NOT B"
-        self._automaton = ahocorasick.Automaton()
+    def __init__(
+        self, subscribers: Iterable[Subscriber], *, frequencies: Mapping[str, float] | None = None
+    ) -> None:
+        self.rules = [
+            _Rule(s, text, q, frozenset(q.all_terms()))
+            for s in subscribers
+            for text, q in s.queries()
+        ]
+        self.frequencies = frequencies or {}
+        self._by_anchor: dict[str, list[int]] = {}
+        self._always: list[int] = []  # rules with no anchor: "NOT 广告", "A OR NOT B"
         for index, rule in enumerate(self.rules):
-            for term in rule.query.terms:
-                self._by_needle[term.text].append(index)
-            if rule.query.evaluate(lambda term: False):
+            anchor = self._anchor(rule.query.root)
+            if anchor is None:
                 self._always.append(index)
-            for needle in rule.query.needles():
-                self._automaton.add_word(needle, needle)
+                continue
+            for needle in {t.text for t in anchor}:
+                self._by_anchor.setdefault(needle, []).append(index)
+        self._automaton = ahocorasick.Automaton()
+        for needle in self._by_anchor:
+            self._automaton.add_word(needle, needle)
         if len(self._automaton):
             self._automaton.make_automaton()
+        self.evaluated = 0  # candidate rules evaluated so far (for benchmarks)
+
+    def anchors(self) -> list[frozenset[str] | None]:
+        """Each rule's anchor needles (None: evaluated on every article)."""
+        anchors: list[frozenset[str] | None] = [None] * len(self.rules)
+        for needle, indices in self._by_anchor.items():
+            for i in indices:
+                anchors[i] = (anchors[i] or frozenset()) | {needle}
+        return anchors
+
+    def _anchor(self, node: Node) -> frozenset[Term] | None:
+        """Terms of which one must occur for ``node`` to be true, as rare as can be; None
+        if it can be true with none."""
+        match node:
+            case Term():
+                return frozenset({node})
+            case And(parts):
+                options = [a for p in parts if (a := self._anchor(p)) is not None]
+                return min(options, key=self._cost, default=None)
+            case Or(parts):
+                branches = [self._anchor(p) for p in parts]
+                if any(b is None for b in branches):
+                    return None
+                return frozenset().union(*branches)  # type: ignore[arg-type]
+            case Not():
+                return None
+        raise TypeError(node)
+
+    def _cost(self, anchor: frozenset[Term]) -> tuple[float, int]:
+        return sum(self._rarity(t.text) for t in anchor), -min(len(t.text) for t in anchor)
+
+    def _rarity(self, text: str) -> float:
+        if not self.frequencies:
+            return 0.0  # no estimate: the longest term wins (the tie-break)
+        grams = [text[i : i + 2] for i in range(len(text) - 1)] or [text]
+        return min(self.frequencies.get(g, 0.0) for g in grams)
 
     def match(self, article: StoredArticle) -> list[RuleMatch]:
-        found_in = {
-            "title": self._scan(normalize(article.title)),
-            "body": self._scan(normalize(article.body)),
-        }
-        needles = found_in["title"].keys() | found_in["body"].keys()
-        candidates = {i for needle in needles for i in self._by_needle.get(needle, ())}
+        fields = {"title": normalize(article.title), "body": normalize(article.body)}
+        found = {needle for text in fields.values() for _, needle in self._iter(text)}
+        candidates = {i for needle in found for i in self._by_anchor[needle]}
+        spans: dict[Term, dict[str, list[Span]]] = {}  # each term looked up once per article
+
+        def where(term: Term) -> dict[str, list[Span]]:
+            if term not in spans:
+                spans[term] = {name: term.spans(text) for name, text in fields.items()}
+            return spans[term]
+
         texts: dict[str, NormalText] = {}  # mapped back to the original only on a match
         matches = []
-        for index in sorted(candidates | set(self._always)):
+        for index in sorted(candidates.union(self._always)):
             rule = self.rules[index]
             if not rule.subscriber.wants(article.source):
                 continue
-            present = {t for t in rule.terms if any(_spans(t, f) for f in found_in.values())}
-            if not rule.query.evaluate(present.__contains__):
+            self.evaluated += 1
+            if not rule.query.evaluate(lambda t: any(where(t).values())):
                 continue
-            positive = [t for t in rule.query.terms if t in present]
+            positive = [t for t in rule.query.terms if any(where(t).values())]
             if not texts:
-                texts = {
-                    "title": normalize_with_map(article.title),
-                    "body": normalize_with_map(article.body),
-                }
-            spans = {
-                field: [texts[field].span(s, e) for s, e in _merged(positive, found)]
-                for field, found in found_in.items()
+                texts = {name: normalize_with_map(getattr(article, name)) for name in fields}
+            located = {
+                name: [texts[name].span(s, e) for s, e in _merged(where(t)[name] for t in positive)]
+                for name in fields
             }
-            match = RuleMatch(
-                rule.subscriber.email,
-                rule.text,
-                tuple(t.raw for t in positive),
-                bool(spans["title"]),
-                spans,
+            matches.append(
+                RuleMatch(
+                    rule.subscriber.email,
+                    rule.text,
+                    tuple(t.raw for t in positive),
+                    bool(located["title"]),
+                    located,
+                )
             )
-            matches.append(match)
         return matches
 
-    def _scan(self, text: str) -> Spans:
-        spans: Spans = defaultdict(list)
-        if len(self._automaton):
-            for end, needle in self._automaton.iter(text):
-                spans[needle].append((end - len(needle) + 1, end + 1))
-        return spans
+    def _iter(self, text: str) -> Iterable[tuple[int, str]]:
+        return self._automaton.iter(text) if len(self._automaton) else ()
 
 
-def _spans(term: Term, found: Spans) -> list[tuple[int, int]]:
-    """The term's occurrences that no excluded context covers (钱塘 in 钱塘区, not 钱塘江)."""
-    occurrences = found.get(term.text, [])
-    if not occurrences or not term.unless_in:
-        return occurrences
-    covers = [c for context in term.unless_in for c in found.get(context, ())]
-    return [(s, e) for s, e in occurrences if not any(q <= s and e <= qe for q, qe in covers)]
-
-
-def _merged(terms: list[Term], found: Spans) -> list[tuple[int, int]]:
-    """All the terms' occurrences, overlapping ones merged, in text order."""
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(span for term in terms for span in _spans(term, found)):
+def _merged(groups: Iterable[list[Span]]) -> list[Span]:
+    """All the spans, overlapping ones merged, in text order."""
+    merged: list[Span] = []
+    for s, e in sorted(span for group in groups for span in group):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
