@@ -1,50 +1,76 @@
-"""The embedded article store: one SQLite file, FTS5 trigram index, append-only change feed.
+"""The embedded article store: one SQLite file, an FTS5 character index, an append-only feed.
 
-Why trigram: Chinese is unsegmented, and users search for exact strings (钱塘 must find 钱塘区;
-数字经济 must not match 数字…经济). A trigram index answers substring LIKE queries of three
-or more characters from the index; shorter terms fall back to a scan, which is still exact.
+Search index: Chinese is unsegmented and users search for exact substrings (钱塘 must find
+钱塘区; 数字经济 must not match 数字…经济), of any length, one character included. So the
+contentless FTS5 table ``grams`` holds every character of the normalised title and body as
+one token (``ascii`` tokenizer, punctuation and spaces mapped to private-use characters so
+that nothing is dropped), with positions: a term is a phrase of its characters, and a phrase
+match is exactly a substring match. The text itself is stored once, in ``articles``.
+
+Order without sorting: an article's rowid is its search key, ``day << 16 | n`` (the
+Asia/Shanghai publication day, then a number within the day), so FTS5 hands matches out
+newest day first (``ORDER BY rowid DESC``) and the store sorts only within one day. Date
+filters are rowid ranges; trends count matches per ``rowid >> 16``. Source, channel and a
+token every article has (for NOT) are tokens of the column ``m``, so filters are part of the
+match and counts never read an article.
+
+Exactness: the index decides every query exactly except context exclusions (``钱塘 -钱塘江``
+counts a 钱塘 only outside 钱塘江). For those the index gives a lower bound (no context at
+all) and an upper bound (the term anywhere); only the articles in between are checked, in
+SQL on the stored text when that is exact (ideographs, see ``textnorm``), else in Python.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator
-from datetime import datetime
+import time
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from model.article import Article
-from model.clock import iso, now
+from model.clock import SHANGHAI, iso, now
 from store.base import (
     Change,
+    Counts,
     Outcome,
     SearchHit,
     StoredArticle,
+    StoreError,
     Validators,
     article_id,
-    rank_and_snippet,
+    highlight,
 )
 from store.query import And, Node, Not, Or, Query, Term
-from store.textnorm import normalize
+from store.textnorm import ideographs_match_raw, is_ideographs, normalize
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+GRAMS_VERSION = 1  # how text becomes tokens; a change rebuilds the index
+SLOT_BITS = 16  # articles per publication day: 65,536
+EPOCH = date(1900, 1, 1)  # day 0 of the search key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
-    rowid         INTEGER PRIMARY KEY,
+    rowid         INTEGER PRIMARY KEY,  -- the search key: day << 16 | n
     id            TEXT NOT NULL UNIQUE,
     url           TEXT NOT NULL UNIQUE,
     source        TEXT NOT NULL,
     channel       TEXT,
     title         TEXT NOT NULL,
     published_at  TEXT NOT NULL,
+    published_precision TEXT NOT NULL DEFAULT 'minute',
     origin        TEXT,
     authors       TEXT NOT NULL,
     contributors  TEXT NOT NULL,
     editor        TEXT,
-    body          TEXT NOT NULL,
     images        TEXT NOT NULL,
     extraction    TEXT NOT NULL,
     content_hash  TEXT NOT NULL,
@@ -53,18 +79,19 @@ CREATE TABLE IF NOT EXISTS articles (
     version       INTEGER NOT NULL,
     etag          TEXT,
     last_modified TEXT,
-    published_precision TEXT NOT NULL DEFAULT 'minute'
+    raw_exact     INTEGER NOT NULL,  -- ideographs match the stored title and body as they are
+    body          TEXT NOT NULL      -- last: the other columns stay on the row's first page
 );
 CREATE INDEX IF NOT EXISTS articles_by_time ON articles (published_at);
 CREATE INDEX IF NOT EXISTS articles_by_source ON articles (source, published_at);
-CREATE TABLE IF NOT EXISTS article_versions (
+CREATE TABLE IF NOT EXISTS article_versions (  -- superseded versions only
     article_id   TEXT NOT NULL,
     version      INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
     recorded_at  TEXT NOT NULL,
-    data         TEXT NOT NULL,
+    data         BLOB NOT NULL,  -- zlib of the record's JSON
     PRIMARY KEY (article_id, version)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id TEXT NOT NULL,
@@ -72,42 +99,171 @@ CREATE TABLE IF NOT EXISTS changes (
     kind       TEXT NOT NULL,
     at         TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (title, body, tokenize = 'trigram');
+CREATE TABLE IF NOT EXISTS store_meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5 (
+    b, t, m, tokenize = 'ascii', content = '', columnsize = 0
+);
 """
-
-# From an older schema version to the current one (0 is a new file: SCHEMA alone).
-MIGRATIONS = {
-    1: "ALTER TABLE articles ADD COLUMN published_precision TEXT NOT NULL DEFAULT 'minute';",
-}
 
 _COLUMNS = [f.name for f in dataclasses.fields(StoredArticle)]  # the record, column for column
 _JSON_COLUMNS = {"authors", "contributors", "images", "extraction"}
+_TEXT = "{b t}"  # title and body columns of ``grams``
+_ALL = 'm : "\U000f1001"'  # every article has this token
+_SEPARATOR = re.compile(r"[^0-9a-z\x80-\U0010ffff]")  # ASCII the tokenizer would drop
+
+T = TypeVar("T")
+
+
+def _guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """SQLite and OS failures become one StoreError naming the file; a lock held by another
+    process is waited for (busy_timeout), then retried with backoff."""
+
+    @functools.wraps(method)
+    def guarded(self: SqliteStore, *args: Any, **kwargs: Any) -> T:
+        for attempt in range(self.retries + 1):
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.OperationalError as e:
+                if _code(e) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                    raise self._error(e) from None
+                if attempt == self.retries:
+                    waited = (self.retries + 1) * self.busy_timeout
+                    raise StoreError(
+                        f"{self.path} is locked by another process (waited {waited:.1f} s "
+                        f"over {self.retries + 1} attempts); nothing was written. Is another "
+                        "tidewatch writing to it? Try again once it has finished."
+                    ) from None
+                time.sleep(0.05 * 2**attempt)
+            except (sqlite3.Error, OSError) as e:
+                raise self._error(e) from None
+        raise AssertionError("unreachable")
+
+    return guarded
+
+
+def _code(e: sqlite3.Error) -> int:
+    return getattr(e, "sqlite_errorcode", 0) & 0xFF  # the primary result code
 
 
 class SqliteStore:
-    """ArticleStore on SQLite. Safe to share between threads; each write is one transaction."""
+    """ArticleStore on SQLite. Safe to share between threads; each batch is one transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 10.0, retries: int = 3) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
+        self.busy_timeout, self.retries = busy_timeout, retries
         self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        except (sqlite3.Error, OSError) as e:
+            raise self._error(e) from None
+        self._db.row_factory = sqlite3.Row
+        try:
+            self._open()
+        except StoreError:
+            self._db.close()
+            raise
+
+    @_guarded
+    def _open(self) -> None:
+        self._db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes
-        self._db.execute("PRAGMA busy_timeout = 10000")
+        self._db.execute("PRAGMA cache_size = -32000")  # 32 MB: the index's hot pages
         self._migrate()
+
+    def _error(self, e: BaseException) -> StoreError:
+        if isinstance(e, OSError) and not isinstance(e, sqlite3.Error):
+            return StoreError(f"{self.path}: {e.strerror or e} (the store could not be opened)")
+        code = _code(e) if isinstance(e, sqlite3.Error) else 0
+        if code == sqlite3.SQLITE_FULL or "disk is full" in str(e):
+            return StoreError(
+                f"{self.path}: the disk is full; this batch was not written (earlier ones are "
+                "kept). Free some space, then crawl again."
+            )
+        if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT) or (
+            isinstance(e, sqlite3.DatabaseError)
+            and ("not a database" in str(e) or "malformed" in str(e))
+        ):
+            return StoreError(
+                f"{self.path} is not a readable Tidewatch store (SQLite: {e}). Restore it from a "
+                "backup, or move it aside to start an empty store; Tidewatch cannot repair it."
+            )
+        if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR):
+            return StoreError(f"{self.path}: {e} (check the file's directory and permissions)")
+        return StoreError(f"{self.path}: {e}")
+
+    # -- schema -----------------------------------------------------------------------------
 
     def _migrate(self) -> None:
         (version,) = self._db.execute("PRAGMA user_version").fetchone()
         if version > SCHEMA_VERSION:
-            raise RuntimeError(
+            raise StoreError(
                 f"{self.path} has schema {version}, newer than this Tidewatch ({SCHEMA_VERSION})"
             )
-        if version < SCHEMA_VERSION:  # every statement is idempotent; the version goes last
-            with self._lock:
-                self._db.executescript(f"{SCHEMA}\n{MIGRATIONS.get(version, '')}")
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version == SCHEMA_VERSION and self._meta("grams") == GRAMS_VERSION:
+            return
+        with self._lock, self._transaction():
+            if version in (1, 2):
+                if version == 1:
+                    self._db.execute(
+                        "ALTER TABLE articles ADD COLUMN published_precision TEXT NOT NULL "
+                        "DEFAULT 'minute'"
+                    )
+                self._from_schema_2()
+            elif version == 0:
+                self._create()
+            else:
+                self._rebuild_index()
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _meta(self, name: str) -> object:
+        try:
+            row = self._db.execute(
+                "SELECT value FROM store_meta WHERE name = ?", (name,)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return None  # no such table yet
+        return row[0] if row else None
+
+    def _create(self) -> None:
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self._db.execute(statement)
+        self._db.execute("INSERT OR REPLACE INTO store_meta VALUES ('grams', ?)", (GRAMS_VERSION,))
+
+    def _from_schema_2(self) -> None:
+        """Schema 2 (trigram FTS with a copy of the text, every version as full JSON) to 3:
+        articles re-keyed and re-indexed, superseded versions compressed, the copy dropped."""
+        db = self._db
+        for statement in (
+            "DROP INDEX IF EXISTS articles_by_time",
+            "DROP INDEX IF EXISTS articles_by_source",
+            "DROP TABLE IF EXISTS articles_fts",
+            "ALTER TABLE articles RENAME TO articles_v2",
+            "ALTER TABLE article_versions RENAME TO article_versions_v2",
+        ):
+            db.execute(statement)
+        self._create()
+        for row in db.execute("SELECT * FROM articles_v2 ORDER BY published_at, rowid").fetchall():
+            values = {name: row[name] for name in _COLUMNS}
+            self._insert(values, row["etag"], row["last_modified"])
+        current = "SELECT version FROM articles WHERE id = v.article_id"
+        for row in db.execute(
+            f"SELECT * FROM article_versions_v2 v WHERE version < ({current})"
+        ).fetchall():
+            db.execute(
+                "INSERT INTO article_versions VALUES (?, ?, ?, ?, ?)",
+                (row[0], row[1], row[2], row[3], zlib.compress(row[4].encode())),
+            )
+        db.execute("DROP TABLE articles_v2")
+        db.execute("DROP TABLE article_versions_v2")
+
+    def _rebuild_index(self) -> None:
+        self._db.execute("INSERT INTO grams (grams) VALUES ('delete-all')")
+        for row in self._db.execute("SELECT * FROM articles").fetchall():
+            self._index(row["rowid"], row)
+        self._db.execute("INSERT OR REPLACE INTO store_meta VALUES ('grams', ?)", (GRAMS_VERSION,))
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -117,60 +273,111 @@ class SqliteStore:
     def upsert(
         self, article: Article, *, etag: str | None = None, last_modified: str | None = None
     ) -> Outcome:
-        aid = article_id(article.url)
-        content_hash = article.content_hash()
-        seen = iso(now())
-        with self._lock, self._transaction():
-            row = self._db.execute(
-                "SELECT rowid, content_hash, version, first_seen FROM articles WHERE id = ?", (aid,)
-            ).fetchone()
-            if row and row["content_hash"] == content_hash:
-                self._db.execute(
-                    "UPDATE articles SET last_seen = ?, etag = coalesce(?, etag), "
-                    "last_modified = coalesce(?, last_modified) WHERE id = ?",
-                    (seen, etag, last_modified, aid),
-                )
-                return Outcome.UNCHANGED
-            version = row["version"] + 1 if row else 1
-            first_seen = row["first_seen"] if row else seen
-            values = _row_values(
-                article,
-                id=aid,
-                content_hash=content_hash,
-                first_seen=first_seen,
-                last_seen=seen,
-                version=version,
-            )
-            placeholders = ", ".join("?" * (len(_COLUMNS) + 2))
-            self._db.execute(
-                f"INSERT OR REPLACE INTO articles (rowid, {', '.join(_COLUMNS)}, etag, "
-                f"last_modified) VALUES ({placeholders}, ?)",
-                (row["rowid"] if row else None, *values.values(), etag, last_modified),
-            )
-            rowid = (
-                row["rowid"]
-                if row
-                else self._db.execute("SELECT last_insert_rowid()").fetchone()[0]
-            )
-            self._db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
-            self._db.execute(
-                "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-                (rowid, normalize(article.title), normalize(article.body)),
-            )
-            self._db.execute(
-                "INSERT INTO article_versions VALUES (?, ?, ?, ?, ?)",
-                (aid, version, content_hash, seen, json.dumps(values, ensure_ascii=False)),
-            )
-            outcome = Outcome.UPDATED if row else Outcome.NEW
-            self._db.execute(
-                "INSERT INTO changes (article_id, version, kind, at) VALUES (?, ?, ?, ?)",
-                (aid, version, outcome.value, seen),
-            )
-            return outcome
+        validators = {"etag": etag, "last_modified": last_modified}
+        return self._upsert_batch([(article, validators)])[0]
 
     def upsert_many(self, articles: list[Article]) -> list[Outcome]:
-        return [self.upsert(a, **a.validators) for a in articles]
+        """One transaction for the batch: every outcome is committed, or none (StoreError)."""
+        return self._upsert_batch([(a, a.validators) for a in articles])
 
+    @_guarded
+    def _upsert_batch(self, batch: list[tuple[Article, dict[str, str | None]]]) -> list[Outcome]:
+        seen = iso(now())
+        with self._lock, self._transaction():
+            return [self._write(a, seen, v.get("etag"), v.get("last_modified")) for a, v in batch]
+
+    def _write(
+        self, article: Article, seen: str, etag: str | None, last_modified: str | None
+    ) -> Outcome:
+        aid = article_id(article.url)
+        content_hash = article.content_hash()
+        old = self._db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
+        if old and old["content_hash"] == content_hash:
+            self._db.execute(
+                "UPDATE articles SET last_seen = ?, etag = coalesce(?, etag), "
+                "last_modified = coalesce(?, last_modified) WHERE rowid = ?",
+                (seen, etag, last_modified, old["rowid"]),
+            )
+            return Outcome.UNCHANGED
+        values = _row_values(
+            article,
+            id=aid,
+            content_hash=content_hash,
+            first_seen=old["first_seen"] if old else seen,
+            last_seen=seen,
+            version=old["version"] + 1 if old else 1,
+        )
+        if old:
+            self._archive(old)
+            self._unindex(old)
+            self._db.execute("DELETE FROM articles WHERE rowid = ?", (old["rowid"],))
+        self._insert(values, etag, last_modified, keep=old["rowid"] if old else None)
+        outcome = Outcome.UPDATED if old else Outcome.NEW
+        self._db.execute(
+            "INSERT INTO changes (article_id, version, kind, at) VALUES (?, ?, ?, ?)",
+            (aid, values["version"], outcome.value, seen),
+        )
+        return outcome
+
+    def _insert(
+        self,
+        values: dict[str, object],
+        etag: str | None,
+        last_modified: str | None,
+        keep: int | None = None,
+    ) -> None:
+        key = self._key(str(values["published_at"]), keep, str(values["url"]))
+        raw_exact = ideographs_match_raw(str(values["title"])) and ideographs_match_raw(
+            str(values["body"])
+        )
+        names = [*_COLUMNS, "etag", "last_modified", "raw_exact"]
+        self._db.execute(
+            f"INSERT INTO articles (rowid, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
+            (key, *(values[n] for n in _COLUMNS), etag, last_modified, int(raw_exact)),
+        )
+        self._index(key, values)
+
+    def _key(self, published_at: str, keep: int | None, url: str) -> int:
+        """The article's rowid: its publication day, then the next free number that day."""
+        try:
+            day = (date.fromisoformat(published_at[:10]) - EPOCH).days
+        except ValueError:
+            raise StoreError(f"{self.path}: {url}: published_at {published_at!r}") from None
+        if day < 0:
+            raise StoreError(f"{self.path}: {url}: published_at {published_at} is before 1900")
+        if keep is not None and keep >> SLOT_BITS == day:
+            return keep
+        low = day << SLOT_BITS
+        (last,) = self._db.execute(
+            "SELECT max(rowid) FROM articles WHERE rowid >= ? AND rowid < ?",
+            (low, low + (1 << SLOT_BITS)),
+        ).fetchone()
+        key = low if last is None else last + 1
+        if key >> SLOT_BITS != day:
+            raise StoreError(f"{self.path}: more than 65,536 articles on {published_at[:10]}")
+        return key
+
+    def _index(self, key: int, row: Any) -> None:
+        self._db.execute(
+            "INSERT INTO grams (rowid, b, t, m) VALUES (?, ?, ?, ?)", (key, *_grams(row))
+        )
+
+    def _unindex(self, row: sqlite3.Row) -> None:
+        """Contentless FTS5 forgets a row given exactly the tokens it was indexed with."""
+        self._db.execute(
+            "INSERT INTO grams (grams, rowid, b, t, m) VALUES ('delete', ?, ?, ?, ?)",
+            (row["rowid"], *_grams(row)),
+        )
+
+    def _archive(self, old: sqlite3.Row) -> None:
+        data = json.dumps({name: old[name] for name in _COLUMNS}, ensure_ascii=False)
+        self._db.execute(
+            "INSERT OR REPLACE INTO article_versions VALUES (?, ?, ?, ?, ?)",
+            (old["id"], old["version"], old["content_hash"], old["last_seen"],
+             zlib.compress(data.encode(), 6)),
+        )  # fmt: skip
+
+    @_guarded
     def touch(self, url: str) -> bool:
         """Record that an unchanged article was seen again (e.g. answered 304)."""
         with self._lock:
@@ -181,6 +388,7 @@ class SqliteStore:
 
     # -- reading ----------------------------------------------------------------------------
 
+    @_guarded
     def validators(self, url: str) -> Validators | None:
         with self._lock:
             row = self._db.execute(
@@ -192,39 +400,200 @@ class SqliteStore:
         rows = self._select("WHERE id = ?", (article_id,))
         return rows[0] if rows else None
 
+    @_guarded
     def versions(self, article_id: str) -> list[dict[str, object]]:
-        """Every recorded version of an article, oldest first."""
+        """Every recorded version of an article, oldest first, the current one last."""
         with self._lock:
-            rows = self._db.execute(
+            old = self._db.execute(
                 "SELECT data FROM article_versions WHERE article_id = ? ORDER BY version",
                 (article_id,),
             ).fetchall()
-        return [_decode(json.loads(r["data"])) for r in rows]
+            current = self._db.execute(
+                "SELECT * FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        versions = [_decode(json.loads(zlib.decompress(r["data"]))) for r in old]
+        if current:
+            versions.append(_decode({name: current[name] for name in _COLUMNS}))
+        return versions
 
+    @_guarded
     def search(
         self,
         query: Query,
         *,
         source: str | None = None,
+        channel: str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 20,
+        offset: int = 0,
     ) -> list[SearchHit]:
-        prefilter, params = _compile(query.root)
-        where, filter_params = _filters(source, since, alias="a.")
-        sql = (
-            f"SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
-            f"WHERE ({prefilter}) {where.replace('WHERE', 'AND')}"
-        )
+        """Streams candidates in page order (title hits, then the rest, newest first) and stops
+        when the page is full; snippets are built for the page only."""
+        plan = _Plan(query, source, channel, since, until)
+        hits: list[SearchHit] = []
         with self._lock:
-            rows = self._db.execute(sql, (*params, *filter_params)).fetchall()
-        return rank_and_snippet(query, [_article(r) for r in rows], limit)
+            for rowid, needs_check in self._page_order(plan):
+                if len(hits) == limit:
+                    break
+                if not needs_check and offset:
+                    offset -= 1
+                    continue
+                article = self._by_rowid(rowid)
+                hit = highlight(query, article)
+                if hit is None or (needs_check and not plan.in_tier(hit, rowid)):
+                    continue
+                if offset:
+                    offset -= 1
+                    continue
+                hits.append(hit)
+        return hits
 
+    def _page_order(self, plan: _Plan) -> Iterator[tuple[int, bool]]:
+        """(rowid, must be checked) in page order. Checked rows are hits only if the exact
+        match agrees, and in the tier it is being read for."""
+        if plan.title is not None:
+            plan.tier = 1
+            exact = plan.exact
+            yield from (
+                (r, not exact) for r in self._ordered(f"({plan.upper}) AND {plan.title}", plan)
+            )
+        plan.tier = 2
+        if plan.title is not None and plan.exact:
+            rest = f"({plan.upper}) NOT {plan.title}"
+            yield from ((r, False) for r in self._ordered(rest, plan))
+        else:
+            yield from ((r, True) for r in self._ordered(plan.upper, plan))  # fmt: skip
+
+    def _ordered(self, expr: str, plan: _Plan) -> Iterator[int]:
+        """Matching rowids, newest first: FTS5 gives whole days in order, one day is sorted."""
+        time_sql, time_params = plan.time_sql
+        raw_sql, raw_params = "", []
+        if plan.raw_sql is not None:  # candidates that cannot match never leave SQL
+            raw_sql, raw_params = f" AND (NOT a.raw_exact OR {plan.raw_sql[0]})", plan.raw_sql[1]
+        cursor = self._db.execute(
+            "SELECT g.rowid, a.published_at FROM grams g JOIN articles a ON a.rowid = g.rowid "
+            f"WHERE grams MATCH ? {time_sql}{raw_sql} ORDER BY g.rowid DESC",
+            (plan.filtered(expr), *time_params, *raw_params),
+        )
+        day, group = None, []
+        for rowid, published_at in cursor:
+            if rowid >> SLOT_BITS != day:
+                group.sort(reverse=True)
+                yield from (r for _, r in group)
+                day, group = rowid >> SLOT_BITS, []
+            group.append((published_at, rowid))
+        group.sort(reverse=True)
+        yield from (r for _, r in group)
+
+    @_guarded
+    def count_matches(
+        self,
+        query: Query,
+        *,
+        source: str | None = None,
+        channel: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Counts:
+        by_source = {
+            s: n
+            for s, per_day in self._per_day(query, source, channel, since, until).items()
+            if (n := sum(per_day.values()))
+        }
+        return Counts(sum(by_source.values()), by_source, exact=True)
+
+    @_guarded
+    def trend(
+        self,
+        query: Query,
+        *,
+        bucket: str = "day",
+        source: str | None = None,
+        channel: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> dict[str, dict[str, int]]:
+        if bucket not in ("day", "month"):
+            raise ValueError(f"bucket must be 'day' or 'month', not {bucket!r}")
+        width = 10 if bucket == "day" else 7
+        out: dict[str, Counter[str]] = {}
+        for src, per_day in self._per_day(query, source, channel, since, until).items():
+            for day, n in per_day.items():
+                label = (EPOCH + timedelta(days=day)).isoformat()[:width]
+                out.setdefault(label, Counter())[src] += n
+        return {label: dict(out[label]) for label in sorted(out)}
+
+    def _per_day(
+        self,
+        query: Query,
+        source: str | None,
+        channel: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> dict[str, Counter[int]]:
+        """Exact matches per source and publication day, by count queries on the index."""
+        plan = _Plan(query, source, channel, since, until)
+        time_sql, time_params = plan.time_sql
+        counts: dict[str, Counter[int]] = {}
+        with self._lock:
+            sources = [source] if source else self._sources()
+            for src in sources:
+                rows = self._db.execute(
+                    f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
+                    f"{time_sql} GROUP BY 1",
+                    (plan.filtered(plan.lower, src), *time_params),
+                )
+                counts[src] = Counter(dict(rows.fetchall()))
+            if not plan.exact:
+                for src, day in self._checked(plan, time_sql, time_params):
+                    counts.setdefault(src, Counter())[day] += 1
+        return counts
+
+    def _checked(
+        self, plan: _Plan, time_sql: str, time_params: tuple[object, ...]
+    ) -> Iterator[tuple[str, int]]:
+        """The articles between the bounds that really match: in SQL on the stored text where
+        that is exact, else normalised in Python."""
+        between = plan.filtered(f"({plan.upper}) NOT ({plan.lower})")
+        head = (
+            f"SELECT a.source, g.rowid >> {SLOT_BITS} FROM grams g JOIN articles a "
+            "ON a.rowid = g.rowid WHERE grams MATCH ? "
+        )
+        if plan.raw_sql is not None:
+            sql, params = plan.raw_sql
+            yield from self._db.execute(
+                f"{head} {time_sql} AND a.raw_exact AND ({sql})", (between, *time_params, *params)
+            )
+            time_sql += " AND NOT a.raw_exact"
+        rows = self._db.execute(
+            f"SELECT a.source, g.rowid, a.title, a.body FROM grams g JOIN articles a "
+            f"ON a.rowid = g.rowid WHERE grams MATCH ? {time_sql}",
+            (between, *time_params),
+        )
+        for src, rowid, title, body in rows:
+            if plan.query.matches_text(normalize(title), normalize(body)):
+                yield src, rowid >> SLOT_BITS
+
+    def _sources(self) -> list[str]:
+        """Distinct sources by index seeks, one per source."""
+        found: list[str] = []
+        while True:
+            (nxt,) = self._db.execute(
+                "SELECT min(source) FROM articles WHERE source > ?", (found[-1] if found else "",)
+            ).fetchone()
+            if nxt is None:
+                return found
+            found.append(nxt)
+
+    @_guarded
     def articles(
         self, *, source: str | None = None, since: datetime | None = None
     ) -> Iterator[StoredArticle]:
         where, params = _filters(source, since)
         yield from self._select(f"{where} ORDER BY published_at, id", params)
 
+    @_guarded
     def changes(self, after: int = 0, limit: int = 500) -> list[Change]:
         with self._lock:
             rows = self._db.execute(
@@ -234,19 +603,34 @@ class SqliteStore:
             ).fetchall()
         return [Change(r["seq"], Outcome(r["kind"]), _article(r)) for r in rows]
 
+    @_guarded
     def count(self, source: str | None = None) -> int:
         where, params = _filters(source, None)
         with self._lock:
             return self._db.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()[0]
 
+    @_guarded
+    def counts_by_source(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, count(*) FROM articles GROUP BY source ORDER BY source"
+            ).fetchall()
+        return {source: n for source, n in rows}
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
+    @_guarded
     def _select(self, tail: str, params: tuple[object, ...]) -> list[StoredArticle]:
         with self._lock:
             rows = self._db.execute(f"SELECT * FROM articles {tail}", params).fetchall()
         return [_article(r) for r in rows]
+
+    def _by_rowid(self, rowid: int) -> StoredArticle:
+        return _article(
+            self._db.execute("SELECT * FROM articles WHERE rowid = ?", (rowid,)).fetchone()
+        )
 
 
 class _Transaction:
@@ -259,7 +643,160 @@ class _Transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if exc_type:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+        else:
+            self.db.execute("COMMIT")
+
+
+class _Plan:
+    """A query compiled for the index: bounds, filters, tiers."""
+
+    def __init__(
+        self,
+        query: Query,
+        source: str | None,
+        channel: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> None:
+        self.query = query
+        self.upper, self.lower = _match(query.root, upper=True), _match(query.root, upper=False)
+        self.exact = self.upper == self.lower
+        titles = [_phrase(t.text) for t in query.terms]
+        self.title = f"t : ({' OR '.join(titles)})" if titles else None
+        self.source, self.channel = source, channel
+        self.time_sql = _time_range(since, until)
+        self.raw_sql = _raw_sql(query) if not self.exact else None
+        self.tier = 1
+
+    def filtered(self, expr: str, source: str | None = None) -> str:
+        parts = [f"({expr})"]
+        if source or self.source:
+            parts.append(f'm : "{_meta("s", source or self.source)}"')
+        if self.channel:
+            parts.append(f'm : "{_meta("c", self.channel)}"')
+        return " AND ".join(parts)
+
+    def in_tier(self, hit: SearchHit, rowid: int) -> bool:
+        return bool(hit.title_highlights) == (self.tier == 1)
+
+
+def _match(node: Node, *, upper: bool) -> str:
+    """The node as an FTS5 expression: exact, except that a term with excluded contexts is
+    bounded from above (the term anywhere) or below (the term, no context anywhere)."""
+    match node:
+        case Term(text=text, unless_in=contexts):
+            phrase = f"{_TEXT} : {_phrase(text)}"
+            if upper or not contexts:
+                return phrase
+            return f"({phrase} NOT {_TEXT} : ({' OR '.join(map(_phrase, contexts))}))"
+        case And(parts):
+            positive = [_match(p, upper=upper) for p in parts if not isinstance(p, Not)]
+            negative = [_match(p.part, upper=not upper) for p in parts if isinstance(p, Not)]
+            expr = " AND ".join(f"({e})" for e in positive) if positive else _ALL
+            return f"({expr}){''.join(f' NOT ({e})' for e in negative)}"
+        case Or(parts):
+            return " OR ".join(f"({_match(p, upper=upper)})" for p in parts)
+        case Not(part):
+            return f"({_ALL} NOT ({_match(part, upper=not upper)}))"
+    raise TypeError(node)
+
+
+def _raw_sql(query: Query) -> tuple[str, list[str]] | None:
+    """The whole query as SQL on the stored title and body, if that is exact: every term and
+    context is ideographs (so stored text and normal form agree, see ``raw_exact``), and each
+    excluded context can be cut out before looking for its term (one context per term, the
+    term inside it once, neither overlapping itself or the other)."""
+    for term in query.all_terms():
+        if not all(map(is_ideographs, (term.text, *term.unless_in))):
+            return None
+        if term.unless_in and not _cuttable(term.text, term.unless_in):
+            return None
+    return _sql(query.root)
+
+
+def _cuttable(term: str, contexts: tuple[str, ...]) -> bool:
+    if len(contexts) != 1:
+        return False
+    (context,) = contexts
+    if context.count(term) != 1 or _overlaps(context, context) or _overlaps(term, term):
+        return False
+    return not (_overlaps(context, term) or _overlaps(term, context))
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """A proper suffix of ``a`` is a proper prefix of ``b``."""
+    return any(a.endswith(b[:k]) for k in range(1, min(len(a), len(b))))
+
+
+def _sql(node: Node) -> tuple[str, list[str]]:
+    match node:
+        case Term(text=text, unless_in=contexts):
+            if contexts:
+                cut = "instr(replace({}, ?, char(1)), ?)"  # the contexts cut out
+                sql = f"({cut.format('a.title')} OR {cut.format('a.body')})"
+                return sql, [contexts[0], text, contexts[0], text]
+            return "(instr(a.title, ?) OR instr(a.body, ?))", [text, text]
+        case And(parts) | Or(parts):
+            compiled = [_sql(p) for p in parts]
+            joiner = " AND " if isinstance(node, And) else " OR "
+            return joiner.join(f"({s})" for s, _ in compiled), [p for _, ps in compiled for p in ps]
+        case Not(part):
+            sql, params = _sql(part)
+            return f"NOT ({sql})", params
+    raise TypeError(node)
+
+
+def _encode(text: str) -> str:
+    """Normalised text as FTS5 ``ascii`` tokens: one per character, none dropped."""
+    return " ".join(_SEPARATOR.sub(lambda m: chr(0xF0000 + ord(m.group())), text))
+
+
+def _phrase(text: str) -> str:
+    return f'"{_encode(text)}"'
+
+
+def _meta(kind: str, value: str) -> str:
+    return f"\U000f1002{kind}{value.encode().hex()}"
+
+
+def _grams(row: Any) -> tuple[str, str, str]:
+    meta = ["\U000f1001", _meta("s", row["source"])]
+    if row["channel"]:
+        meta.append(_meta("c", row["channel"]))
+    return _encode(normalize(row["body"])), _encode(normalize(row["title"])), " ".join(meta)
+
+
+def _time_range(since: datetime | None, until: datetime | None) -> tuple[str, tuple[object, ...]]:
+    """``since`` ≤ published_at < ``until`` on the rowid: whole days by range, a day cut in
+    the middle by looking at its articles' times."""
+    clauses: list[str] = []
+    params: list[object] = []
+    published = "(SELECT published_at FROM articles WHERE rowid = g.rowid)"
+    if since:
+        day, midnight = _day(since)
+        clauses.append("g.rowid >= ?")
+        params.append(day << SLOT_BITS)
+        if not midnight:
+            clauses.append(f"(g.rowid >= ? OR {published} >= ?)")
+            params += [(day + 1) << SLOT_BITS, iso(since)]
+    if until:
+        day, midnight = _day(until)
+        if midnight:
+            clauses.append("g.rowid < ?")
+            params.append(day << SLOT_BITS)
+        else:
+            clauses.append(f"g.rowid < ? AND (g.rowid < ? OR {published} < ?)")
+            params += [(day + 1) << SLOT_BITS, day << SLOT_BITS, iso(until)]
+    return "".join(f" AND {c}" for c in clauses), tuple(params)
+
+
+def _day(moment: datetime) -> tuple[int, bool]:
+    local = moment.astimezone(SHANGHAI) if moment.tzinfo else moment
+    midnight = (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+    return max(0, (local.date() - EPOCH).days), midnight
 
 
 def _row_values(article: Article, **bookkeeping: object) -> dict[str, object]:
@@ -294,23 +831,3 @@ def _filters(
         clauses.append(f"{alias}published_at >= ?")
         params.append(iso(since))
     return ("WHERE " + " AND ".join(clauses) if clauses else "", tuple(params))
-
-
-def _compile(node: Node) -> tuple[str, list[str]]:
-    """A SQL prefilter that admits every true match (exactness is decided in Python).
-
-    NOT and context exclusions are left to the exact pass: a prefilter may only widen.
-    """
-    match node:
-        case Term(text=text):
-            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            return "(f.title LIKE ? ESCAPE '\\' OR f.body LIKE ? ESCAPE '\\')", [pattern, pattern]
-        case And(parts) | Or(parts):
-            compiled = [_compile(p) for p in parts]
-            joiner = " AND " if isinstance(node, And) else " OR "
-            return joiner.join(f"({sql})" for sql, _ in compiled), [
-                p for _, ps in compiled for p in ps
-            ]
-        case Not():
-            return "1", []
-    raise TypeError(node)

@@ -3,10 +3,16 @@
 Search, alert rules and highlighting all match on this form, so ``ＡＩ`` finds ``ai``,
 ``（钱塘）`` finds ``(钱塘)``, ``café`` finds ``cafe\u0301``, and a highlight still lands on
 the characters the reader sees.
+
+Speed: most characters of a Chinese article (ideographs, kana, ASCII) are their own normal
+form and their own grapheme cluster. Only runs of the other characters (full-width
+punctuation, ``…``, ``①``, whitespace) are folded one by one; the grapheme-cluster loop is
+kept for text with combining marks, where a base and its marks must be folded together.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -50,11 +56,50 @@ def _fold(cluster: str) -> str:
     return unicodedata.normalize("NFKC", cluster).casefold()
 
 
+# Where plain characters are looked for: ASCII, Latin-1, general punctuation, CJK punctuation,
+# kana, and the CJK ideographs.
+_CANDIDATES = [(0x21, 0x7E), (0xA1, 0x24F), (0x2010, 0x2027), (0x3001, 0x30FF)]
+_CANDIDATES += [(0x3400, 0x4DBF), (0x4E00, 0x9FFF)]
+
+
+def _is_plain(c: str) -> bool:
+    """Its own normal form, not whitespace, and never part of a larger grapheme cluster."""
+    return _fold(c) == c and not c.isspace() and not _JOINS.match(c)
+
+
+def _plain_class() -> str:
+    ranges: list[list[int]] = []
+    for first, last in _CANDIDATES:
+        for code in range(first, last + 1):
+            if not _is_plain(chr(code)):
+                continue
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(
+        re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges
+    )
+
+
+# A character that may join its neighbours in a grapheme cluster (marks, ZWJ, prepended
+# characters, jamo, regional indicators, pictographs, CR before LF). Without one, every
+# character is a cluster of its own and may be folded alone.
+_JOINS = regex.compile(r"[^\p{GCB=Other}\p{GCB=Control}\p{GCB=LF}\r]|\p{ExtPict}|\r\n")
+_PLAIN = _plain_class()
+_SPECIAL_RUN = re.compile(f"[^{_PLAIN}]+")  # stdlib re: 10x faster than regex on this class
+_WHITESPACE_RUN = re.compile(f"[{re.escape(_SPACES)}]+")
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return match.group().translate(_FOLD)
+
+
 def normalize(text: str) -> str:
     """NFKC, case-folded, every whitespace run made one space (= normalize_with_map().text)."""
     if _MARK.search(text):
         return normalize_with_map(text).text
-    return _WHITESPACE.sub(" ", text.translate(_FOLD))  # the common case, at C speed
+    return _WHITESPACE_RUN.sub(" ", _SPECIAL_RUN.sub(_fold_run, text))
 
 
 def normalize_with_map(text: str) -> NormalText:
@@ -62,17 +107,76 @@ def normalize_with_map(text: str) -> NormalText:
         folded = normalize(text)
         if len(folded) == len(text):  # one character for one: the map is the identity
             return NormalText(folded, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+        if not _JOINS.search(text):  # every character is its own cluster (…, ①, ㈠, spaces)
+            return _map_by_characters(text)
+    out = _Builder()
     for match in _CLUSTER.finditer(text):
-        for c in _fold(match.group()):
+        out.cluster(match.start(), match.end(), _fold(match.group()))
+    return out.result()
+
+
+class _Builder:
+    """The normalised text and its map, appended cluster by cluster."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.space = False  # the last normalised character is a space
+
+    def plain(self, start: int, end: int, text: str) -> None:
+        """Characters that are their own normal form and cluster: the identity map."""
+        if start < end:
+            self.out.append(text[start:end])
+            self.starts.extend(range(start, end))
+            self.ends.extend(range(start + 1, end + 1))
+            self.space = False
+
+    def cluster(self, start: int, end: int, folded: str) -> None:
+        for c in folded:
             if c.isspace():
-                if out and out[-1] == " ":
-                    ends[-1] = match.end()
+                if self.space:
+                    self.ends[-1] = end
                     continue
                 c = " "
-            out.append(c)
-            starts.append(match.start())
-            ends.append(match.end())
-    return NormalText("".join(out), tuple(starts), tuple(ends))
+            self.out.append(c)
+            self.starts.append(start)
+            self.ends.append(end)
+            self.space = c == " "
+
+    def result(self) -> NormalText:
+        return NormalText("".join(self.out), tuple(self.starts), tuple(self.ends))
+
+
+def _map_by_characters(text: str) -> NormalText:
+    """The map with per-character work only for the characters that are not plain."""
+    out = _Builder()
+    done = 0
+    for match in _SPECIAL_RUN.finditer(text):
+        out.plain(done, match.start(), text)
+        for i in range(match.start(), match.end()):
+            out.cluster(i, i + 1, _FOLD[ord(text[i])])
+        done = match.end()
+    out.plain(done, len(text), text)
+    return out.result()
+
+
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def is_ideographs(text: str) -> bool:
+    """True if ``text`` is CJK ideographs only (all plain: their own normal form)."""
+    return bool(text) and _IDEOGRAPH.sub("", text) == ""
+
+
+def ideographs_match_raw(text: str) -> bool:
+    """True if strings of CJK ideographs occur in ``text`` exactly where they occur in
+    ``normalize(text)``: no combining mark, and no character folds into an ideograph or into
+    nothing. Then a search for ideographs may look at the text as stored."""
+    if _MARK.search(text):
+        return False
+    for c in set("".join(_SPECIAL_RUN.findall(text))):
+        folded = _FOLD[ord(c)]
+        if not folded or _IDEOGRAPH.search(folded):
+            return False
+    return True

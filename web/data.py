@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from alerts.ledger import Ledger
@@ -15,7 +15,6 @@ from store.query import Query
 from tidewatch.config import Config
 
 DAYS = 30
-SEARCH_CAP = 1000  # matches counted per query; pages come out of these
 MONTHLY_AFTER_DAYS = 92  # longer trend ranges are counted per month
 
 
@@ -69,50 +68,59 @@ def search(
     page: int = 1,
     per_page: int = 20,
 ) -> dict[str, Any]:
-    """One page of hits, with the number of matches per source across all pages."""
-    hits = store.search(
-        query, source=source, since=parse_since(since) if since else None, limit=SEARCH_CAP
-    )
-    if channel:
-        hits = [h for h in hits if h.article.channel == channel]
-    if until:
-        end = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
-        hits = [h for h in hits if h.article.published_at < end]
-    start = (page - 1) * per_page
+    """One page of hits, with the exact number of matches per source across all pages.
+    ``until`` is a day, included."""
+    filters = {
+        "source": source,
+        "channel": channel,
+        "since": parse_since(since) if since else None,
+        "until": _day_after(until) if until else None,
+    }
+    counts = store.count_matches(query, **filters)
+    hits = store.search(query, **filters, limit=per_page, offset=(page - 1) * per_page)
     return {
-        "total": len(hits),
-        "capped": len(hits) >= SEARCH_CAP,
-        "per_source": dict(Counter(h.article.source for h in hits)),
+        "total": counts.total,
+        "total_is_exact": counts.exact,
+        "capped": not counts.exact,  # the older name of "not total_is_exact"
+        "per_source": counts.by_source,
         "page": page,
-        "pages": max(1, -(-len(hits) // per_page)),
-        "hits": [h.as_dict() for h in hits[start : start + per_page]],
+        "pages": max(1, -(-counts.total // per_page)),
+        "hits": [h.as_dict() for h in hits],
     }
 
 
 def trend(
     store: ArticleStore, query: Query, since: str | None = None, until: str | None = None
 ) -> dict[str, Any]:
-    """Articles mentioning the query per day and source (default: the last 30 days)."""
+    """Articles mentioning the query per day (per month over long ranges) and source
+    (default: the last 30 days), counted by the store with no cap."""
     last = date.fromisoformat(until) if until else now().date()
     first = date.fromisoformat(since) if since else last - timedelta(days=DAYS - 1)
     if first > last:
         raise ValueError(f"since {first} is after until {last}")
-    hits = store.search(query, since=parse_since(first.isoformat()), limit=10_000)
-    hits = [h for h in hits if h.article.published_at[:10] <= last.isoformat()]
     by_month = (last - first).days > MONTHLY_AFTER_DAYS  # thousands of 1-px bars say nothing
+    counts = store.trend(
+        query,
+        bucket="month" if by_month else "day",
+        since=parse_since(first.isoformat()),
+        until=_day_after(last.isoformat()),
+    )
     width = 7 if by_month else 10  # "2026-03" or "2026-03-18"
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for h in hits:
-        counts[h.article.published_at[:width]][h.article.source] += 1
     return {
         "query": query.source,
         "bucket": "month" if by_month else "day",
         "start": first.isoformat(),
         "end": last.isoformat(),
         "days": [{"day": label, **counts.get(label, {})} for label in _labels(first, last, width)],
-        "sources": sorted({h.article.source for h in hits}),
-        "total": len(hits),
+        "sources": sorted({s for per_source in counts.values() for s in per_source}),
+        "total": sum(n for per_source in counts.values() for n in per_source.values()),
+        "total_is_exact": True,
     }
+
+
+def _day_after(day: str) -> datetime:
+    """The exclusive end of an inclusive ``until`` day (midnight after it, Shanghai)."""
+    return parse_since((date.fromisoformat(day) + timedelta(days=1)).isoformat())
 
 
 def _labels(first: date, last: date, width: int) -> list[str]:

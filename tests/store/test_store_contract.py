@@ -6,8 +6,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from store.base import EXPORT_FIELDS, ArticleStore, Outcome, article_id
 from store.elasticsearch import ElasticsearchStore
 from store.query import parse
 from store.sqlite import SqliteStore
+from store.textnorm import normalize
 
 SEED_XS = ("www.xsnet.cn", "3025263")  # 萧山: 数字经济, 钱江世纪城 …
 SEED_TIDE = ("tidenews.com.cn", "3041187")  # 钱塘新区, 新型工业化
@@ -253,3 +255,195 @@ def test_change_feed_pages_with_limit(filled: ArticleStore) -> None:
         seen += [c.article.url for c in page]
         cursor = page[-1].seq
     assert sorted(seen) == sorted(a.url for a in all_articles())
+
+
+def test_versions_list_every_version_oldest_first(store: ArticleStore) -> None:
+    a = article(*SEED_XS)
+    store.upsert(a)
+    store.upsert(article(*SEED_XS, body=a.body + "\n（更正）"))
+    store.upsert(article(*SEED_XS, title=a.title + "（二次更正）", body=a.body + "\n（更正）"))
+    versions = store.versions(article_id(a.url))
+    assert [v["version"] for v in versions] == [1, 2, 3]
+    assert versions[0]["body"] == a.body and versions[1]["body"].endswith("（更正）")
+    assert versions[2]["title"].endswith("（二次更正）") and versions[0]["authors"] == a.authors
+
+
+def test_one_and_two_character_terms(store: ArticleStore) -> None:
+    texts = {
+        "1": "钱在江边。",
+        "2": "塘边有钱，江水流过。",
+        "3": "钱塘区，江南。",
+        "4": "ai 与 a i",
+    }
+    for stem, body in texts.items():
+        store.upsert(article(*SEED_XS, url=f"http://www.xsnet.cn/short/{stem}.shtml", body=body))
+    for term, stems in {
+        "钱": "123",
+        "塘": "23",
+        "钱塘": "3",
+        "江": "123",
+        "ai": "4",
+        "a": "4",
+    }.items():
+        found = {h.article.url.rsplit("/", 1)[1][0] for h in store.search(parse(term), limit=50)}
+        assert found == set(stems), term
+        assert store.count_matches(parse(term)).total == len(stems)
+
+
+# -- at scale: 11,000 newer articles mentioning only 钱塘江, 600 older ones with a real 钱塘 ----
+
+RIVER, OLD, TITLED = 11_000, 600, 30
+
+
+def crowd() -> list[Article]:
+    """Newest first: the 钱塘江 crowd in 2026, then the 钱塘 articles in 2020–2021."""
+    base = article(*SEED_XS)
+    start = datetime(2026, 1, 1, 8, 0, tzinfo=SHANGHAI)
+    made = [
+        dataclasses.replace(
+            base,
+            url=f"http://www.xsnet.cn/river/{i}.shtml",
+            source="tidenews" if i % 5 == 0 else "xsnet",
+            channel="文化体育" if i % 4 == 0 else "时政经济",
+            title=f"江边快讯 第{i}期",
+            body=f"第{i}期：钱塘江潮水平稳，沿江步道照常开放。" + ("⼀" if i % 100 == 0 else ""),
+            published_at=start + timedelta(minutes=7 * i),
+        )
+        for i in range(RIVER)
+    ]
+    old = datetime(2020, 1, 1, 9, 30, tzinfo=SHANGHAI)
+    made += [
+        dataclasses.replace(
+            base,
+            url=f"http://www.xsnet.cn/district/{i}.shtml",
+            source="xsrb" if i % 3 == 0 else "xsnet",
+            channel="文化体育" if i % 2 == 0 else "社会民生",
+            title=f"钱塘区新闻 {i}" if i < TITLED else f"区县新闻 {i}",
+            body=f"钱塘区发布第{i}号通告。"
+            + ("钱塘江边也有活动。" if i % 10 == 0 else "")
+            + ("（⼀）" if i % 7 == 0 else ""),  # a Kangxi radical: its normal form is 一
+            published_at=old + timedelta(hours=17 * i),
+        )
+        for i in range(OLD)
+    ]
+    return made
+
+
+@pytest.fixture(scope="module", params=["sqlite", "elasticsearch"])
+def crowded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[ArticleStore, list[Article]]]:
+    made = crowd()
+    if request.param == "sqlite":
+        backend: ArticleStore = SqliteStore(tmp_path_factory.mktemp("crowd") / "store.sqlite3")
+    elif not ES_URL:
+        pytest.skip("no Elasticsearch cluster: set TIDEWATCH_ES_URL to run this suite on one")
+    else:
+        alias = f"tidewatch-test-{uuid.uuid4().hex[:12]}"
+        backend = ElasticsearchStore(ES_URL, alias=alias)
+        backend.create()
+    for start in range(0, len(made), 500):
+        backend.upsert_many(made[start : start + 500])
+    yield backend, made
+    if isinstance(backend, ElasticsearchStore):
+        for index in backend.es.indices.get(index=f"{backend.alias}*", expand_wildcards="all"):
+            backend.es.indices.delete(index=index)
+        backend.es.indices.delete_index_template(name=backend.alias)
+    backend.close()
+
+
+def truth(text: str, made: list[Article], **filters: object) -> list[Article]:
+    """The exact matches, decided here from the articles as written, newest first."""
+    query = parse(text)
+    since, until = filters.get("since"), filters.get("until")
+    return sorted(
+        (
+            a
+            for a in made
+            if query.matches_text(normalize(a.title), normalize(a.body))
+            and filters.get("source") in (None, a.source)
+            and filters.get("channel") in (None, a.channel)
+            and (since is None or a.published_at >= since)
+            and (until is None or a.published_at < until)
+        ),
+        key=lambda a: a.published_at,
+        reverse=True,
+    )
+
+
+def test_exclusion_finds_the_old_matches_under_a_crowd_of_contexts(crowded) -> None:
+    store, made = crowded
+    expected_urls = [a.url for a in truth("钱塘 -钱塘江", made)]
+    assert len(expected_urls) == OLD
+    counts = store.count_matches(parse("钱塘 -钱塘江"))
+    assert (counts.total, counts.exact) == (OLD, True)
+    assert counts.by_source == dict(Counter(a.source for a in truth("钱塘 -钱塘江", made)))
+    hits = store.search(parse("钱塘 -钱塘江"), limit=100)
+    assert [bool(h.title_highlights) for h in hits[:TITLED]] == [True] * TITLED
+    assert {h.article.url for h in hits} <= set(expected_urls) and len(hits) == 100
+
+
+def test_title_hits_come_first_however_many_newer_body_hits(crowded) -> None:
+    store, made = crowded
+    hits = store.search(parse("钱塘"), limit=20)
+    assert all(h.title_highlights for h in hits) and len(hits) == 20
+    newest_titled = [a.url for a in truth("钱塘", made) if "钱塘" in a.title][:20]
+    assert [h.article.url for h in hits] == newest_titled
+    after = store.search(parse("钱塘"), limit=20, offset=20)
+    assert [bool(h.title_highlights) for h in after] == [True] * 10 + [False] * 10
+    assert after[10].article.url == truth("钱塘", made)[0].url  # then the newest body hit
+
+
+def test_pages_with_offset_cover_every_match_once_in_order(crowded) -> None:
+    store, _ = crowded
+    query = parse("钱塘 -钱塘江")
+    pages = [store.search(query, limit=50, offset=n) for n in range(0, OLD + 50, 50)]
+    urls = [h.article.url for page in pages for h in page]
+    assert len(urls) == len(set(urls)) == OLD and pages[-1] == []
+    assert urls == [h.article.url for h in store.search(query, limit=OLD)]
+    body_hits = [h.article.published_at for h in store.search(query, limit=OLD)[TITLED:]]
+    assert body_hits == sorted(body_hits, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"channel": "文化体育"},
+        {"until": datetime(2021, 12, 31, tzinfo=SHANGHAI)},
+        {"source": "xsrb", "channel": "文化体育"},
+        {"since": datetime(2020, 6, 1, 12, 30, tzinfo=SHANGHAI)},
+        {"since": datetime(2026, 1, 20, 14, tzinfo=SHANGHAI), "source": "tidenews"},
+    ],
+)
+@pytest.mark.parametrize(
+    "text", ["钱塘", "钱塘 -钱塘江", "江 NOT 通告", "钱塘 -钱塘江 -钱塘区", "一"]
+)
+def test_filters_apply_before_the_limit(crowded, filters: dict, text: str) -> None:
+    store, made = crowded
+    expected_matches = truth(text, made, **filters)
+    counts = store.count_matches(parse(text), **filters)
+    assert counts.total == len(expected_matches)
+    assert counts.by_source == dict(Counter(a.source for a in expected_matches))
+    hits = store.search(parse(text), limit=100, **filters)
+    assert len(hits) == min(100, len(expected_matches))
+    assert {h.article.url for h in hits} <= {a.url for a in expected_matches}
+    last = store.search(parse(text), limit=100, offset=max(0, len(expected_matches) - 5), **filters)
+    assert len(last) == min(5, len(expected_matches))
+
+
+def test_trend_counts_every_match_past_ten_thousand(crowded) -> None:
+    store, made = crowded
+    trend = store.trend(parse("钱塘"), bucket="month")
+    expected_months: dict[str, Counter[str]] = {}
+    for a in truth("钱塘", made):
+        expected_months.setdefault(a.published_at.strftime("%Y-%m"), Counter())[a.source] += 1
+    assert trend == {m: dict(c) for m, c in sorted(expected_months.items())}
+    assert sum(n for per in trend.values() for n in per.values()) == RIVER + OLD
+    days = store.trend(
+        parse("钱塘 -钱塘江"), bucket="day", since=datetime(2021, 1, 1, tzinfo=SHANGHAI)
+    )
+    expected_days = Counter(
+        a.published_at.date().isoformat()
+        for a in truth("钱塘 -钱塘江", made, since=datetime(2021, 1, 1, tzinfo=SHANGHAI))
+    )
+    assert {d: sum(per.values()) for d, per in days.items()} == dict(expected_days)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
+import textnorm_reference as reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import EXPECTED
 
-from store.textnorm import NormalText, normalize, normalize_with_map
+from store.textnorm import NormalText, ideographs_match_raw, normalize, normalize_with_map
 
 
 @pytest.mark.parametrize(
@@ -135,3 +140,44 @@ def test_span_covers_a_combining_sequence() -> None:
     start = normal.text.index("café")
     s, e = normal.span(start, start + 4)
     assert original[s:e] == "cafe\u0301"
+
+
+# -- the fast paths agree with the reference implementation -----------------------------------
+
+ODD = (
+    " \u00a0\u3000\n\r\t\x1c\x85\u2028…①㈠㈱Ⅻﬁßİ\u0301\u0308\u3099\u200d\u200c\u0600"
+    "\u1100\u1161\u11a8가ｶﾞ\U0001f600\U0001f1e8\U0001f1f3，：（）ＡＩaAe钱塘江⼀豈\u00a8"
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ODD) | st.characters(), max_size=40))
+def test_normalize_with_map_agrees_with_the_reference(text: str) -> None:
+    mine, theirs = normalize_with_map(text), reference.normalize_with_map(text)
+    assert (mine.text, mine.starts, mine.ends) == (theirs.text, theirs.starts, theirs.ends)
+    assert normalize(text) == reference.normalize(text)
+
+
+def test_agreement_on_articles_with_expanding_characters() -> None:
+    for path in sorted(EXPECTED.glob("*/*.json")):
+        body = "\n".join(json.loads(path.read_text())["body"])
+        for text in (body, body.replace("。", "…"), body.replace("，", "①\u3000\u3000")):
+            mine, theirs = normalize_with_map(text), reference.normalize_with_map(text)
+            assert (mine.text, mine.starts, mine.ends) == (theirs.text, theirs.starts, theirs.ends)
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("钱塘，江…①", True),
+        ("⼀二", False),
+        ("㈠号", False),
+        ("cafe\u0301", False),
+        ("\uf900", False),
+        ("豈", True),
+    ],
+)
+def test_ideographs_match_raw_only_when_nothing_folds_into_an_ideograph(
+    text: str, raw: bool
+) -> None:
+    assert ideographs_match_raw(text) is raw

@@ -1,0 +1,78 @@
+"""store.textnorm as it was before its fast paths, kept as the reference it must agree with.
+
+Search, alert rules and highlighting all match on this form, so ``ＡＩ`` finds ``ai``,
+``（钱塘）`` finds ``(钱塘)``, ``café`` finds ``cafe\u0301``, and a highlight still lands on
+the characters the reader sees.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+_MARK = regex.compile(r"\p{M}")  # a combining mark: characters must be folded in clusters
+_CLUSTER = regex.compile(r"\X")  # an extended grapheme cluster: a base and its marks
+# Exactly str.isspace(): regex's \s disagrees on a few control characters (U+001C…U+001F).
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lies above U+3000
+_WHITESPACE = regex.compile(f"[{regex.escape(_SPACES)}]+")
+
+
+@dataclass(frozen=True)
+class NormalText:
+    text: str
+    starts: tuple[int, ...]  # starts[i]: where normalised char i comes from in the original
+    ends: tuple[int, ...]  # ends[i]: the end of that original cluster
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised [start, end) back to the original text."""
+        if start >= end:
+            at = self.starts[start] if start < len(self.starts) else (self.ends or (0,))[-1]
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+
+class _FoldTable(dict[int, str]):
+    """Per-character NFKC + casefold, computed once per character, for str.translate."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+@cache
+def _fold(cluster: str) -> str:
+    return unicodedata.normalize("NFKC", cluster).casefold()
+
+
+def normalize(text: str) -> str:
+    """NFKC, case-folded, every whitespace run made one space (= normalize_with_map().text)."""
+    if _MARK.search(text):
+        return normalize_with_map(text).text
+    return _WHITESPACE.sub(" ", text.translate(_FOLD))  # the common case, at C speed
+
+
+def normalize_with_map(text: str) -> NormalText:
+    if not _MARK.search(text):
+        folded = normalize(text)
+        if len(folded) == len(text):  # one character for one: the map is the identity
+            return NormalText(folded, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _CLUSTER.finditer(text):
+        for c in _fold(match.group()):
+            if c.isspace():
+                if out and out[-1] == " ":
+                    ends[-1] = match.end()
+                    continue
+                c = " "
+            out.append(c)
+            starts.append(match.start())
+            ends.append(match.end())
+    return NormalText("".join(out), tuple(starts), tuple(ends))
