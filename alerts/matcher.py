@@ -13,16 +13,21 @@ costs nothing on the many articles that only mention 发展.
 
 from __future__ import annotations
 
+import bisect
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import ahocorasick
+import regex
 
 from alerts.subscriptions import Subscriber
 from store.base import StoredArticle
 from store.query import And, Node, Not, Or, Query, Term
-from store.textnorm import NormalText, normalize, normalize_with_map
+from store.textnorm import normalize, normalize_with_map
 
 Span = tuple[int, int]
 
@@ -128,7 +133,7 @@ class Matcher:
                 spans[term] = {name: term.spans(text) for name, text in fields.items()}
             return spans[term]
 
-        texts: dict[str, NormalText] = {}  # mapped back to the original only on a match
+        texts: dict[str, _Located] = {}  # mapped back to the original only on a match
         matches = []
         for index in sorted(candidates.union(self._always)):
             rule = self.rules[index]
@@ -139,7 +144,7 @@ class Matcher:
                 continue
             positive = [t for t in rule.query.terms if any(where(t).values())]
             if not texts:
-                texts = {name: normalize_with_map(getattr(article, name)) for name in fields}
+                texts = {name: _mapped(getattr(article, name), fields[name]) for name in fields}
             located = {
                 name: [texts[name].span(s, e) for s, e in _merged(where(t)[name] for t in positive)]
                 for name in fields
@@ -168,3 +173,66 @@ def _merged(groups: Iterable[list[Span]]) -> list[Span]:
         else:
             merged.append((s, e))
     return merged
+
+
+class _Located(Protocol):
+    def span(self, start: int, end: int) -> Span: ...
+
+
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # as store.textnorm
+# what does not normalise one character for one: a run of whitespace, or any character
+# outside ASCII and the unified ideographs (most of those are one for one too)
+_IRREGULAR = re.compile(f"[{re.escape(_SPACES)}]{{2,}}|[^\\x00-\\x7f\u4e00-\u9fff]")
+_MARKS = regex.compile(r"\p{M}")  # marks join characters: the full map is needed
+
+
+class _Shifts:
+    """Normalised positions back to the original text, from the few places where
+    normalising is not one character for one (… → ..., ① → 1, a run of spaces → one);
+    the same answers as ``normalize_with_map(text).span`` without a per-character map."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []  # normalised start of each irregular piece
+        self.pieces: list[tuple[int, int, int, int]] = []  # (norm end, orig start, end, shift)
+        # a folded character brings a space or a mark of its own (¨ → " ̈", ﾞ → U+3099),
+        # which joins it to its neighbours: only the full map knows where it goes
+        self.joins = False
+        shift = 0  # normalised minus original position after the pieces so far
+        for m in _IRREGULAR.finditer(text):
+            o0, o1 = m.span()
+            piece = m.group()
+            if piece[0] in _SPACES:
+                folded = " "
+            else:
+                folded = unicodedata.normalize("NFKC", piece).casefold()
+                self.joins = self.joins or any(c.isspace() or _MARKS.match(c) for c in folded)
+            if len(folded) == o1 - o0:
+                continue
+            n0 = o0 + shift
+            shift += len(folded) - (o1 - o0)
+            self.starts.append(n0)
+            self.pieces.append((n0 + len(folded), o0, o1, shift))
+        self.length = len(text) + shift
+
+    def _original(self, position: int) -> tuple[int, int]:
+        """The original [start, end) of the character at a normalised position."""
+        i = bisect.bisect_right(self.starts, position) - 1
+        if i >= 0:
+            n1, o0, o1, shift = self.pieces[i]
+            if position < n1:
+                return o0, o1
+            return position - shift, position - shift + 1
+        return position, position + 1
+
+    def span(self, start: int, end: int) -> Span:
+        return self._original(start)[0], self._original(end - 1)[1]
+
+
+def _mapped(original: str, normal: str) -> _Located:
+    """A map from ``normal`` (= normalize(original)) back to ``original``: the cheap one
+    unless marks join characters."""
+    if not _MARKS.search(original):
+        shifts = _Shifts(original)
+        if shifts.length == len(normal) and not shifts.joins:
+            return shifts
+    return normalize_with_map(original)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
@@ -512,3 +513,46 @@ def test_randomized_equivalence_with_the_naive_evaluation(seed: int) -> None:
             found += len(want)
         assert matcher.evaluated < len(rules) * len(articles)  # anchors did skip rules
     assert found > 0
+
+
+TRICKY = "钱塘…①㈠ＡＩ Straße\u3000\u3000 \n\tﬁx¨ｶﾞ㍿ a\u00a0\u2003b é 𠀀数字"
+
+
+def character_map(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The oracle: fold character by character, a whitespace run becoming one space, and
+    remember where each output character comes from."""
+    out: list[str] = []
+    origin: list[tuple[int, int]] = []
+    for i, char in enumerate(text):
+        for c in unicodedata.normalize("NFKC", char).casefold():
+            if c.isspace():
+                if out and out[-1] == " ":
+                    origin[-1] = (origin[-1][0], i + 1)
+                    continue
+                c = " "
+            out.append(c)
+            origin.append((i, i + 1))
+    return "".join(out), origin
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_spans_map_back_to_the_characters_they_come_from(seed: int) -> None:
+    """The matcher maps a match's spans back without a per-character map: on random
+    texts of expanding, folding and space characters it answers as the oracle does."""
+    from alerts.matcher import _mapped
+
+    rng = random.Random(seed)
+    for _ in range(200):
+        text = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 40)))
+        normal = normalize(text)
+        mapped = _mapped(text, normal)
+        oracle, origin = character_map(text)
+        if type(mapped).__name__ != "_Shifts":
+            continue  # marks: the full map of store.textnorm
+        assert oracle == normal
+        for _ in range(10):
+            if not normal:
+                break
+            s = rng.randrange(len(normal))
+            e = rng.randint(s + 1, len(normal))
+            assert mapped.span(s, e) == (origin[s][0], origin[e - 1][1]), (text, s, e)
