@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 import ahocorasick_rs
@@ -185,16 +186,28 @@ class _Located(Protocol):
 
 
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # as store.textnorm
-# what does not normalise one character for one: a run of whitespace, or any character
-# outside ASCII and the unified ideographs (most of those are one for one too)
-_IRREGULAR = re.compile(f"[{re.escape(_SPACES)}]{{2,}}|[^\\x00-\\x7f\u4e00-\u9fff]")
+# what may not normalise one character for one: a run of whitespace, or any character
+# outside ASCII, the unified ideographs, CJK punctuation and full-width ASCII
+_IRREGULAR = re.compile(
+    f"[{re.escape(_SPACES)}]{{2,}}|[^\\x00-\\x7f\u4e00-\u9fff\u3001-\u303f\uff01-\uff5e]"
+)
+
+
+@cache
+def _folded(char: str) -> tuple[int, bool]:
+    """The length of a character's normal form, and whether that form brings a space or a
+    mark (¨ → " ̈", ﾞ → U+3099), which joins it to its neighbours."""
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    return len(folded), any(c.isspace() or _MARKS.match(c) for c in folded)
+
+
 _MARKS = regex.compile(r"\p{M}")  # marks join characters: the full map is needed
 
 
 class _Shifts:
     """Normalised positions back to the original text, from the few places where
     normalising is not one character for one (… → ..., ① → 1, a run of spaces → one);
-    the same answers as ``normalize_with_map(text).span`` without a per-character map."""
+    what a character-by-character map would answer, without building one."""
 
     def __init__(self, text: str) -> None:
         self.starts: list[int] = []  # normalised start of each irregular piece
@@ -205,18 +218,17 @@ class _Shifts:
         shift = 0  # normalised minus original position after the pieces so far
         for m in _IRREGULAR.finditer(text):
             o0, o1 = m.span()
-            piece = m.group()
-            if piece[0] in _SPACES:
-                folded = " "
+            if o1 - o0 > 1 or text[o0] in _SPACES:
+                length, joins = 1, False  # a run of whitespace: one space
             else:
-                folded = unicodedata.normalize("NFKC", piece).casefold()
-                self.joins = self.joins or any(c.isspace() or _MARKS.match(c) for c in folded)
-            if len(folded) == o1 - o0:
+                length, joins = _folded(text[o0])
+            self.joins = self.joins or joins
+            if length == o1 - o0:
                 continue
             n0 = o0 + shift
-            shift += len(folded) - (o1 - o0)
+            shift += length - (o1 - o0)
             self.starts.append(n0)
-            self.pieces.append((n0 + len(folded), o0, o1, shift))
+            self.pieces.append((n0 + length, o0, o1, shift))
         self.length = len(text) + shift
 
     def _original(self, position: int) -> tuple[int, int]:

@@ -167,7 +167,7 @@ def scan_only(matcher: Matcher, articles: list[StoredArticle]) -> tuple[float, f
     started, hits = time.perf_counter(), 0
     for article in articles:
         for text in (article.title, article.body):
-            hits += sum(1 for _ in matcher._iter(normalize(text)))
+            hits += len(matcher._found(normalize(text)))
     return (time.perf_counter() - started) / len(articles) * 1e6, hits / len(articles)
 
 
