@@ -186,11 +186,30 @@ class _Located(Protocol):
 
 
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # as store.textnorm
-# what may not normalise one character for one: a run of whitespace, or any character
-# outside ASCII, the unified ideographs, CJK punctuation and full-width ASCII
-_IRREGULAR = re.compile(
-    f"[{re.escape(_SPACES)}]{{2,}}|[^\\x00-\\x7f\u4e00-\u9fff\u3001-\u303f\uff01-\uff5e]"
-)
+
+
+@cache
+def _irregular() -> re.Pattern[str]:
+    """A run of two or more whitespace characters, or a character (planes 0–2) whose normal
+    form is not one character: what moves normalised positions against the original."""
+    ranges: list[list[int]] = []
+    for code in range(0x30000):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or char in _SPACES:
+            continue
+        if not unicodedata.decomposition(char) and char.casefold() == char:
+            continue  # its own normal form (NFKC changes only what decomposes)
+        length, joins = _folded(char)
+        if length != 1 or joins:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    chars = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"[{re.escape(_SPACES)}]{{2,}}|[{chars}]")
 
 
 @cache
@@ -216,7 +235,7 @@ class _Shifts:
         # which joins it to its neighbours: only the full map knows where it goes
         self.joins = False
         shift = 0  # normalised minus original position after the pieces so far
-        for m in _IRREGULAR.finditer(text):
+        for m in _irregular().finditer(text):
             o0, o1 = m.span()
             if o1 - o0 > 1 or text[o0] in _SPACES:
                 length, joins = 1, False  # a run of whitespace: one space
