@@ -777,7 +777,8 @@ def _exclusion_is_exact(term: str, context: str) -> bool:
     """span_not drops an occurrence of ``term`` (n ≥ 2 characters: a span of n-1 bigram
     positions) that overlaps an occurrence of ``context`` by two characters or more; the
     language drops only one the context covers. They agree unless the term can overlap
-    the context that much without being inside it (``塘塘`` against ``塘塘江`` in 塘塘塘江)."""
+    the context that much without being inside it (``哈哈哈`` against ``哈哈哈笑`` in
+    哈哈哈哈笑: the first 哈哈哈 counts, span_not would drop it)."""
     n, m = len(term), len(context)
     if n == 1:
         return True  # pre=1: exactly "inside"
