@@ -92,11 +92,11 @@ def bench_sqlite(count: int, batch: int) -> None:
 
 
 def bench_elasticsearch(count: int, single: int) -> None:
-    from store.elasticsearch import ElasticsearchStore
+    from store import elasticsearch_store
 
     alias = f"tidewatch-bench-{uuid.uuid4().hex[:8]}"
     config = load_config().model_copy(update={"es_index": alias})
-    store = ElasticsearchStore(config)
+    store = elasticsearch_store(config)
     batch = config.es_batch_size
     try:
         store.create()

@@ -1,24 +1,38 @@
 """The article store on Elasticsearch, through the official client (8.x: ES 8 and 9 servers).
 
-Layout: articles in ``<alias>-v<N>`` behind the alias ``<alias>`` (a mapping change is a
-reindex and an alias switch, never a data loss); the change feed in ``<alias>-changes``,
-ordered by a ``seq`` that a counter document in ``<alias>-seq`` hands out in blocks.
-Document id = the stable article id, so re-crawls update instead of duplicating.
+Layout, all named after the alias ``<alias>``:
 
-Search semantics are the same as SQLite's: Elasticsearch narrows candidates with
-``match_phrase`` on the bigram+unigram sub-fields, then ``store.base.rank_and_snippet``
-decides exact matches, ranking and highlights in Python.
+* articles in ``<alias>-v<N>`` behind the alias (a mapping change is a put-mapping when it
+  only adds fields, a reindex and an alias switch otherwise, never a data loss);
+* ``<alias>-changes``: the change feed, ordered by a ``seq`` that the counter document in
+  ``<alias>-seq`` hands out per batch;
+* ``<alias>-versions``: every version of every article (``versions(id)``), compressed;
+* ``<alias>-seen``: ``last_seen`` and HTTP validators, so re-seeing an unchanged article
+  writes a tiny side document, never the article.
+
+Search is compiled to queries Elasticsearch evaluates exactly (see ``compile_query``):
+totals, per-source counts and trends are its own aggregations. Only documents whose text the
+analyser folds differently from ``store.textnorm`` (``text_plain: false``), and queries that
+cannot be compiled exactly (Latin substrings, kana, contexts that overlap), go through the
+exact pass in Python, paging with ``search_after`` until the page is full.
+
+Writes never refresh: a read of this store that follows its own write refreshes once, and
+``close`` refreshes what is still unseen, so another process sees a finished crawl.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import heapq
 import json
 import logging
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -26,28 +40,34 @@ import regex
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from model.article import Article
-from model.clock import iso, now
+from model.clock import SHANGHAI, iso, now
 from store.base import (
     Change,
+    Counts,
     Outcome,
     SearchHit,
     StoredArticle,
+    StoreError,
     Validators,
     article_id,
-    rank_and_snippet,
+    highlight,
 )
 from store.query import And, Node, Not, Or, Query, Term
-from tidewatch.config import Config
+from store.textnorm import normalize
 
 log = logging.getLogger(__name__)
 logging.getLogger("elastic_transport.transport").setLevel(logging.ERROR)
 MAPPINGS = Path(__file__).parent / "mappings"
-CANDIDATES = 10_000  # the most candidates a search narrows to before exact matching
 FIELDS = [f.name for f in dataclasses.fields(StoredArticle)]  # the record, field for field
+SORT = [{"published_at": "desc"}, {"id": "asc"}]  # newest first; the id makes it a total order
+SCAN_PAGE = 500  # candidates per request when the exact pass pages through them
+MAX_PAGE = 1_000  # the most hits one request asks for
+MAX_SOURCES = 1_000  # terms-aggregation size for per-source counts
+PIT_KEEP_ALIVE = "2m"
 
 
-class BulkError(RuntimeError):
-    """Some documents were not written even after retries; ``ids`` lists them, and
+class BulkError(StoreError):
+    """Some documents were not written even after retries; ``ids`` lists the articles, and
     ``outcomes`` what happened to the rest of the batch."""
 
     def __init__(self, message: str, ids: Iterable[str] = ()) -> None:
@@ -56,19 +76,23 @@ class BulkError(RuntimeError):
         self.outcomes: dict[str, Outcome] = {}
 
 
-def client_for(config: Config) -> Elasticsearch:
+def client_for(
+    url: str,
+    *,
+    api_key: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    ca_file: str | Path | None = None,
+) -> Elasticsearch:
     auth: dict[str, Any] = {}
-    if config.es_api_key:
-        auth["api_key"] = config.es_api_key.get_secret_value()
-    elif config.es_user:
-        password = config.es_password.get_secret_value() if config.es_password else ""
-        credentials = f"{config.es_user}:{password}".encode()  # UTF-8, as RFC 7617 allows
+    if api_key:
+        auth["api_key"] = api_key
+    elif user:
+        credentials = f"{user}:{password or ''}".encode()  # UTF-8, as RFC 7617 allows
         auth["headers"] = {"Authorization": "Basic " + base64.b64encode(credentials).decode()}
-    if config.es_ca_file:
-        auth["ca_certs"] = str(config.es_ca_file)
-    return Elasticsearch(
-        config.es_url, request_timeout=30, max_retries=3, retry_on_timeout=True, **auth
-    )
+    if ca_file:
+        auth["ca_certs"] = str(ca_file)
+    return Elasticsearch(url, request_timeout=30, max_retries=3, retry_on_timeout=True, **auth)
 
 
 # Word-segmenting analyzers, added as sub-fields when every node has the plugin.
@@ -81,9 +105,14 @@ PLUGIN_FIELDS = {
 }
 
 
-def template_body(alias: str, plugins: Iterable[str] = ()) -> dict[str, Any]:
-    body = json.loads((MAPPINGS / "articles.json").read_text(encoding="utf-8"))
+def _mapping_file(name: str) -> dict[str, Any]:
+    body = json.loads((MAPPINGS / name).read_text(encoding="utf-8"))
     body.pop("_comment", None)
+    return body
+
+
+def template_body(alias: str, plugins: Iterable[str] = ()) -> dict[str, Any]:
+    body = _mapping_file("articles.json")
     body["index_patterns"] = [p.format(alias=alias) for p in body["index_patterns"]]
     properties = body["template"]["mappings"]["properties"]
     for plugin in sorted(set(plugins) & PLUGIN_FIELDS.keys()):
@@ -98,30 +127,74 @@ def mapping_version() -> int:
 
 
 class ElasticsearchStore:
-    def __init__(self, config: Config, client: Elasticsearch | None = None) -> None:
-        self.es = client or client_for(config)
-        self.alias = config.es_index
-        self.changes_index = f"{config.es_index}-changes"
-        self.seq_index = f"{config.es_index}-seq"
-        self.batch_size = config.es_batch_size
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        api_key: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        ca_file: str | Path | None = None,
+        alias: str = "tidewatch-articles",
+        batch_size: int = 200,
+        client: Elasticsearch | None = None,
+    ) -> None:
+        if client is None and not url:
+            raise ValueError("an Elasticsearch URL or client is needed")
+        self.es = client or client_for(
+            url or "", api_key=api_key, user=user, password=password, ca_file=ca_file
+        )
+        self.alias = alias
+        self.changes_index = f"{alias}-changes"
+        self.seq_index = f"{alias}-seq"
+        self.versions_index = f"{alias}-versions"
+        self.seen_index = f"{alias}-seen"
+        self.batch_size = batch_size
         self._ready = False
+        self._dirty: set[str] = set()  # indices written since the last refresh
+        self._pit_offered: bool | None = None  # unknown until first asked
 
     # -- index management -------------------------------------------------------------------
 
     def create(self) -> str:
-        """Template, versioned index, alias, change feed: idempotent. Returns the index name."""
+        """Template, versioned index, alias, side indices: idempotent. An index of an older
+        mapping version gets the new fields (put-mapping: they are only ever added).
+        Returns the index behind the alias."""
         body = template_body(self.alias, self.analysis_plugins())
         self.es.indices.put_index_template(name=self.alias, **body)
+        for name, file in (
+            (self.changes_index, "changes.json"),
+            (self.versions_index, "versions.json"),
+            (self.seen_index, "seen.json"),
+        ):
+            if not self.es.indices.exists(index=name):
+                self.es.indices.create(index=name, **_mapping_file(file))
         if self.es.indices.exists_alias(name=self.alias):
-            return next(iter(self.es.indices.get_alias(name=self.alias)))
+            index = next(iter(self.es.indices.get_alias(name=self.alias)))
+            self._upgrade(index, body["template"]["mappings"])
+            return index
         index = f"{self.alias}-v{mapping_version()}"
         if not self.es.indices.exists(index=index):
             self.es.indices.create(index=index)
         self.es.indices.put_alias(index=index, name=self.alias)
-        if not self.es.indices.exists(index=self.changes_index):
-            changes = json.loads((MAPPINGS / "changes.json").read_text(encoding="utf-8"))
-            self.es.indices.create(index=self.changes_index, mappings=changes["mappings"])
         return index
+
+    def _upgrade(self, index: str, mappings: dict[str, Any]) -> None:
+        """Bring an index of an older mapping version up to this one. The mapping is
+        strict, so a field added since (``published_precision``, ``text_plain``) must be
+        put before any document carries it."""
+        current = self.es.indices.get_mapping(index=index)[index]["mappings"]
+        if current.get("_meta", {}).get("version", 0) >= mappings["_meta"]["version"]:
+            return
+        self.es.indices.put_mapping(
+            index=index, properties=mappings["properties"], meta=mappings["_meta"]
+        )
+        log.warning(
+            "%s: mapping upgraded to version %s; its older articles lack text_plain, so "
+            "searches check them in Python until `tidewatch index reindex`",
+            index,
+            mappings["_meta"]["version"],
+        )
 
     def analysis_plugins(self) -> set[str]:
         """Plugins installed on every node (a sub-field needs its analyzer everywhere)."""
@@ -141,56 +214,55 @@ class ElasticsearchStore:
         return self.upsert_many([article])[0]
 
     def upsert_many(self, articles: list[Article]) -> list[Outcome]:
-        """Write a batch with the bulk helpers; the change feed first, so a crash between
-        the two writes repeats a change rather than losing one."""
+        """Write a batch in two bulk requests, neither refreshing: first the history (change
+        feed, versions) and ``last_seen``, then the new and changed articles. A crash
+        between the two repeats a change rather than losing one; an unchanged article
+        costs only its side document."""
         self._check_ready()
         latest = {article_id(a.url): a for a in articles}  # the last copy of an article wins
-        ids = list(latest)
-        known = self._known(ids)
+        known = self._known(list(latest))
         seen = iso(now())
         outcomes: dict[str, Outcome] = {}
-        docs, changes = [], []
+        docs: list[dict[str, Any]] = []
+        changes: list[dict[str, Any]] = []
+        side: list[dict[str, Any]] = []
         for aid, article in latest.items():
             before = known.get(aid)
             digest = article.content_hash()
             validators = {k: v for k, v in article.validators.items() if v}
+            side.append(_seen_action(self.seen_index, aid, seen, validators))
             if before and before["content_hash"] == digest:
                 outcomes[aid] = Outcome.UNCHANGED
-                docs.append(
-                    {"_op_type": "update", "_id": aid, "doc": {"last_seen": seen, **validators}}
-                )
                 continue
             version = before["version"] + 1 if before else 1
-            outcome = Outcome.UPDATED if before else Outcome.NEW
-            outcomes[aid] = outcome
-            docs.append(
-                {
-                    "_op_type": "index",
-                    "_id": aid,
-                    "_source": _document(article, aid, digest, before, seen, version),
-                }
-            )
+            outcomes[aid] = Outcome.UPDATED if before else Outcome.NEW
+            doc = _document(article, aid, digest, before, seen, version)
+            docs.append({"_op_type": "index", "_index": self.alias, "_id": aid, "_source": doc})
             changes.append(
-                {"article_id": aid, "version": version, "kind": outcome.value, "at": seen}
+                {"article_id": aid, "version": version, "kind": outcomes[aid].value, "at": seen}
             )
+            side.append(_version_action(self.versions_index, doc, seen))
         if changes:
             seqs = self._reserve(len(changes))
-            self._bulk(
-                self.changes_index,
-                [
-                    {
-                        "_op_type": "create",
-                        "_id": f"{c['article_id']}:{c['version']}",
-                        "_source": {**c, "seq": seq},
-                    }
-                    for c, seq in zip(changes, seqs, strict=True)
-                ],
-            )
-        try:
-            self._bulk(self.alias, docs)
-        except BulkError as e:
-            e.outcomes = {i: o for i, o in outcomes.items() if i not in e.ids}
-            raise
+            side[:0] = [
+                {
+                    "_op_type": "create",
+                    "_index": self.changes_index,
+                    "_id": f"{c['article_id']}:{c['version']}",
+                    "_source": {**c, "seq": seq},
+                }
+                for c, seq in zip(changes, seqs, strict=True)
+            ]
+        refused = self._bulk(side)
+        history_failed = {_article_of(r) for r in refused}
+        docs = [d for d in docs if d["_id"] not in history_failed]  # none without its history
+        refused += self._bulk(docs, require_alias=True)
+        if refused:
+            failed = {_article_of(r) for r in refused}
+            named = sorted(f"{r.get('_index')}/{r['_id']}" for r in refused)
+            error = BulkError(f"not written: {', '.join(named)}: {refused[0].get('error')}", failed)
+            error.outcomes = {i: o for i, o in outcomes.items() if i not in failed}
+            raise error
         # in input order: the first copy of an article carries its outcome, later ones
         # are unchanged (as writing them one by one would report)
         result, reported = [], set()
@@ -202,19 +274,25 @@ class ElasticsearchStore:
 
     def _check_ready(self) -> None:
         """Refuse to write before `tidewatch index create`: a write would auto-create the
-        change feed with guessed field types."""
+        side indices with guessed field types."""
         if not self._ready:
-            if not self.es.indices.exists(index=self.changes_index):
-                raise BulkError(
-                    f"{self.changes_index} does not exist: run `tidewatch index create`"
-                )
+            missing = [
+                name
+                for name in (self.changes_index, self.versions_index, self.seen_index)
+                if not self.es.indices.exists(index=name)
+            ]
+            if missing:
+                raise BulkError(f"{', '.join(missing)} missing: run `tidewatch index create`")
             self._ready = True
 
     def touch(self, url: str) -> bool:
-        try:
-            self.es.update(index=self.alias, id=article_id(url), doc={"last_seen": iso(now())})
-        except NotFoundError:
+        aid = article_id(url)
+        if not self.es.exists(index=self.alias, id=aid):
             return False
+        self.es.update(
+            index=self.seen_index, id=aid, doc={"last_seen": iso(now())}, doc_as_upsert=True
+        )
+        self._dirty.add(self.seen_index)
         return True
 
     def _known(self, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -238,76 +316,268 @@ class ElasticsearchStore:
         top = answer["get"]["_source"]["seq"]
         return range(top - count + 1, top + 1)
 
-    def _bulk(self, index: str, actions: list[dict[str, Any]], attempts: int = 3) -> None:
-        """Bulk-write; items that fail are retried on their own, and any still failing
-        (except a 'create' of a change already recorded) are reported, never dropped."""
+    def _bulk(
+        self, actions: list[dict[str, Any]], *, require_alias: bool = False, attempts: int = 3
+    ) -> list[dict[str, Any]]:
+        """Bulk-write without refreshing; items that fail are retried on their own. Returns
+        the items that still failed (a 'create' of a change already recorded by an
+        earlier, interrupted write counts as written)."""
         pending = actions
+        failed: list[dict[str, Any]] = []
         for _ in range(attempts):
+            if not pending:
+                return []
             failed = []
             for ok, item in helpers.streaming_bulk(
                 self.es,
-                [{**a, "_index": index} for a in pending],
+                pending,
                 chunk_size=self.batch_size,
                 raise_on_error=False,
                 raise_on_exception=False,
                 max_retries=2,
-                # searches right after a write see it; at news volume (a batch every few
-                # minutes) a forced refresh is cheap, and one-by-one writes do not wait 1 s
-                refresh=True,
                 # never let a missing alias turn into an auto-created plain index
-                require_alias=index == self.alias,
+                **({"require_alias": True} if require_alias else {}),
             ):
                 if ok:
                     continue
                 result = next(iter(item.values()))
                 if result.get("status") == 409 and next(iter(item)) == "create":
-                    continue  # this change was recorded by an earlier, interrupted write
+                    continue
                 failed.append(result)
+            self._dirty.update(a["_index"] for a in pending)
             if not failed:
-                return
-            failed_ids = {f["_id"] for f in failed}
-            pending = [a for a in pending if a["_id"] in failed_ids]
-            log.warning("bulk: %d of %d items failed; retrying them", len(pending), len(actions))
-        error = failed[0].get("error")
-        raise BulkError(f"not written to {index}: {sorted(failed_ids)}: {error}", failed_ids)
+                return []
+            # a write to the alias is reported under the index behind it
+            keys = {(self.alias if require_alias else f.get("_index"), f["_id"]) for f in failed}
+            pending = [a for a in pending if (a["_index"], a["_id"]) in keys]
+            log.warning("bulk: %d of %d items failed; retrying them", len(failed), len(actions))
+        return failed
 
     # -- reading ----------------------------------------------------------------------------
 
     def validators(self, url: str) -> Validators | None:
-        try:
-            doc = self.es.get(
-                index=self.alias, id=article_id(url), source_includes=["etag", "last_modified"]
-            )
-        except NotFoundError:
+        aid = article_id(url)
+        article, side = self._with_side(aid, ["etag", "last_modified"])
+        if article is None:
             return None
-        source = doc["_source"]
-        return Validators(source.get("etag"), source.get("last_modified"))
+        merged = {**article, **side}
+        return Validators(merged.get("etag"), merged.get("last_modified"))
 
     def get(self, article_id: str) -> StoredArticle | None:
-        try:
-            return _stored(self.es.get(index=self.alias, id=article_id)["_source"])
-        except NotFoundError:
+        source, side = self._with_side(article_id, None)
+        if source is None:
             return None
+        return _stored({**source, **{k: v for k, v in side.items() if k == "last_seen"}})
+
+    def _with_side(
+        self, aid: str, fields: list[str] | None
+    ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """The article (or some of its fields) and its side document, in one realtime get."""
+        article: dict[str, Any] = {"_index": self.alias, "_id": aid}
+        if fields:
+            article["_source"] = fields
+        docs = self.es.mget(docs=[article, {"_index": self.seen_index, "_id": aid}])["docs"]
+        found, side = docs
+        return (found["_source"] if found.get("found") else None), side.get("_source") or {}
+
+    def _with_seen(self, articles: list[StoredArticle]) -> list[StoredArticle]:
+        """The articles with their latest ``last_seen`` from the side index."""
+        if not articles:
+            return articles
+        docs = self.es.mget(index=self.seen_index, ids=[a.id for a in articles])["docs"]
+        seen = {d["_id"]: d["_source"].get("last_seen") for d in docs if d.get("found")}
+        return [
+            dataclasses.replace(a, last_seen=seen[a.id])
+            if seen.get(a.id) and seen[a.id] > a.last_seen
+            else a
+            for a in articles
+        ]
+
+    def versions(self, article_id: str) -> list[dict[str, object]]:
+        """Every recorded version, oldest first: realtime gets, no search, no refresh."""
+        try:
+            current = self.es.get(index=self.alias, id=article_id, source_includes=["version"])
+        except NotFoundError:
+            return []
+        ids = [f"{article_id}:{v}" for v in range(1, current["_source"]["version"] + 1)]
+        docs = self.es.mget(index=self.versions_index, ids=ids)["docs"]
+        return [d["_source"]["record"] for d in docs if d.get("found")]
 
     def search(
         self,
         query: Query,
         *,
         source: str | None = None,
+        channel: str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 20,
+        offset: int = 0,
     ) -> list[SearchHit]:
-        request = {"bool": {"must": [prefilter(query.root)], "filter": _filters(source, since)}}
-        answer = self.es.search(
-            index=self.alias, query=request, size=CANDIDATES, sort=[{"published_at": "desc"}]
-        )
-        candidates = [_stored(hit["_source"]) for hit in answer["hits"]["hits"]]
-        return rank_and_snippet(query, candidates, limit)
+        """One page: title hits first, then newest first; highlights for that page only."""
+        self._refresh()
+        plan = plan_for(query)
+        filters = _filters(source, channel, since, until)
+        ranked = self._ranked(query, plan, filters, offset + limit)
+        page = [_stored(h["_source"]) for h in islice(ranked, offset, offset + limit)]
+        hits = []
+        for article in self._with_seen(page):
+            if hit := highlight(query, article):
+                hits.append(hit)
+            else:  # a compilation bug, not a user error: say so, never show a non-match
+                log.error("%r: only Elasticsearch matched %s", query.source, article.id)
+        return hits
+
+    def _ranked(
+        self, query: Query, plan: Plan, filters: list[dict[str, Any]], wanted: int
+    ) -> Iterator[dict[str, Any]]:
+        """Every match as a hit, in the final order: the title tier, then the body tier; in
+        each, Elasticsearch's exact matches merged with the ones the exact pass decides."""
+        for tier in (1, 2):
+            decided = self._scan(plan.tier(tier, filters), size=min(wanted, MAX_PAGE))
+            candidates = plan.candidates(filters, tier)
+            checked = (
+                h
+                for h in self._scan(candidates, size=SCAN_PAGE, pit=not plan.exact)
+                if _tier(query, h["_source"]) == tier
+            )
+            yield from heapq.merge(decided, checked, key=_order)
+
+    def count_matches(
+        self,
+        query: Query,
+        *,
+        source: str | None = None,
+        channel: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Counts:
+        self._refresh()
+        plan = plan_for(query)
+        filters = _filters(source, channel, since, until)
+        by_source: Counter[str] = Counter()
+        exact = True
+        if plan.exact:
+            answer = self.es.search(
+                index=self.alias,
+                query=plan.decided(filters),
+                size=0,
+                track_total_hits=True,
+                aggs={"sources": {"terms": {"field": "source", "size": MAX_SOURCES}}},
+            )
+            sources = answer["aggregations"]["sources"]
+            by_source.update({b["key"]: b["doc_count"] for b in sources["buckets"]})
+            exact = sources.get("sum_other_doc_count", 0) == 0
+        for hit in self._checked(query, plan, filters):
+            by_source[hit["_source"]["source"]] += 1
+        return Counts(sum(by_source.values()), dict(by_source), exact)
+
+    def trend(
+        self,
+        query: Query,
+        *,
+        bucket: str,
+        source: str | None = None,
+        channel: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> dict[str, dict[str, int]]:
+        if bucket not in LABELS:
+            raise ValueError(f"bucket must be one of {sorted(LABELS)}, not {bucket!r}")
+        self._refresh()
+        plan = plan_for(query)
+        filters = _filters(source, channel, since, until)
+        counts: dict[str, Counter[str]] = {}
+        if plan.exact:
+            answer = self.es.search(
+                index=self.alias,
+                query=plan.decided(filters),
+                size=0,
+                aggs={"trend": _histogram(bucket)},
+            )
+            for b in answer["aggregations"]["trend"]["buckets"]:
+                per_source = {s["key"]: s["doc_count"] for s in b["sources"]["buckets"]}
+                counts.setdefault(b["key_as_string"], Counter()).update(per_source)
+        for hit in self._checked(query, plan, filters):
+            doc = hit["_source"]
+            label = datetime.fromisoformat(doc["published_at"]).astimezone(SHANGHAI)
+            counts.setdefault(label.strftime(LABELS[bucket][1]), Counter())[doc["source"]] += 1
+        return {label: dict(counts[label]) for label in sorted(counts)}
+
+    def _checked(
+        self, query: Query, plan: Plan, filters: list[dict[str, Any]]
+    ) -> Iterator[dict[str, Any]]:
+        """The matches Elasticsearch cannot decide, decided by the exact pass: every
+        candidate, page after page, never a fixed number of them."""
+        fields = ["title", "body", "source", "published_at"]
+        for hit in self._scan(plan.candidates(filters), size=SCAN_PAGE, fields=fields, pit=True):
+            if _tier(query, hit["_source"]):
+                yield hit
+
+    def _scan(
+        self,
+        query: dict[str, Any] | None,
+        *,
+        size: int,
+        fields: list[str] | None = None,
+        pit: bool = False,
+    ) -> Iterator[dict[str, Any]]:
+        """Hits of ``query`` in SORT order, ``size`` per request, with ``search_after`` (in
+        a point in time if asked and the cluster offers one) until there are no more."""
+        if query is None:
+            return
+        body: dict[str, Any] = {"query": query, "sort": SORT, "size": size}
+        body["track_total_hits"] = False
+        if fields is not None:
+            body["_source"] = fields
+        pit_id = self._open_pit() if pit else None
+        try:
+            while True:
+                if pit_id:
+                    pit = {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE}
+                    answer = self.es.search(pit=pit, **body)
+                    pit_id = answer.get("pit_id", pit_id)
+                else:
+                    answer = self.es.search(index=self.alias, **body)
+                hits = answer["hits"]["hits"]
+                yield from hits
+                if len(hits) < size:
+                    return
+                body["search_after"] = hits[-1]["sort"]
+        finally:
+            if pit_id:
+                self._close_pit(pit_id)
+
+    def _open_pit(self) -> str | None:
+        if self._pit_offered is False:
+            return None
+        try:
+            pit_id = self.es.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE)["id"]
+        except ApiError as e:  # an older or restricted cluster: plain search_after then
+            log.info("no point in time (%s); paging on the live index", e)
+            self._pit_offered = False
+            return None
+        self._pit_offered = True
+        return pit_id
+
+    def _close_pit(self, pit_id: str) -> None:
+        try:
+            self.es.close_point_in_time(id=pit_id)
+        except ApiError as e:  # it expires by itself
+            log.info("point in time not closed: %s", e)
+
+    def _refresh(self) -> None:
+        """Make this store's own writes searchable: one refresh per write-then-read, never
+        one per document."""
+        if self._dirty:
+            self.es.indices.refresh(index=",".join(sorted(self._dirty)))
+            self._dirty.clear()
 
     def articles(
         self, *, source: str | None = None, since: datetime | None = None
     ) -> Iterator[StoredArticle]:
-        query = {"bool": {"filter": _filters(source, since)}}
+        self._refresh()
+        query = {"bool": {"filter": _filters(source, None, since, None)}}
         after: list[Any] | None = None
         while True:
             page = self.es.search(
@@ -318,12 +588,13 @@ class ElasticsearchStore:
                 search_after=after,
             )
             hits = page["hits"]["hits"]
-            yield from (_stored(h["_source"]) for h in hits)
+            yield from self._with_seen([_stored(h["_source"]) for h in hits])
             if len(hits) < self.batch_size:
                 return
             after = hits[-1]["sort"]
 
     def changes(self, after: int = 0, limit: int = 500) -> list[Change]:
+        self._refresh()
         feed = self.es.search(
             index=self.changes_index,
             query={"range": {"seq": {"gt": after}}},
@@ -332,7 +603,8 @@ class ElasticsearchStore:
         )["hits"]["hits"]
         ids = list(dict.fromkeys(h["_source"]["article_id"] for h in feed))
         docs = self.es.mget(index=self.alias, ids=ids)["docs"] if ids else []
-        articles = {d["_id"]: _stored(d["_source"]) for d in docs if d.get("found")}
+        found = self._with_seen([_stored(d["_source"]) for d in docs if d.get("found")])
+        articles = {a.id: a for a in found}
         changes = []
         for hit in feed:
             change = hit["_source"]
@@ -351,68 +623,271 @@ class ElasticsearchStore:
         return changes
 
     def count(self, source: str | None = None) -> int:
-        query = {"bool": {"filter": _filters(source, None)}}
+        self._refresh()
+        query = {"bool": {"filter": _filters(source, None, None, None)}}
         return self.es.count(index=self.alias, query=query)["count"]
 
     def counts_by_source(self) -> dict[str, int]:
+        self._refresh()
         answer = self.es.search(
-            index=self.alias, size=0, aggs={"sources": {"terms": {"field": "source", "size": 100}}}
+            index=self.alias,
+            size=0,
+            aggs={"sources": {"terms": {"field": "source", "size": MAX_SOURCES}}},
         )
         return {b["key"]: b["doc_count"] for b in answer["aggregations"]["sources"]["buckets"]}
 
     def close(self) -> None:
+        try:
+            self._refresh()  # another process (the web UI, the alerts) sees a finished crawl
+        except Exception as e:  # closing must not fail a crawl that wrote
+            log.warning("refresh on close failed: %s", e)
         self.es.close()
 
 
-def prefilter(node: Node) -> dict[str, Any]:
-    """An Elasticsearch query that admits every true match; exactness is decided after.
+# -- the search language compiled for Elasticsearch -------------------------------------------
 
-    A term is cut into runs: CJK runs are phrases on the bigram+unigram sub-fields (one
-    character included); ASCII letter/digit runs are ``*run*`` wildcards on the same
-    tokens, since a substring need not be a whole word (``ai`` is in "said"); anything
-    else cannot narrow. NOT and context exclusions are left to the exact pass.
-    """
+UNI_FIELDS = ("title.uni", "body.uni")
+MATCH_ALL: dict[str, Any] = {"match_all": {}}
+PLAIN = {"term": {"text_plain": True}}
+NOT_PLAIN = {"bool": {"must_not": [PLAIN]}}
+# Ideographs the standard tokenizer has always known (Unicode 8) and NFKC leaves alone: each
+# is one token, and cjk_bigram joins two of them only where they touch in the text.
+_IDEOGRAPHS = regex.compile(r"[\u3400-\u4db5\u4e00-\u9fd5\U00020000-\U0002a6d6]+")
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+_RUNS = regex.compile(rf"[{_CJK}]+|[a-z0-9]+")
+
+
+@dataclasses.dataclass(frozen=True)
+class Compiled:
+    """An Elasticsearch query and whether it is exact: it matches exactly the documents
+    (with ``text_plain``) that the search language matches. If not, it is a superset."""
+
+    query: dict[str, Any]
+    exact: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """A search compiled: ``match`` for the whole query, ``title`` for "a positive term is
+    in the title" (the ranking tier; None if the query has no positive term)."""
+
+    exact: bool
+    match: dict[str, Any]
+    title: dict[str, Any] | None
+
+    def decided(self, filters: list[dict[str, Any]]) -> dict[str, Any]:
+        """Every match Elasticsearch decides by itself (exact plans only)."""
+        return {"bool": {"filter": [self.match, PLAIN, *filters]}}
+
+    def tier(self, tier: int, filters: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """Elasticsearch's matches of one ranking tier: 1 title hits, 2 the others."""
+        if not self.exact or (tier == 1 and self.title is None):
+            return None
+        if tier == 1:
+            return {"bool": {"filter": [self.match, self.title, PLAIN, *filters]}}
+        query = self.decided(filters)
+        if self.title is not None:
+            query["bool"]["must_not"] = [self.title]
+        return query
+
+    def candidates(self, filters: list[dict[str, Any]], tier: int = 2) -> dict[str, Any] | None:
+        """What the exact pass must look at: documents whose text is not plain, and for an
+        inexact plan everything its superset query admits (tier 1: with a title hit)."""
+        if tier == 1 and self.title is None:
+            return None
+        if self.exact:
+            return {"bool": {"filter": filters, "must_not": [PLAIN]}}
+        admitted = self.match if tier == 2 else {"bool": {"filter": [self.match, self.title]}}
+        return {
+            "bool": {"filter": filters, "should": [admitted, NOT_PLAIN], "minimum_should_match": 1}
+        }
+
+
+def plan_for(query: Query) -> Plan:
+    match = compile_query(query.root)
+    titles = [compile_term(t, "title.uni") for t in query.terms]
+    title = _any(titles) if titles else None
+    exact = match.exact and all(t.exact for t in titles)
+    return Plan(exact, match.query, title.query if title else None)
+
+
+def compile_query(node: Node, fields: tuple[str, ...] = UNI_FIELDS) -> Compiled:
+    """The query for ``node`` on the bigram+unigram sub-fields; a term counts where it is
+    in any one field, as ``Query.matches_text`` counts it in the title or the body."""
     match node:
-        case Term(text=text, raw=raw):
-            if _FOLDS_DIFFERENTLY.search(unicodedata.normalize("NFKC", raw)):
-                return {"match_all": {}}  # ß, é…: Elasticsearch would not fold them like us
-            runs = [_run_query(run) for run in _RUNS.findall(text)]
-            runs = [r for r in runs if r is not None]
-            if not runs:
-                return {"match_all": {}}
-            return runs[0] if len(runs) == 1 else {"bool": {"must": runs}}
+        case Term():
+            return _any([compile_term(node, f) for f in fields])
         case And(parts):
-            return {"bool": {"must": [prefilter(p) for p in parts]}}
+            compiled = [compile_query(p, fields) for p in parts]
+            return Compiled(
+                {"bool": {"filter": [c.query for c in compiled]}}, all(c.exact for c in compiled)
+            )
         case Or(parts):
-            return {"bool": {"should": [prefilter(p) for p in parts], "minimum_should_match": 1}}
-        case Not():
-            return {"match_all": {}}
+            return _any([compile_query(p, fields) for p in parts])
+        case Not(part):
+            inner = compile_query(part, fields)
+            if not inner.exact:  # the negation of a superset would narrow: admit all
+                return Compiled(MATCH_ALL, False)
+            return Compiled({"bool": {"must_not": [inner.query]}}, True)
     raise TypeError(node)
 
 
-_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
-_RUNS = regex.compile(rf"[{_CJK}]+|[a-z0-9]+")
-_CJK_RUN = regex.compile(rf"[{_CJK}]+")
-_FOLDS_DIFFERENTLY = regex.compile(rf"[^\x00-\x7f{_CJK}\p{{P}}\p{{S}}\s]")
+def compile_term(term: Term, field: str) -> Compiled:
+    """A term on one field. Ideographs only: the chain of its bigrams (a bigram exists only
+    where its two characters touch in the text), exact; with context exclusions a
+    ``span_not`` of the term's span against the contexts' spans. Anything else: a
+    superset made of its runs, for the exact pass to decide."""
+    text = term.text
+    if not _IDEOGRAPHS.fullmatch(text):
+        return Compiled(_superset(text, field), False)
+    if not term.unless_in:
+        return Compiled(_chain(text, field), True)
+    contexts = term.unless_in
+    if not all(_IDEOGRAPHS.fullmatch(c) and _exclusion_is_exact(text, c) for c in contexts):
+        return Compiled(_chain(text, field), False)  # the term alone: a superset
+    spans = [_span(c, field) for c in contexts]
+    span_not: dict[str, Any] = {
+        "include": _span(text, field),
+        "exclude": spans[0] if len(spans) == 1 else {"span_or": {"clauses": spans}},
+    }
+    if len(text) == 1:
+        # a character's span is its own position; a context's bigram span ends one
+        # position before its last character: pre 1 makes "overlap" mean "inside"
+        span_not["pre"] = 1
+    return Compiled({"span_not": span_not}, True)
 
 
-def _run_query(run: str) -> dict[str, Any]:
-    if _CJK_RUN.fullmatch(run):
-        clauses = [{"match_phrase": {field: run}} for field in ("title.uni", "body.uni")]
-    else:  # lower-case ASCII letters and digits, as the analyser indexed them
-        clauses = [
-            {"wildcard": {field: {"value": f"*{run}*"}}} for field in ("title.uni", "body.uni")
-        ]
-    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+def _chain(text: str, field: str) -> dict[str, Any]:
+    if len(text) <= 2:
+        return {"term": {field: text}}  # a unigram or a bigram token
+    return _span(text, field)
 
 
-def _filters(source: str | None, since: datetime | None) -> list[dict[str, Any]]:
+def _span(text: str, field: str) -> dict[str, Any]:
+    """Where ``text`` (ideographs) occurs, as a span: its token, or its bigrams at
+    consecutive positions (a bigram sits at its first character's position)."""
+    if len(text) <= 2:
+        return {"span_term": {field: text}}
+    bigrams = [text[i : i + 2] for i in range(len(text) - 1)]
+    clauses = [{"span_term": {field: b}} for b in bigrams]
+    return {"span_near": {"clauses": clauses, "slop": 0, "in_order": True}}
+
+
+def _exclusion_is_exact(term: str, context: str) -> bool:
+    """span_not drops an occurrence of ``term`` (n ≥ 2 characters: a span of n-1 bigram
+    positions) that overlaps an occurrence of ``context`` by two characters or more; the
+    language drops only one the context covers. They agree unless the term can overlap
+    the context that much without being inside it (``哈哈哈`` against ``哈哈哈笑`` in
+    哈哈哈哈笑: the first 哈哈哈 counts, span_not would drop it)."""
+    n, m = len(term), len(context)
+    if n == 1:
+        return True  # pre=1: exactly "inside"
+    for shift in range(-(n - 1), m):  # the term's start relative to the context's
+        inside = shift >= 0 and shift + n <= m
+        start, end = max(0, shift), min(m, shift + n)
+        if inside or end - start < 2:
+            continue
+        if all(term[i - shift] == context[i] for i in range(start, end)):
+            return False
+    return True
+
+
+def _superset(text: str, field: str) -> dict[str, Any]:
+    """Every document in which ``text`` (normalised) occurs, and others: its ideograph
+    runs as bigram chains, other CJK runs as phrases, ASCII letter/digit runs as
+    ``*run*`` wildcards (a substring need not be a whole word: ``ai`` is in "said")."""
+    runs = []
+    for run in _RUNS.findall(text):
+        if _IDEOGRAPHS.fullmatch(run):
+            runs.append(_chain(run, field))
+        elif run[0].isascii():
+            runs.append({"wildcard": {field: {"value": f"*{run}*"}}})
+        else:
+            runs.append({"match_phrase": {field: run}})
+    if not runs:
+        return MATCH_ALL
+    return runs[0] if len(runs) == 1 else {"bool": {"filter": runs}}
+
+
+def _any(compiled: list[Compiled]) -> Compiled:
+    if len(compiled) == 1:
+        return compiled[0]
+    return Compiled(
+        {"bool": {"should": [c.query for c in compiled], "minimum_should_match": 1}},
+        all(c.exact for c in compiled),
+    )
+
+
+def _tier(query: Query, source: dict[str, Any]) -> int:
+    """The exact pass on one document: 1 a match with a positive term in the title, 2 a
+    match with none there, 0 no match (the order ``rank_and_snippet`` ranks by)."""
+    title, body = normalize(source.get("title") or ""), normalize(source.get("body") or "")
+    if not query.matches_text(title, body):
+        return 0
+    return 1 if any(t.spans(title) for t in query.terms) else 2
+
+
+def _order(hit: dict[str, Any]) -> tuple[Any, ...]:
+    published, doc_id = hit["sort"][0], hit["sort"][1]
+    return (-published, doc_id)
+
+
+LABELS = {"day": ("yyyy-MM-dd", "%Y-%m-%d"), "month": ("yyyy-MM", "%Y-%m")}
+
+
+def _histogram(bucket: str) -> dict[str, Any]:
+    return {
+        "date_histogram": {
+            "field": "published_at",
+            "calendar_interval": bucket,
+            "time_zone": "Asia/Shanghai",
+            "format": LABELS[bucket][0],
+            "min_doc_count": 1,
+        },
+        "aggs": {"sources": {"terms": {"field": "source", "size": MAX_SOURCES}}},
+    }
+
+
+def _filters(
+    source: str | None, channel: str | None, since: datetime | None, until: datetime | None
+) -> list[dict[str, Any]]:
     filters: list[dict[str, Any]] = []
     if source:
         filters.append({"term": {"source": source}})
+    if channel:
+        filters.append({"term": {"channel": channel}})
+    dates = {}
     if since:
-        filters.append({"range": {"published_at": {"gte": iso(since)}}})
+        dates["gte"] = iso(since)
+    if until:
+        dates["lt"] = iso(until)
+    if dates:
+        filters.append({"range": {"published_at": dates}})
     return filters
+
+
+# -- documents ----------------------------------------------------------------------------------
+
+
+@cache
+def _folds_differently(char: str) -> bool:
+    """True if Elasticsearch's analysis (standard tokenizer, cjk_width, lowercase) may
+    see ``char`` otherwise than ``store.textnorm`` does, in a way that can make or break a
+    match: marks and format characters (the tokenizer glues them to a neighbour) and
+    characters whose NFKC form holds letters, digits or ideographs (①, ㈠, ß, ﬁ, ⾦)."""
+    if unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf"):
+        return True
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    code = ord(char)
+    analysed = (chr(code - 0xFEE0) if 0xFF01 <= code <= 0xFF5E else char).lower()
+    if folded == analysed:
+        return False
+    return any(c.isalnum() or unicodedata.category(c)[0] == "M" for c in folded)
+
+
+def text_plain(*texts: str) -> bool:
+    """Whether Elasticsearch's tokens of these texts agree with their normal form."""
+    return not any(_folds_differently(c) for c in set("".join(texts)))
 
 
 def _document(
@@ -432,9 +907,41 @@ def _document(
         first_seen=before["first_seen"] if before else seen,
         last_seen=seen,
         version=version,
+        text_plain=text_plain(article.title, article.body),
         **{k: v for k, v in article.validators.items() if v},
     )
     return doc
+
+
+def _seen_action(index: str, aid: str, seen: str, validators: dict[str, str]) -> dict[str, Any]:
+    return {
+        "_op_type": "update",
+        "_index": index,
+        "_id": aid,
+        "doc": {"last_seen": seen, **validators},
+        "doc_as_upsert": True,
+    }
+
+
+def _version_action(index: str, doc: dict[str, Any], seen: str) -> dict[str, Any]:
+    record = {name: doc[name] for name in FIELDS}
+    return {
+        "_op_type": "create",
+        "_index": index,
+        "_id": f"{doc['id']}:{doc['version']}",
+        "_source": {
+            "article_id": doc["id"],
+            "version": doc["version"],
+            "content_hash": doc["content_hash"],
+            "recorded_at": seen,
+            "record": record,
+        },
+    }
+
+
+def _article_of(item: dict[str, Any]) -> str:
+    """The article a bulk item is about: ``<id>`` or ``<id>:<version>``."""
+    return item["_id"].split(":")[0]
 
 
 def _stored(source: dict[str, Any]) -> StoredArticle:
@@ -446,4 +953,6 @@ def _stored(source: dict[str, Any]) -> StoredArticle:
 def documents(articles: Iterable[StoredArticle]) -> Iterator[dict[str, Any]]:
     """Stored articles as index actions (for reindexing from another store)."""
     for a in articles:
-        yield {"_op_type": "index", "_id": a.id, "_source": {n: getattr(a, n) for n in FIELDS}}
+        source = {n: getattr(a, n) for n in FIELDS}
+        source["text_plain"] = text_plain(a.title, a.body)
+        yield {"_op_type": "index", "_id": a.id, "_source": source}

@@ -394,9 +394,9 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
 def _es_store(config: Config) -> ElasticsearchStore:
     if not config.es_url:
         raise UsageError("no Elasticsearch configured: set TIDEWATCH_ES_URL")
-    from store.elasticsearch import ElasticsearchStore
+    from store import elasticsearch_store
 
-    return ElasticsearchStore(config)
+    return elasticsearch_store(config)
 
 
 def cmd_index_create(config: Config, args: argparse.Namespace) -> int:

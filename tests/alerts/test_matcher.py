@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
 from mailsink import FIXTURES, fill_store
 from support import EXPECTED, expected
 
-from alerts.matcher import Matcher, RuleMatch
+from alerts.matcher import Matcher, RuleMatch, gram_frequencies
 from alerts.subscriptions import Subscriber, load_subscribers
 from store.base import StoredArticle, article_id
 from store.query import parse
@@ -425,3 +426,133 @@ def test_stored_helper_matches_the_crawled_store(replica_articles: list[StoredAr
         stored(*CHAO_SEED).body,
         stored(*CHAO_SEED).source,
     )
+
+
+# -- anchors: a rule is evaluated only when its rarest required term occurs -------------------
+
+
+def test_and_rules_with_a_common_partner_are_evaluated_only_on_their_rare_term() -> None:
+    common = "发展"
+    rare = ["钱塘新区", "新型工业化", "量子引力", "星际航行", "深海采矿"]
+    rules = [f"{common} {r}" for r in rare] + [f"{r} AND {common}" for r in rare[:2]]
+    people = [subscriber(*rules[:5]), subscriber(*rules[5:], email="b@example.com")]
+    matcher = Matcher(people)
+    assert all(a is not None and common not in a for a in matcher.anchors())
+    chao = stored(*CHAO_SEED)  # 钱塘新区 and 新型工业化, and 发展
+    assert common in chao.body
+    got = {(m.subscriber, m.rule) for m in matcher.match(chao)}
+    want = {(e, r) for e, r, *_ in expected_matches(people, chao)}
+    assert got == want and got  # exact: the matches of the naive evaluation
+    before = matcher.evaluated
+    bland = dataclasses.replace(chao, title="发展大会", body="推动高质量发展。" * 50)
+    assert matcher.match(bland) == []
+    assert matcher.evaluated == before  # 发展 alone wakes no rule
+
+
+def test_the_anchor_is_the_rarest_term_by_frequency_else_the_longest() -> None:
+    rule = subscriber("杭州 数字经济 -广告", "钱塘 OR 萧山", "NOT 广告", "台风 OR NOT 广告")
+    by_length = Matcher([rule]).anchors()
+    assert by_length == [frozenset({"数字经济"}), frozenset({"钱塘", "萧山"}), None, None]
+    frequencies = gram_frequencies(["杭州数字经济", "数字经济发展", "数字经济", "杭州很大"])
+    assert frequencies["数字"] == 0.75 and frequencies["杭州"] == 0.5
+    assert Matcher([rule], frequencies=frequencies).anchors()[0] == frozenset({"杭州"})
+
+
+ALPHABET = "钱塘江区数字经济ab"
+
+
+def random_text(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(ALPHABET) for _ in range(n))
+
+
+def random_small_rule(rng: random.Random) -> str:
+    """Rules over a tiny alphabet, so terms, contexts and partners overlap all the time."""
+
+    def term() -> str:
+        return random_text(rng, rng.choice([1, 2, 2, 3, 4]))
+
+    def item() -> str:
+        roll = rng.random()
+        if roll < 0.45:
+            return term()
+        if roll < 0.65:
+            t = term()
+            return f"{t} -{random_text(rng, 1)}{t}{random_text(rng, rng.choice([0, 1]))}"
+        if roll < 0.85:
+            return f"({term()} OR {term()})"
+        return f"NOT {term()}"
+
+    return " OR ".join(
+        " ".join(item() for _ in range(rng.choice([1, 2, 3]))) for _ in range(rng.choice([1, 1, 2]))
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_randomized_equivalence_with_the_naive_evaluation(seed: int) -> None:
+    """Random rules and random texts over a small alphabet, with and without a (random)
+    frequency table: the Matcher finds exactly what evaluating every rule finds."""
+    rng = random.Random(seed)
+    rules = list(dict.fromkeys(random_small_rule(rng) for _ in range(200)))
+    people = list(subscribers_of(rules))
+    base = stored(*CHAO_SEED)
+    articles = [
+        dataclasses.replace(
+            base,
+            source=rng.choice(["xsnet", "xsrb", "tidenews"]),
+            title=random_text(rng, rng.randint(0, 12)),
+            body=random_text(rng, rng.randint(0, 120)),
+        )
+        for _ in range(40)
+    ]
+    table = {g: rng.random() for g in gram_frequencies(a.body for a in articles)}
+    found = 0
+    for matcher in (Matcher(people), Matcher(people, frequencies=table)):
+        for a in articles:
+            want = expected_matches(people, a)
+            assert [outcome(m) for m in matcher.match(a)] == want, (a.title, a.body)
+            found += len(want)
+        assert matcher.evaluated < len(rules) * len(articles)  # anchors did skip rules
+    assert found > 0
+
+
+TRICKY = "钱塘…①㈠ＡＩ Straße\u3000\u3000 \n\tﬁx¨ｶﾞ㍿ a\u00a0\u2003b é 𠀀数字"
+
+
+def character_map(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The oracle: fold character by character, a whitespace run becoming one space, and
+    remember where each output character comes from."""
+    out: list[str] = []
+    origin: list[tuple[int, int]] = []
+    for i, char in enumerate(text):
+        for c in unicodedata.normalize("NFKC", char).casefold():
+            if c.isspace():
+                if out and out[-1] == " ":
+                    origin[-1] = (origin[-1][0], i + 1)
+                    continue
+                c = " "
+            out.append(c)
+            origin.append((i, i + 1))
+    return "".join(out), origin
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_spans_map_back_to_the_characters_they_come_from(seed: int) -> None:
+    """The matcher maps a match's spans back without a per-character map: on random
+    texts of expanding, folding and space characters it answers as the oracle does."""
+    from alerts.matcher import _mapped
+
+    rng = random.Random(seed)
+    for _ in range(200):
+        text = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 40)))
+        normal = normalize(text)
+        mapped = _mapped(text, normal)
+        oracle, origin = character_map(text)
+        if type(mapped).__name__ != "_Shifts":
+            continue  # marks: the full map of store.textnorm
+        assert oracle == normal
+        for _ in range(10):
+            if not normal:
+                break
+            s = rng.randrange(len(normal))
+            e = rng.randint(s + 1, len(normal))
+            assert mapped.span(s, e) == (origin[s][0], origin[e - 1][1]), (text, s, e)

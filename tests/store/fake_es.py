@@ -6,12 +6,17 @@ mappings, bulk actions, queries, auth headers) and the store's own logic around 
 spooling when the cluster is down), with the official ``elasticsearch`` 8.x Python client
 talking real HTTP to it. No cluster is needed.
 
-What it is NOT: Elasticsearch. It does no text analysis at all: ``match_phrase`` and
-``match`` admit every document, so a search here returns every document that passes the
-structured filters (``term``, ``terms``, ``range``, ``ids``, ``bool``), and the store's
-exact pass in Python decides what matches. Query *semantics* (analyzers, the ``cjk`` and
-``cjk_uni`` fields, scoring) are NOT tested with this fake; the contract suite in
-``test_store_contract.py`` does that on a real cluster when ``TIDEWATCH_ES_URL`` is set.
+What it is NOT: Elasticsearch. Its only analysis is a toy model of the ``*.uni``
+sub-fields, as Lucene's ``cjk_bigram`` with ``output_unigrams`` documents them: every Han
+character is a token at its own position, two Han characters that touch in the text also
+make a bigram token at the first one's position, and a run of ASCII letters and digits
+(full-width folded, lower-cased) is one token; anything else separates tokens. On it,
+``term``, ``span_term``, ``span_near`` (slop 0, in order), ``span_or``, ``span_not``
+(``pre``/``post``), ``wildcard`` and ``match_phrase`` (unigram adjacency: it admits
+数字，经济, as the real one does) are evaluated. ``match`` and queries on other text fields
+admit every document. It does not model NFKC, marks, or the tokenizer's Unicode tables:
+whether these queries are right on a real analyser is the contract suite's job
+(``test_store_contract.py`` on a real cluster when ``TIDEWATCH_ES_URL`` is set).
 It implements in memory just what ``ElasticsearchStore`` uses:
 
 * ``GET /`` (an 8.19 info body); every answer carries ``X-Elastic-Product`` and the
@@ -26,11 +31,15 @@ It implements in memory just what ``ElasticsearchStore`` uses:
   a per-item 409; ``require_alias`` (request or action) makes a write to a non-alias a
   per-item 404; ``dynamic: strict`` mappings reject unknown top-level fields per item
   (400); failures can be injected per id with :meth:`FakeElasticsearch.fail_items`;
-* ``_search`` (structured filters, ``sort``, ``size``, ``from``, ``search_after``, a
-  ``terms`` aggregation) and ``_count``.
+* ``_search`` (filters, ``sort``, ``size``, ``from``, ``search_after``, ``_source``
+  lists, ``terms`` and ``date_histogram`` aggregations with sub-aggregations), ``_count``;
+  points in time (``POST {index}/_pit``, ``DELETE _pit``, ``pit`` in a search: a frozen
+  copy of what was searchable), ``_mget`` across indices, ``HEAD _doc``, ``PUT _mapping``.
 
 A write to a name that is neither an index nor an alias creates a concrete index, as
-Elasticsearch's default ``action.auto_create_index`` does. Refresh is immediate. An outage
+Elasticsearch's default ``action.auto_create_index`` does. Writes are seen at once by
+``get``/``mget`` (realtime) but by searches only after a refresh: ``_refresh``, or a write
+with ``refresh=true|wait_for`` (:attr:`FakeElasticsearch.refreshes` counts them). An outage
 is :attr:`FakeElasticsearch.down` (connections closed unanswered), optionally entered right
 after answering a chosen request (:attr:`FakeElasticsearch.down_after`).
 
@@ -42,6 +51,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import functools
 import itertools
 import json
 import threading
@@ -51,6 +61,9 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+import regex
 
 VERSION = "8.19.3"
 MEDIA_TYPE = "application/vnd.elasticsearch+json; compatible-with=8"
@@ -90,6 +103,10 @@ class _Index:
     mappings: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → {"source", "version"}
+    visible: dict[str, dict[str, Any]] = field(default_factory=dict)  # what searches see
+
+    def refresh(self) -> None:
+        self.visible = dict(self.docs)
 
 
 class ApiFailure(Exception):
@@ -114,11 +131,13 @@ class FakeElasticsearch:
         self.require_authorization = require_authorization  # exact header value, else 401
         self.down = False  # True: every request has its connection closed, unanswered
         self.down_after: Callable[[Request], bool] | None = None  # go down once answered
-        self._failures: dict[str, list[int | None]] = {}  # id → [status, times left or None]
+        self._failures: dict[tuple[str | None, str], list[int | None]] = {}  # → [status, left]
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._seq_no = itertools.count()
+        self.refreshes: list[str] = []  # index refreshed, once per refresh, in order
+        self._pits: dict[str, dict[str, dict[str, Any]]] = {}  # id → index → visible docs
 
     # -- server -------------------------------------------------------------------------------
 
@@ -182,12 +201,15 @@ class FakeElasticsearch:
 
     # -- test controls and views --------------------------------------------------------------
 
-    def fail_items(self, ids: list[str], status: int = 429, times: int | None = 1) -> None:
+    def fail_items(
+        self, ids: list[str], status: int = 429, times: int | None = 1, index: str | None = None
+    ) -> None:
         """Answer bulk items with these ``_id``s with ``status`` (``times`` attempts, or
-        always when None), whatever their action and index."""
+        always when None), whatever their action, in ``index`` (as the request names it:
+        alias or index) or in any index."""
         with self._lock:
             for i in ids:
-                self._failures[i] = [status, times]
+                self._failures[(index, i)] = [status, times]
 
     def clear(self) -> None:
         """Forget the recorded requests (keep the data)."""
@@ -273,6 +295,21 @@ class FakeElasticsearch:
                 return self._update_aliases(r.body["actions"])
             case ["_bulk"]:
                 return self._bulk(None, r)
+            case ["_mget"]:
+                return self._mget(None, r.body, r.query)
+            case ["_search"]:
+                return self._search(None, r.body or {}, r.query)
+            case ["_pit"] if m == "DELETE":
+                freed = self._pits.pop((r.body or {}).get("id"), None)
+                return 200, {"succeeded": True, "num_freed": int(freed is not None)}
+            case [index, "_pit"] if m == "POST":
+                pit_id = f"pit-{len(self.requests)}"
+                self._pits[pit_id] = {
+                    i: dict(self.indices[i].visible) for i in self._resolve(index)
+                }
+                return 200, {"id": pit_id}
+            case [index, "_mapping"] if m == "PUT":
+                return self._put_mapping(index, r.body or {})
             case [index, "_bulk"]:
                 return self._bulk(index, r)
             case [index, "_alias" | "_aliases", name] if m in ("PUT", "POST"):
@@ -282,21 +319,26 @@ class FakeElasticsearch:
                     i: {"mappings": self.indices[i].mappings} for i in self._resolve(index)
                 }
             case [index, "_refresh"]:
-                self._resolve(index)
+                self._refresh(self._resolve(index))
                 return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
-            case [index, "_doc", doc_id] if m == "GET":
-                return self._get(index, doc_id, r.query)
+            case [index, "_doc", doc_id] if m in ("GET", "HEAD"):
+                status, found = self._get(index, doc_id, r.query)
+                return status, (None if m == "HEAD" else found)
             case [index, "_doc", doc_id] if m in ("PUT", "POST"):
                 status, item = self._write("index", index, doc_id, r.body)
+                self._refresh_if_asked(r, [item.get("_index", index)])
                 return status, item
             case [index, "_mget"]:
                 return self._mget(index, r.body, r.query)
             case [index, "_update", doc_id]:
-                return self._update(index, doc_id, r.body, r.query)
+                answer = self._update(index, doc_id, r.body, r.query)
+                self._refresh_if_asked(r, [answer[1]["_index"]])
+                return answer
             case [index, "_search"]:
                 return self._search(index, r.body or {}, r.query)
             case [index, "_count"]:
-                return 200, {"count": len(self._matching(index, (r.body or {}).get("query")))}
+                found = self._matching(self._searchable(index), (r.body or {}).get("query"))
+                return 200, {"count": len(found)}
             case [pattern] if m == "GET" and not pattern.startswith("_"):
                 names = [n for n in self.indices if fnmatch.fnmatchcase(n, pattern)]
                 return 200, {
@@ -325,6 +367,34 @@ class FakeElasticsearch:
 
     def _exists(self, name: str) -> bool:
         return name in self.indices or name in self.aliases
+
+    def _refresh(self, names: list[str]) -> None:
+        for name in names:
+            if name in self.indices:
+                self.indices[name].refresh()
+                self.refreshes.append(name)
+
+    def _refresh_if_asked(self, r: Request, names: list[str]) -> None:
+        if r.query.get("refresh") in ("", "true", "wait_for"):
+            self._refresh(names)
+
+    def _searchable(self, name: str) -> dict[str, dict[str, dict[str, Any]]]:
+        return {i: self.indices[i].visible for i in self._resolve(name)}
+
+    def _put_mapping(self, name: str, body: dict[str, Any]) -> tuple[int, Any]:
+        for index in self._resolve(name):
+            mappings = self.indices[index].mappings
+            properties = mappings.setdefault("properties", {})
+            for field_name, spec in body.get("properties", {}).items():
+                known = properties.get(field_name)
+                if known and known.get("type") != spec.get("type"):
+                    raise ApiFailure(
+                        400, "illegal_argument_exception", f"[{field_name}] cannot change type"
+                    )
+                properties[field_name] = copy.deepcopy(spec)
+            if "_meta" in body:
+                mappings["_meta"] = copy.deepcopy(body["_meta"])
+        return 200, {"acknowledged": True}
 
     def _create_index(self, name: str, body: dict[str, Any]) -> tuple[int, Any]:
         if self._exists(name):
@@ -413,7 +483,19 @@ class FakeElasticsearch:
                 return 200, _hit(index, doc_id, doc, query.get("_source_includes"), found=True)
         return 404, {"_index": name, "_id": doc_id, "found": False}
 
-    def _mget(self, name: str, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
+    def _mget(
+        self, name: str | None, body: dict[str, Any], query: dict[str, str]
+    ) -> tuple[int, Any]:
+        if name is None or any("_index" in d for d in body.get("docs", [])):
+            docs = []
+            for spec in body["docs"]:
+                fields = spec.get("_source")
+                includes = ",".join(fields) if isinstance(fields, list) else None
+                wanted = {"_source_includes": includes} if includes else query
+                docs += self._mget(spec.get("_index", name), {"ids": [spec["_id"]]}, wanted)[1][
+                    "docs"
+                ]
+            return 200, {"docs": docs}
         ids = body.get("ids") or [d["_id"] for d in body.get("docs", [])]
         try:
             indices = self._resolve(name)
@@ -534,7 +616,7 @@ class FakeElasticsearch:
             if op != "delete":
                 source, lines = lines[0], lines[1:]
             name, doc_id = meta.get("_index", default), meta.get("_id")
-            failure = self._failures.get(doc_id)
+            failure = self._failures.get((name, doc_id)) or self._failures.get((None, doc_id))
             if failure and failure[1] != 0:
                 status = failure[0]
                 if failure[1] is not None:
@@ -552,14 +634,18 @@ class FakeElasticsearch:
             status, item = self._write(op, name, doc_id, source)
             items.append({op: item})
         errors = any(next(iter(i.values()))["status"] >= 300 for i in items)
+        written = {next(iter(i.values())).get("_index") for i in items}
+        self._refresh_if_asked(r, sorted(n for n in written if n))
         return 200, {"took": 1, "errors": errors, "items": items}
 
     # -- search -------------------------------------------------------------------------------
 
-    def _matching(self, name: str, query: dict[str, Any] | None) -> list[tuple[str, str, dict]]:
+    def _matching(
+        self, searchable: dict[str, dict[str, dict[str, Any]]], query: dict[str, Any] | None
+    ) -> list[tuple[str, str, dict]]:
         out = []
-        for index in self._resolve(name):
-            for doc_id, doc in self.indices[index].docs.items():
+        for index, docs in searchable.items():
+            for doc_id, doc in docs.items():
                 if _matches(query or {"match_all": {}}, doc["source"], self._types(index)):
                     out.append((index, doc_id, doc))
         return out
@@ -568,8 +654,20 @@ class FakeElasticsearch:
         props = self.indices[index].mappings.get("properties", {})
         return {name: spec.get("type", "object") for name, spec in props.items()}
 
-    def _search(self, name: str, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:
-        found = self._matching(name, body.get("query"))
+    def _search(
+        self, name: str | None, body: dict[str, Any], query: dict[str, str]
+    ) -> tuple[int, Any]:
+        if "pit" in body:
+            if name is not None:
+                raise ApiFailure(400, "action_request_validation_exception", "pit with an index")
+            if body["pit"]["id"] not in self._pits:
+                raise ApiFailure(404, "search_context_missing_exception", "no such pit")
+            searchable = self._pits[body["pit"]["id"]]
+        elif name is None:
+            raise ApiFailure(400, "fake_not_implemented", "a search without an index or pit")
+        else:
+            searchable = self._searchable(name)
+        found = self._matching(searchable, body.get("query"))
         sort = [_sort_spec(s) for s in body.get("sort", [])]
         keyed = []
         for index, doc_id, doc in found:
@@ -584,8 +682,12 @@ class FakeElasticsearch:
         start = int(body.get("from", 0))
         size = int(body.get("size", query.get("size", 10)))
         hits = []
+        fields = body.get("_source")
+        includes = ",".join(fields) if isinstance(fields, list) else None
         for key, index, doc_id, doc in keyed[start : start + size]:
-            hit = _hit(index, doc_id, doc, None)
+            hit = _hit(index, doc_id, doc, includes)
+            if fields is False:
+                hit.pop("_source")
             hit["_score"] = None if sort else 1.0
             if sort:
                 hit["sort"] = key
@@ -596,10 +698,9 @@ class FakeElasticsearch:
             "hits": {"total": {"value": len(found), "relation": "eq"}, "hits": hits},
         }
         if aggs := body.get("aggs") or body.get("aggregations"):
-            answer["aggregations"] = {
-                agg: _terms(spec["terms"], [d["source"] for _, _, d in found])
-                for agg, spec in aggs.items()
-            }
+            answer["aggregations"] = _aggregate(aggs, [d["source"] for _, _, d in found])
+        if "pit" in body:
+            answer["pit_id"] = body["pit"]["id"]
         return 200, answer
 
 
@@ -659,8 +760,14 @@ def _matches(query: dict[str, Any], source: dict[str, Any], types: dict[str, str
     (kind, spec), *_ = query.items()
     if kind == "match_all":
         return True
-    if kind in ("match_phrase", "match", "multi_match", "query_string"):
-        return True  # no analysis in the fake: every document is a candidate
+    if kind in ("match_phrase", "wildcard") or kind.startswith("span_"):
+        return _analysed(kind, spec, source)
+    if kind == "term" and next(iter(spec)).endswith(".uni"):
+        (name, wanted), *_ = spec.items()
+        value = wanted["value"] if isinstance(wanted, dict) else wanted
+        return value in _tokens(_text(source, name))
+    if kind in ("match", "multi_match", "query_string"):
+        return True  # not analysed in the fake: every document is a candidate
     if kind == "bool":
         must = spec.get("must", []) + spec.get("filter", [])
         must = must if isinstance(must, list) else [must]
@@ -739,3 +846,156 @@ def _terms(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any
         "sum_other_doc_count": sum(counts.values()) - sum(n for _, n in ranked),
         "buckets": [{"key": k, "doc_count": n} for k, n in ranked],
     }
+
+
+# -- the toy analysis of the *.uni sub-fields ---------------------------------------------------
+
+_HAN = regex.compile(r"\p{Han}")
+_WORD = regex.compile(r"[a-z0-9]+")
+
+
+def _text(source: dict[str, Any], field_name: str) -> str:
+    return source.get(field_name.removesuffix(".uni")) or ""
+
+
+def _sequence(text: str) -> list[tuple[str, int]]:
+    """(unigram or word, offset) in text order: Han characters one by one, ASCII words
+    (full-width folded, lower-cased); everything else separates them."""
+    folded = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text)
+    folded = folded.lower()
+    out, at = [], 0
+    while at < len(folded):
+        if _HAN.match(folded[at]):
+            out.append((folded[at], at))
+            at += 1
+        elif word := _WORD.match(folded, at):
+            out.append((word.group(), at))
+            at = word.end()
+        else:
+            at += 1
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens(text: str) -> dict[str, tuple[int, ...]]:
+    """token → positions: the sequence's tokens, plus a bigram of two Han characters that
+    touch in the text, at the first one's position."""
+    positions: dict[str, list[int]] = {}
+    sequence = _sequence(text)
+    for position, (token, at) in enumerate(sequence):
+        positions.setdefault(token, []).append(position)
+        if position and _HAN.match(token):
+            before, before_at = sequence[position - 1]
+            if before_at == at - 1 and _HAN.match(before):
+                positions.setdefault(before + token, []).append(position - 1)
+    return {token: tuple(found) for token, found in positions.items()}
+
+
+def _field_of(spec: dict[str, Any]) -> str:
+    (kind, inner), *_ = spec.items()
+    if kind == "span_term":
+        return next(iter(inner))
+    if kind == "span_not":
+        return _field_of(inner["include"])
+    return _field_of(inner["clauses"][0])
+
+
+def _spans(query: dict[str, Any], tokens: dict[str, tuple[int, ...]]) -> list[tuple[int, int]]:
+    (kind, spec), *_ = query.items()
+    if kind == "span_term":
+        (value,) = spec.values()
+        value = value["value"] if isinstance(value, dict) else value
+        return [(p, p + 1) for p in tokens.get(value, ())]
+    if kind == "span_or":
+        return sorted({s for clause in spec["clauses"] for s in _spans(clause, tokens)})
+    if kind == "span_near":
+        if spec.get("slop", 0) != 0 or not spec.get("in_order", False):
+            raise ApiFailure(400, "fake_not_implemented", "span_near other than slop 0 in order")
+        chains = _spans(spec["clauses"][0], tokens)
+        for clause in spec["clauses"][1:]:
+            nexts = _spans(clause, tokens)
+            chains = [(s, ne) for s, e in chains for ns, ne in nexts if ns == e]
+        return sorted(set(chains))
+    if kind == "span_not":
+        pre = spec.get("pre", spec.get("dist", 0))
+        post = spec.get("post", spec.get("dist", 0))
+        excluded = _spans(spec["exclude"], tokens)
+        return [
+            (s, e)
+            for s, e in _spans(spec["include"], tokens)
+            if not any(xe > s - pre and xs < e + post for xs, xe in excluded)
+        ]
+    raise ApiFailure(400, "fake_not_implemented", f"the fake has no {kind!r} span query")
+
+
+def _analysed(kind: str, spec: dict[str, Any], source: dict[str, Any]) -> bool:
+    if kind.startswith("span_"):
+        field_name = _field_of({kind: spec})
+        return bool(_spans({kind: spec}, _tokens(_text(source, field_name))))
+    (field_name, value), *_ = spec.items()
+    if not field_name.endswith(".uni"):
+        return True  # not analysed in the fake
+    tokens = _tokens(_text(source, field_name))
+    if kind == "wildcard":
+        pattern = value["value"] if isinstance(value, dict) else value
+        return any(fnmatch.fnmatchcase(token, pattern) for token in tokens)
+    # match_phrase: the query's unigrams and words at consecutive positions
+    query = value["query"] if isinstance(value, dict) else value
+    wanted = [token for token, _ in _sequence(query)]
+    if not wanted:
+        return False
+    return any(
+        all(p + i in tokens.get(t, ()) for i, t in enumerate(wanted))
+        for p in tokens.get(wanted[0], ())
+    )
+
+
+# -- aggregations -------------------------------------------------------------------------------
+
+_FORMATS = {"yyyy-MM-dd": "%Y-%m-%d", "yyyy-MM": "%Y-%m"}
+
+
+def _aggregate(aggs: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    out = {}
+    for name, spec in aggs.items():
+        sub = spec.get("aggs") or spec.get("aggregations") or {}
+        if "terms" in spec:
+            result = _terms(spec["terms"], sources)
+            field_name = spec["terms"]["field"]
+            for bucket in result["buckets"]:
+                members = [s for s in sources if bucket["key"] in _values(s.get(field_name))]
+                bucket.update(_aggregate(sub, members))
+        elif "date_histogram" in spec:
+            result = _date_histogram(spec["date_histogram"], sources, sub)
+        else:
+            raise ApiFailure(400, "fake_not_implemented", f"aggregation {sorted(spec)}")
+        out[name] = result
+    return out
+
+
+def _values(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _date_histogram(
+    spec: dict[str, Any], sources: list[dict[str, Any]], sub: dict[str, Any]
+) -> dict[str, Any]:
+    if spec.get("calendar_interval") not in ("day", "month") or spec.get("min_doc_count") != 1:
+        raise ApiFailure(400, "fake_not_implemented", "date_histogram: day/month, min_doc_count 1")
+    zone = ZoneInfo(spec.get("time_zone", "UTC"))
+    pattern = _FORMATS[spec["format"]]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for source in sources:
+        moment = datetime.fromisoformat(source[spec["field"]]).astimezone(zone)
+        groups.setdefault(moment.strftime(pattern), []).append(source)
+    buckets = []
+    for label in sorted(groups):
+        start = datetime.strptime(label, pattern).replace(tzinfo=zone)
+        bucket = {
+            "key_as_string": label,
+            "key": int(start.timestamp() * 1000),
+            "doc_count": len(groups[label]),
+        }
+        bucket.update(_aggregate(sub, groups[label]))
+        buckets.append(bucket)
+    return {"buckets": buckets}

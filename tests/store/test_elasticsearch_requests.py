@@ -1,7 +1,9 @@
 """Request-level tests of the Elasticsearch store: the exact requests it sends (template and
-mappings, bulk actions, queries, auth headers) and its logic around the answers, without a
-cluster. The official client talks real HTTP to ``fake_es.FakeElasticsearch``, which does
-no text analysis: search *semantics* are the contract suite's job, on a real cluster."""
+mappings, bulk actions, compiled queries, aggregations, auth headers) and its logic around
+the answers, without a cluster. The official client talks real HTTP to
+``fake_es.FakeElasticsearch``, which analyses the ``*.uni`` sub-fields only as a toy model of
+``cjk_bigram``: whether the compiled queries are right on a real analyser is the contract
+suite's job, on a real cluster."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ import logging
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -29,15 +32,18 @@ from support import expected_article
 import store.elasticsearch as es_module
 from model.article import Article
 from model.clock import SHANGHAI
-from store.base import Outcome, article_id
+from store import elasticsearch_store
+from store.base import Outcome, article_id, rank_and_snippet
 from store.elasticsearch import (
-    CANDIDATES,
     FIELDS,
+    SORT,
     BulkError,
     ElasticsearchStore,
+    compile_term,
     mapping_version,
-    prefilter,
+    plan_for,
     template_body,
+    text_plain,
 )
 from store.query import parse
 from tidewatch.config import REPO_ROOT, Config
@@ -45,10 +51,15 @@ from tidewatch.config import REPO_ROOT, Config
 ES_URL = os.environ.get("TIDEWATCH_ES_URL")  # read before conftest clears TIDEWATCH_*
 MAPPINGS = REPO_ROOT / "store" / "mappings"
 ALIAS = "tidewatch-articles"
+INDEX = f"{ALIAS}-v{mapping_version()}"
 CHANGES = "tidewatch-articles-changes"
 SEQ = "tidewatch-articles-seq"
+VERSIONS = "tidewatch-articles-versions"
+SEEN = "tidewatch-articles-seen"
 NOW = datetime(2026, 3, 18, 9, 30, tzinfo=SHANGHAI)
-SEEN = "2026-03-18T09:30:00+08:00"
+SEEN_AT = "2026-03-18T09:30:00+08:00"
+PLAIN = {"term": {"text_plain": True}}
+NOT_PLAIN = {"bool": {"must_not": [PLAIN]}}
 PAGES = [
     ("www.xsnet.cn", "3025263"),
     ("tidenews.com.cn", "3041187"),
@@ -67,25 +78,30 @@ def replica_articles() -> list[Article]:
     return [article(p.parent.name, p.stem) for p in sorted(EXPECTED.glob("*/*.json"))]
 
 
-def wildcard(run: str) -> dict[str, Any]:
-    """What prefilter() makes of a run of ASCII letters or digits: a substring of a token."""
-    fields = ("title.uni", "body.uni")
+def either(query: Any) -> dict[str, Any]:
+    """``query(field)`` on the title or the body sub-field."""
     return {
         "bool": {
-            "should": [{"wildcard": {field: {"value": f"*{run}*"}}} for field in fields],
+            "should": [query("title.uni"), query("body.uni")],
             "minimum_should_match": 1,
         }
     }
 
 
-def phrase(text: str) -> dict[str, Any]:
-    """What prefilter() makes of one term: a phrase on either bigram+unigram sub-field."""
-    return {
-        "bool": {
-            "should": [{"match_phrase": {"title.uni": text}}, {"match_phrase": {"body.uni": text}}],
-            "minimum_should_match": 1,
-        }
-    }
+def chain(text: str) -> Any:
+    """What an ideograph term compiles to on one field: its token (one or two
+    characters) or its bigrams at consecutive positions."""
+
+    def on(field: str) -> dict[str, Any]:
+        if len(text) <= 2:
+            return {"term": {field: text}}
+        return {"span_near": {"clauses": spans(text, field), "slop": 0, "in_order": True}}
+
+    return on
+
+
+def spans(text: str, field: str) -> list[dict[str, Any]]:
+    return [{"span_term": {field: text[i : i + 2]}} for i in range(len(text) - 1)]
 
 
 @pytest.fixture(autouse=True)
@@ -108,9 +124,9 @@ def fake() -> Iterator[FakeElasticsearch]:
 
 
 @pytest.fixture
-def es(fake: FakeElasticsearch, tmp_path: Path) -> Iterator[ElasticsearchStore]:
+def es(fake: FakeElasticsearch) -> Iterator[ElasticsearchStore]:
     """A created store; the fake's request log starts empty."""
-    store = ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url))
+    store = ElasticsearchStore(fake.url)
     store.create()
     fake.clear()
     yield store
@@ -121,30 +137,39 @@ def calls(fake: FakeElasticsearch) -> list[tuple[str, str]]:
     return [(r.method, r.path) for r in fake.requests]
 
 
+def searches(fake: FakeElasticsearch) -> list[dict[str, Any]]:
+    return [r.body for r in fake.calls(endpoint="_search")]
+
+
 # -- index management ---------------------------------------------------------------------------
 
 
-def test_create_sends_the_template_then_index_alias_and_change_feed(
-    fake: FakeElasticsearch, tmp_path: Path
+def test_create_sends_the_template_then_side_indices_index_and_alias(
+    fake: FakeElasticsearch,
 ) -> None:
-    store = ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url))
-    assert store.create() == "tidewatch-articles-v1"
+    store = ElasticsearchStore(fake.url)
+    assert store.create() == INDEX == "tidewatch-articles-v2"
     assert calls(fake) == [
         ("GET", "/_nodes/plugins"),  # smartcn / IK sub-fields only where installed
         ("PUT", "/_index_template/tidewatch-articles"),
+        ("HEAD", f"/{CHANGES}"),
+        ("PUT", f"/{CHANGES}"),
+        ("HEAD", f"/{VERSIONS}"),
+        ("PUT", f"/{VERSIONS}"),
+        ("HEAD", f"/{SEEN}"),
+        ("PUT", f"/{SEEN}"),
         ("HEAD", "/_alias/tidewatch-articles"),
-        ("HEAD", "/tidewatch-articles-v1"),
-        ("PUT", "/tidewatch-articles-v1"),
-        ("PUT", "/tidewatch-articles-v1/_alias/tidewatch-articles"),
-        ("HEAD", "/tidewatch-articles-changes"),
-        ("PUT", "/tidewatch-articles-changes"),
+        ("HEAD", f"/{INDEX}"),
+        ("PUT", f"/{INDEX}"),
+        ("PUT", f"/{INDEX}/_alias/tidewatch-articles"),
     ]
     template = fake.requests[1].body
     on_disk = json.loads((MAPPINGS / "articles.json").read_text(encoding="utf-8"))
     del on_disk["_comment"]
     on_disk["index_patterns"] = ["tidewatch-articles-v*"]
     assert template == on_disk == template_body(ALIAS)
-    assert template["_meta"]["version"] == mapping_version() == 1
+    assert template["_meta"]["version"] == mapping_version() == 2
+    assert template["template"]["mappings"]["_meta"] == {"version": 2}
 
     settings, mappings = template["template"]["settings"], template["template"]["mappings"]
     analysis = settings["analysis"]
@@ -161,59 +186,109 @@ def test_create_sends_the_template_then_index_alias_and_change_feed(
     for keyword in ("id", "url", "source", "channel", "origin", "authors", "editor"):
         assert props[keyword]["type"] == "keyword", keyword
     assert props["published_at"] == {"type": "date"}
+    assert props["text_plain"] == {"type": "boolean"}
     assert set(FIELDS) <= set(props)  # every stored field is mapped (the mapping is strict)
-    assert {"etag", "last_modified"} <= set(props)
+    assert {"etag", "last_modified", "published_precision"} <= set(props)
 
-    # the index takes its mapping from the template; the change feed brings its own
-    assert fake.requests[4].body is None
-    changes = json.loads((MAPPINGS / "changes.json").read_text(encoding="utf-8"))
-    assert fake.requests[7].body == {"mappings": changes["mappings"]}
-    assert fake.indices["tidewatch-articles-v1"].mappings == mappings
-    assert fake.aliases == {ALIAS: {"tidewatch-articles-v1"}}
+    # the index takes its mapping from the template; the side indices bring their own
+    assert fake.requests[10].body is None
+    for request, name in ((3, "changes"), (5, "versions"), (7, "seen")):
+        on_disk = json.loads((MAPPINGS / f"{name}.json").read_text(encoding="utf-8"))
+        del on_disk["_comment"]
+        assert fake.requests[request].body == on_disk
+    assert fake.requests[5].body["settings"]["index"]["codec"] == "best_compression"
+    assert fake.indices[VERSIONS].mappings["properties"]["record"] == {
+        "type": "object",
+        "enabled": False,
+    }
+    assert fake.indices[INDEX].mappings == mappings
+    assert fake.aliases == {ALIAS: {INDEX}}
 
 
-def test_create_again_is_idempotent(fake: FakeElasticsearch, tmp_path: Path) -> None:
-    store = ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url))
+def test_create_again_is_idempotent(fake: FakeElasticsearch) -> None:
+    store = ElasticsearchStore(fake.url)
     store.create()
     fake.clear()
-    assert store.create() == "tidewatch-articles-v1"
+    assert store.create() == INDEX
     assert calls(fake) == [
         ("GET", "/_nodes/plugins"),
         ("PUT", "/_index_template/tidewatch-articles"),  # the template is kept up to date
+        ("HEAD", f"/{CHANGES}"),
+        ("HEAD", f"/{VERSIONS}"),
+        ("HEAD", f"/{SEEN}"),
         ("HEAD", "/_alias/tidewatch-articles"),
         ("GET", "/_alias/tidewatch-articles"),
+        ("GET", f"/{INDEX}/_mapping"),  # up to date: no put-mapping
     ]
-    assert sorted(fake.indices) == ["tidewatch-articles-changes", "tidewatch-articles-v1"]
+    assert sorted(fake.indices) == sorted([CHANGES, INDEX, SEEN, VERSIONS])
 
 
-def test_create_keeps_an_alias_that_a_reindex_moved(
-    fake: FakeElasticsearch, tmp_path: Path
-) -> None:
-    store = ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url))
+def test_create_upgrades_an_index_of_mapping_version_one(fake: FakeElasticsearch) -> None:
+    """An index made before published_precision and text_plain: the mapping is strict, so
+    without a put-mapping every new document would be refused."""
+    store = ElasticsearchStore(fake.url)
+    old = template_body(ALIAS)["template"]["mappings"]
+    for added in ("published_precision", "text_plain"):
+        del old["properties"][added]
+    old["_meta"] = {"version": 1}
+    store.es.indices.create(index=f"{ALIAS}-v1", mappings=old)
+    store.es.indices.put_alias(index=f"{ALIAS}-v1", name=ALIAS)
+    fake.clear()
+    assert store.create() == f"{ALIAS}-v1"  # the data stays where it is
+    (put,) = fake.calls("PUT", "_mapping")
+    assert put.path == f"/{ALIAS}-v1/_mapping"
+    assert put.body["_meta"] == {"version": 2}
+    assert put.body["properties"]["text_plain"] == {"type": "boolean"}
+    assert put.body["properties"]["published_precision"] == {"type": "keyword"}
+    assert store.upsert_many([article(*PAGES[0])]) == [Outcome.NEW]  # accepted now
+    assert fake.docs(ALIAS)[article_id(article(*PAGES[0]).url)]["text_plain"] is True
+    fake.clear()
     store.create()
-    store.es.indices.create(index="tidewatch-articles-v1-20260318093000")
+    assert fake.calls("PUT", "_mapping") == []  # once only
+    store.close()
+
+
+def test_articles_older_than_text_plain_are_checked_in_python(fake: FakeElasticsearch) -> None:
+    """A document without the field (indexed before version 2) is never trusted to the
+    analyser: the exact pass decides it."""
+    store = ElasticsearchStore(fake.url)
+    store.create()
+    a = article(*PAGES[1])
+    store.upsert_many([a])
+    doc = fake.indices[INDEX].docs[article_id(a.url)]["source"]
+    del doc["text_plain"]
+    fake.indices[INDEX].refresh()
+    assert [h.article.url for h in store.search(parse("钱塘"))] == [a.url]
+    assert store.count_matches(parse("钱塘")).total == 1
+    store.close()
+
+
+def test_create_keeps_an_alias_that_a_reindex_moved(fake: FakeElasticsearch) -> None:
+    store = ElasticsearchStore(fake.url)
+    store.create()
+    store.es.indices.create(index=f"{INDEX}-20260318093000")
     store.es.indices.update_aliases(
         actions=[
-            {"remove": {"index": "tidewatch-articles-v1", "alias": ALIAS}},
-            {"add": {"index": "tidewatch-articles-v1-20260318093000", "alias": ALIAS}},
+            {"remove": {"index": INDEX, "alias": ALIAS}},
+            {"add": {"index": f"{INDEX}-20260318093000", "alias": ALIAS}},
         ]
     )
-    assert store.create() == "tidewatch-articles-v1-20260318093000"
+    assert store.create() == f"{INDEX}-20260318093000"
 
 
-def test_a_custom_index_name_shapes_every_name(fake: FakeElasticsearch, tmp_path: Path) -> None:
-    store = ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url, es_index="news"))
-    assert store.create() == "news-v1"
+def test_a_custom_alias_shapes_every_name(fake: FakeElasticsearch, tmp_path: Path) -> None:
+    store = elasticsearch_store(Config(data_dir=tmp_path, es_url=fake.url, es_index="news"))
+    assert store.create() == "news-v2"
     assert fake.requests[1].path == "/_index_template/news"
     assert fake.requests[1].body["index_patterns"] == ["news-v*"]
-    assert sorted(fake.indices) == ["news-changes", "news-v1"]
-    assert fake.aliases == {"news": {"news-v1"}}
+    assert sorted(fake.indices) == ["news-changes", "news-seen", "news-v2", "news-versions"]
+    assert fake.aliases == {"news": {"news-v2"}}
 
 
 # -- writing ------------------------------------------------------------------------------------
 
 
-def expected_document(a: Article, version: int = 1, first_seen: str = SEEN) -> dict[str, Any]:
+def expected_document(a: Article, version: int = 1, first_seen: str = SEEN_AT) -> dict[str, Any]:
     return {
         "id": article_id(a.url),
         "url": a.url,
@@ -230,14 +305,22 @@ def expected_document(a: Article, version: int = 1, first_seen: str = SEEN) -> d
         "images": a.images,
         "content_hash": a.content_hash(),
         "first_seen": first_seen,
-        "last_seen": SEEN,
+        "last_seen": SEEN_AT,
         "version": version,
         "extraction": a.extraction,
+        "text_plain": True,
         **{k: v for k, v in a.validators.items() if v},
     }
 
 
-def test_new_articles_reserve_seqs_then_write_changes_before_articles(
+def no_refresh(fake: FakeElasticsearch) -> bool:
+    """No request forced or waited for a refresh."""
+    return all("refresh" not in r.query for r in fake.requests) and not fake.calls(
+        endpoint="_refresh"
+    )
+
+
+def test_new_articles_write_history_then_articles_in_two_bulks_without_refresh(
     fake: FakeElasticsearch, es: ElasticsearchStore
 ) -> None:
     batch = [article(*p) for p in PAGES[:3]]
@@ -246,13 +329,16 @@ def test_new_articles_reserve_seqs_then_write_changes_before_articles(
     assert es.upsert_many(batch) == [Outcome.NEW] * 3
 
     assert calls(fake) == [
-        ("HEAD", f"/{ALIAS}-changes"),  # once per store: refuses to write before `index create`
+        ("HEAD", f"/{CHANGES}"),  # once per store: refuses to write before `index create`
+        ("HEAD", f"/{VERSIONS}"),
+        ("HEAD", f"/{SEEN}"),
         ("POST", f"/{ALIAS}/_mget"),
         ("POST", f"/{SEQ}/_update/changes"),
-        ("PUT", "/_bulk"),
-        ("PUT", "/_bulk"),
+        ("PUT", "/_bulk"),  # history: changes, versions, last_seen
+        ("PUT", "/_bulk"),  # the articles
     ]
-    _, mget, reserve, change_bulk, article_bulk = fake.requests
+    assert no_refresh(fake)
+    _, _, _, mget, reserve, side, articles = fake.requests
     assert mget.body == {"ids": ids}
     assert mget.query == {"_source_includes": "content_hash,version,first_seen"}
     assert reserve.body == {
@@ -260,18 +346,33 @@ def test_new_articles_reserve_seqs_then_write_changes_before_articles(
         "upsert": {"seq": 3},
         "_source": True,
     }
-    assert reserve.query == {"retry_on_conflict": "20"}
-    assert change_bulk.query["refresh"] == article_bulk.query["refresh"] == "true"
-    assert article_bulk.query.get("require_alias") == "true"  # never auto-create a plain index
+    assert articles.query.get("require_alias") == "true"  # never auto-create a plain index
+    assert "require_alias" not in side.query
 
     changes = fake.bulk_items(index=CHANGES)
     assert [(c.op, c.id) for c in changes] == [("create", f"{i}:1") for i in ids]
     assert [c.source for c in changes] == [
-        {"article_id": i, "version": 1, "kind": "new", "at": SEEN, "seq": seq}
+        {"article_id": i, "version": 1, "kind": "new", "at": SEEN_AT, "seq": seq}
         for i, seq in zip(ids, [1, 2, 3], strict=True)
     ]
+    versions = fake.bulk_items(index=VERSIONS)
+    assert [(v.op, v.id) for v in versions] == [("create", f"{i}:1") for i in ids]
+    record = {k: v for k, v in expected_document(batch[0]).items() if k in FIELDS}
+    assert versions[0].source == {
+        "article_id": ids[0],
+        "version": 1,
+        "content_hash": batch[0].content_hash(),
+        "recorded_at": SEEN_AT,
+        "record": record,
+    }
+    seen = fake.bulk_items(index=SEEN)
+    assert [(s.op, s.id) for s in seen] == [("update", i) for i in ids]
+    assert seen[0].source == {
+        "doc": {"last_seen": SEEN_AT, **batch[0].validators},
+        "doc_as_upsert": True,
+    }
     docs = fake.bulk_items(index=ALIAS)
-    assert all(d.request > changes[-1].request for d in docs)  # the feed first
+    assert all(d.request > changes[-1].request for d in docs)  # the history first
     assert [(d.op, d.id) for d in docs] == [("index", i) for i in ids]
     assert [d.source for d in docs] == [expected_document(a) for a in batch]
     assert docs[0].source["etag"] == '"abc"'
@@ -283,7 +384,7 @@ def test_new_articles_reserve_seqs_then_write_changes_before_articles(
     assert fake.docs(SEQ) == {"changes": {"seq": 4}}
 
 
-def test_unchanged_article_only_refreshes_last_seen_and_validators(
+def test_an_unchanged_article_costs_no_document_write(
     fake: FakeElasticsearch, es: ElasticsearchStore
 ) -> None:
     a = article(*PAGES[0])
@@ -294,9 +395,48 @@ def test_unchanged_article_only_refreshes_last_seen_and_validators(
     )
     assert es.upsert_many([again]) == [Outcome.UNCHANGED]
     assert calls(fake) == [("POST", f"/{ALIAS}/_mget"), ("PUT", "/_bulk")]  # no seq, no change
+    assert no_refresh(fake)
     (update,) = fake.bulk_items()
-    assert (update.op, update.index, update.id) == ("update", ALIAS, article_id(a.url))
-    assert update.source == {"doc": {"last_seen": SEEN, "etag": '"v2"'}}
+    assert (update.op, update.index, update.id) == ("update", SEEN, article_id(a.url))
+    assert update.source == {"doc": {"last_seen": SEEN_AT, "etag": '"v2"'}, "doc_as_upsert": True}
+    assert fake.bulk_items(index=ALIAS) == []
+    assert es.validators(a.url).etag == '"v2"'  # the side document wins
+
+
+def test_one_by_one_upserts_cost_four_requests_new_and_two_unchanged_never_a_refresh(
+    fake: FakeElasticsearch, es: ElasticsearchStore
+) -> None:
+    batch = [article(*p) for p in PAGES]
+    es.upsert(batch[0])
+    fake.clear()
+    for a in batch[1:]:
+        assert es.upsert(a) is Outcome.NEW
+    assert len(fake.requests) == 4 * 3  # mget, seq, history bulk, article bulk
+    fake.clear()
+    for a in batch:
+        assert es.upsert(a) is Outcome.UNCHANGED
+    assert len(fake.requests) == 2 * 4  # mget, last_seen bulk
+    assert no_refresh(fake)
+
+
+def test_a_read_after_its_own_writes_refreshes_once(
+    fake: FakeElasticsearch, es: ElasticsearchStore
+) -> None:
+    a = article(*PAGES[1])
+    es.upsert(a)
+    assert fake.docs(ALIAS)  # realtime: written
+    assert fake.indices[INDEX].visible == {}  # not yet searchable
+    fake.clear()
+    assert [h.article.url for h in es.search(parse("钱塘"))] == [a.url]
+    (refresh,) = fake.calls(endpoint="_refresh")
+    assert fake.requests[0] is refresh
+    assert set(refresh.path.strip("/").split("/")[0].split(",")) == {ALIAS, CHANGES, SEEN, VERSIONS}
+    es.search(parse("钱塘"))
+    es.count_matches(parse("钱塘"))
+    assert len(fake.calls(endpoint="_refresh")) == 1  # nothing new written since
+    es.touch(a.url)
+    es.close()  # another process must see the crawl that just ended
+    assert len(fake.calls(endpoint="_refresh")) == 2
 
 
 def test_upsert_passes_its_validators(fake: FakeElasticsearch, es: ElasticsearchStore) -> None:
@@ -307,12 +447,22 @@ def test_upsert_passes_its_validators(fake: FakeElasticsearch, es: Elasticsearch
         '"e1"',
         "Wed, 16 Jan 2019 07:57:00 GMT",
     )
+    fake.clear()
     known = es.validators(a.url)
     assert (known.etag, known.last_modified) == ('"e1"', "Wed, 16 Jan 2019 07:57:00 GMT")
-    assert fake.requests[-1].query == {"_source_includes": "etag,last_modified"}
+    (mget,) = fake.requests  # the article and its side document in one realtime get
+    assert (mget.path, mget.body) == (
+        "/_mget",
+        {
+            "docs": [
+                {"_index": ALIAS, "_id": article_id(a.url), "_source": ["etag", "last_modified"]},
+                {"_index": SEEN, "_id": article_id(a.url)},
+            ]
+        },
+    )
 
 
-def test_changed_article_is_version_two_with_an_updated_change(
+def test_changed_article_is_version_two_with_an_updated_change_and_both_versions(
     fake: FakeElasticsearch, es: ElasticsearchStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a = article(*PAGES[0])
@@ -335,22 +485,38 @@ def test_changed_article_is_version_two_with_an_updated_change(
     (doc,) = fake.bulk_items(index=ALIAS)
     assert doc.op == "index"
     assert doc.source == {
-        **expected_document(edited, version=2, first_seen=SEEN),
+        **expected_document(edited, version=2, first_seen=SEEN_AT),
         "last_seen": later.isoformat(),
     }
+    fake.clear()
+    versions = es.versions(aid)
+    assert [(v["version"], v["body"]) for v in versions] == [(1, a.body), (2, edited.body)]
+    assert versions[0]["first_seen"] == versions[1]["first_seen"] == SEEN_AT
+    assert calls(fake) == [("GET", f"/{ALIAS}/_doc/{aid}"), ("POST", f"/{VERSIONS}/_mget")]
+    assert fake.requests[1].body == {"ids": [f"{aid}:1", f"{aid}:2"]}  # no search, no refresh
+    assert es.versions("0" * 40) == []
 
 
-def test_touch_updates_last_seen_of_a_known_article_only(
-    fake: FakeElasticsearch, es: ElasticsearchStore
+def test_touch_updates_the_side_document_of_a_known_article_only(
+    fake: FakeElasticsearch, es: ElasticsearchStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a = article(*PAGES[0])
     assert es.touch(a.url) is False
+    assert fake.docs(SEEN) == {}
     es.upsert(a)
+    later = datetime(2026, 3, 20, 7, 0, tzinfo=SHANGHAI)
+    monkeypatch.setattr(es_module, "now", lambda: later)
     fake.clear()
     assert es.touch(a.url) is True
-    (request,) = fake.requests
-    assert (request.method, request.path) == ("POST", f"/{ALIAS}/_update/{article_id(a.url)}")
-    assert request.body == {"doc": {"last_seen": SEEN}}
+    head, update = fake.requests
+    assert (head.method, head.path) == ("HEAD", f"/{ALIAS}/_doc/{article_id(a.url)}")
+    assert (update.method, update.path) == ("POST", f"/{SEEN}/_update/{article_id(a.url)}")
+    assert update.body == {"doc": {"last_seen": later.isoformat()}, "doc_as_upsert": True}
+    assert no_refresh(fake)
+    assert es.get(article_id(a.url)).last_seen == later.isoformat()
+    assert fake.docs(ALIAS)[article_id(a.url)]["last_seen"] == SEEN_AT  # article untouched
+    (listed,) = es.articles()
+    assert listed.last_seen == later.isoformat()
 
 
 # -- partial bulk failures ----------------------------------------------------------------------
@@ -361,7 +527,7 @@ def test_an_item_rejected_once_with_429_is_retried_alone(
 ) -> None:
     batch = [article(*p) for p in PAGES[:3]]
     busy = article_id(batch[1].url)
-    fake.fail_items([busy], status=429, times=1)
+    fake.fail_items([busy], status=429, times=1, index=ALIAS)
     assert es.upsert_many(batch) == [Outcome.NEW] * 3
     sends = [[d.id for d in fake.bulk_items(index=ALIAS) if d.request == n] for n in range(20)]
     sends = [s for s in sends if s]
@@ -378,11 +544,11 @@ def test_an_item_failing_once_otherwise_is_retried_alone_by_the_store(
 ) -> None:
     batch = [article(*p) for p in PAGES[:3]]
     broken = article_id(batch[2].url)
-    fake.fail_items([broken], status=503, times=1)
+    fake.fail_items([broken], status=503, times=1, index=ALIAS)
     with caplog.at_level(logging.WARNING, logger="store.elasticsearch"):
         assert es.upsert_many(batch) == [Outcome.NEW] * 3
-    bulks = [r for r in fake.calls(endpoint="_bulk")]
-    assert len(bulks) == 3  # changes, articles, the failed article again
+    bulks = fake.calls(endpoint="_bulk")
+    assert len(bulks) == 3  # history, articles, the failed article again
     assert [line for line in bulks[2].body if "index" in line] == [
         {"index": {"_id": broken, "_index": ALIAS}}
     ]
@@ -396,12 +562,14 @@ def test_items_that_keep_failing_raise_bulk_error_naming_them(
 ) -> None:
     batch = [article(*p) for p in PAGES]
     bad = sorted(article_id(a.url) for a in batch[1:3])
-    fake.fail_items(bad, status=500, times=None)
+    fake.fail_items(bad, status=500, times=None, index=ALIAS)
     with pytest.raises(BulkError) as caught:
         es.upsert_many(batch)
     message = str(caught.value)
     assert ALIAS in message and all(i in message for i in bad)
+    assert caught.value.ids == set(bad)
     good = {article_id(a.url) for a in batch} - set(bad)
+    assert caught.value.outcomes == {i: Outcome.NEW for i in good}
     assert good <= set(fake.docs(ALIAS)) and not set(bad) & set(fake.docs(ALIAS))
     attempts = [d.id for d in fake.bulk_items(index=ALIAS) if d.id in bad]
     assert sorted(attempts) == sorted(bad * 3)  # three attempts each, then reported
@@ -410,25 +578,28 @@ def test_items_that_keep_failing_raise_bulk_error_naming_them(
 def test_a_change_that_cannot_be_recorded_stops_the_article_write(
     fake: FakeElasticsearch, es: ElasticsearchStore, sleeps: list[float]
 ) -> None:
-    a = article(*PAGES[0])
-    fake.fail_items([f"{article_id(a.url)}:1"], status=429, times=None)
-    with pytest.raises(BulkError, match=CHANGES):
-        es.upsert_many([a])
-    assert fake.bulk_items(index=ALIAS) == []  # no article without its change
-    assert len(fake.bulk_items(index=CHANGES)) == 9  # 3 store attempts × (1 + 2 client retries)
-    assert sleeps == [2, 4] * 3
+    a, b = article(*PAGES[0]), article(*PAGES[1])
+    fake.fail_items([f"{article_id(a.url)}:1"], status=429, times=None, index=CHANGES)
+    with pytest.raises(BulkError, match=CHANGES) as caught:
+        es.upsert_many([a, b])
+    assert caught.value.ids == {article_id(a.url)}
+    assert [d.id for d in fake.bulk_items(index=ALIAS)] == [article_id(b.url)]  # not a
+    assert (
+        len([c for c in fake.bulk_items(index=CHANGES) if c.id.startswith(article_id(a.url))]) == 9
+    )
+    assert sleeps == [2, 4] * 3  # 3 store attempts × (1 + 2 client retries)
 
 
 def test_a_change_already_recorded_is_not_an_error(
     fake: FakeElasticsearch, es: ElasticsearchStore, sleeps: list[float]
 ) -> None:
-    """A write interrupted after the change feed: writing again gets a 409 for the change."""
+    """A write interrupted after the history: writing again gets a 409 for the change."""
     a = article(*PAGES[0])
     aid = article_id(a.url)
-    fake.fail_items([aid], status=500, times=None)
+    fake.fail_items([aid], status=500, times=None, index=ALIAS)
     with pytest.raises(BulkError):
         es.upsert_many([a])
-    fake.fail_items([aid], status=500, times=0)
+    fake.fail_items([aid], status=500, times=0, index=ALIAS)
     fake.clear()
     assert es.upsert_many([a]) == [Outcome.NEW]
     bulk = fake.calls(endpoint="_bulk")[0]
@@ -442,10 +613,10 @@ def test_a_change_is_not_lost_when_its_article_write_failed_first(
     fake: FakeElasticsearch, es: ElasticsearchStore, sleeps: list[float]
 ) -> None:
     late, other = article(*PAGES[0]), article(*PAGES[1])
-    fake.fail_items([article_id(late.url)], status=500, times=None)
+    fake.fail_items([article_id(late.url)], status=500, times=None, index=ALIAS)
     with pytest.raises(BulkError):
         es.upsert_many([late])  # its change (seq 1) is recorded, the article is not
-    fake.fail_items([article_id(late.url)], status=500, times=0)
+    fake.fail_items([article_id(late.url)], status=500, times=0, index=ALIAS)
     es.upsert_many([other])  # seq 2
     assert es.changes() == []  # the feed waits at seq 1: a reader's cursor cannot pass it
     assert es.upsert_many([late]) == [Outcome.NEW]  # the spool sends it again
@@ -462,16 +633,16 @@ def test_the_same_article_twice_in_one_batch_is_written_once(
 
 
 def test_writing_before_index_create_makes_no_plain_index(
-    fake: FakeElasticsearch, tmp_path: Path, sleeps: list[float]
+    fake: FakeElasticsearch, sleeps: list[float]
 ) -> None:
     """Without the alias, Elasticsearch would auto-create a concrete index under its name,
     with guessed mappings, and `index create` could then never put the alias there."""
-    store = ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url))
+    store = ElasticsearchStore(fake.url)
     a = article(*PAGES[0])
     with pytest.raises(BulkError, match="run `tidewatch index create`"):
         store.upsert_many([a])
-    assert ALIAS not in fake.indices
-    assert store.create() == "tidewatch-articles-v1"
+    assert fake.indices == {}
+    assert store.create() == INDEX
     store.close()
 
 
@@ -485,88 +656,329 @@ def test_documents_fit_the_strict_mapping(fake: FakeElasticsearch, es: Elasticse
     assert es.count() == len(batch)
 
 
-# -- reading ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("钱塘区数字经济…“新型工业化”，ＡＩ与GDP。２０２５年\u3000发展", True),
+        ("⾦融", False),  # a Kangxi radical: NFKC makes it 金
+        ("第①条", False),  # NFKC: 1
+        ("㈠总则", False),  # NFKC: (一)
+        ("Straße", False),  # casefold: ss
+        ("café\u0301", False),  # a combining mark
+        ("钱\u200b塘", False),  # a format character
+        ("ｶﾞ", False),  # half-width kana with a voicing mark
+    ],
+)
+def test_text_plain_flags_what_the_analyser_folds_otherwise(text: str, plain: bool) -> None:
+    assert text_plain(text) is plain
+
+
+# -- compiled queries ---------------------------------------------------------------------------
+
+QIANTANG = either(chain("钱塘"))
+QIANTANG_TITLE = chain("钱塘")("title.uni")
+EXCLUDE_RIVER = either(
+    lambda f: {
+        "span_not": {
+            "include": {"span_term": {f: "钱塘"}},
+            "exclude": {"span_near": {"clauses": spans("钱塘江", f), "slop": 0, "in_order": True}},
+        }
+    }
+)
+
+
+def tiers(match: dict[str, Any], title: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The two searches of Elasticsearch's exact matches: title hits, then the others."""
+    first = {"bool": {"filter": [match, title, PLAIN]}}
+    rest: dict[str, Any] = {"bool": {"filter": [match, PLAIN]}}
+    if title is not None:
+        rest["bool"]["must_not"] = [title]
+    return [first, rest] if title is not None else [rest]
 
 
 @pytest.mark.parametrize(
-    ("query", "must"),
+    ("query", "match", "title"),
     [
-        ("钱塘", phrase("钱塘")),
-        ("ＡＩ", wildcard("ai")),  # the normal form; a substring of a word ("said") counts too
-        ('"digital economy"', {"bool": {"must": [wildcard("digital"), wildcard("economy")]}}),
-        ("AI芯片", {"bool": {"must": [wildcard("ai"), phrase("芯片")]}}),
-        ("ß", {"match_all": {}}),  # casefolds to "ss", which Elasticsearch's lowercase does not
-        ("钱塘 AND 新型工业化", {"bool": {"must": [phrase("钱塘"), phrase("新型工业化")]}}),
+        ("钱塘", QIANTANG, QIANTANG_TITLE),
         (
-            "钱塘 OR 新型工业化",
-            {"bool": {"should": [phrase("钱塘"), phrase("新型工业化")], "minimum_should_match": 1}},
+            "数字经济 AND 新型工业化",
+            {"bool": {"filter": [either(chain("数字经济")), either(chain("新型工业化"))]}},
+            {
+                "bool": {
+                    "should": [chain("数字经济")("title.uni"), chain("新型工业化")("title.uni")],
+                    "minimum_should_match": 1,
+                }
+            },
         ),
-        ("新型工业化 NOT 钱塘", {"bool": {"must": [phrase("新型工业化"), {"match_all": {}}]}}),
-        ("钱塘 -钱塘江", phrase("钱塘")),  # the context is left to the exact pass
+        ("钱塘 -钱塘江", EXCLUDE_RIVER, EXCLUDE_RIVER["bool"]["should"][0]),
+        (
+            "新型工业化 NOT 钱塘",
+            {"bool": {"filter": [either(chain("新型工业化")), {"bool": {"must_not": [QIANTANG]}}]}},
+            chain("新型工业化")("title.uni"),
+        ),
+        ("雨", either(chain("雨")), chain("雨")("title.uni")),
+        ("NOT 广告", {"bool": {"must_not": [either(chain("广告"))]}}, None),
     ],
 )
-def test_search_sends_phrases_on_the_unigram_fields(
-    fake: FakeElasticsearch, es: ElasticsearchStore, query: str, must: dict[str, Any]
+def test_exact_queries_compile_to_exact_searches(
+    fake: FakeElasticsearch, es: ElasticsearchStore, query: str, match: Any, title: Any
 ) -> None:
-    es.search(parse(query))
-    (request,) = fake.requests
-    assert (request.method, request.path) == ("POST", f"/{ALIAS}/_search")
-    assert request.body == {
-        "query": {"bool": {"must": [must], "filter": []}},
-        "size": CANDIDATES,
-        "sort": [{"published_at": "desc"}],
+    plan = plan_for(parse(query))
+    assert plan.exact
+    assert (plan.match, plan.title) == (match, title)
+    es.search(parse(query), limit=20)
+    decided = [b for b in searches(fake) if PLAIN in b["query"]["bool"]["filter"]]
+    assert [b["query"] for b in decided] == tiers(match, title)
+    for body in decided:
+        assert body["sort"] == SORT == [{"published_at": "desc"}, {"id": "asc"}]
+        assert body["size"] == 20 and body["track_total_hits"] is False
+    # the exact pass only sees documents whose text the analyser may fold otherwise
+    residual = [b for b in searches(fake) if b not in decided]
+    assert {json.dumps(b["query"]) for b in residual} == {
+        json.dumps({"bool": {"filter": [], "must_not": [PLAIN]}})
+    }
+    assert fake.calls(endpoint="_pit") == []  # single pages: no point in time
+
+
+def test_a_single_character_exclusion_is_inside_not_overlapping() -> None:
+    compiled = compile_term(parse("雨 -雨伞").root, "body.uni")
+    assert compiled.exact
+    assert compiled.query == {
+        "span_not": {
+            "include": {"span_term": {"body.uni": "雨"}},
+            "exclude": {"span_term": {"body.uni": "雨伞"}},
+            "pre": 1,
+        }
     }
 
 
-def test_search_filters_by_source_and_since(
-    fake: FakeElasticsearch, es: ElasticsearchStore
-) -> None:
-    es.search(parse("钱塘"), source="xsrb", since=datetime(2026, 1, 1, tzinfo=SHANGHAI))
-    assert fake.requests[0].body["query"]["bool"]["filter"] == [
-        {"term": {"source": "xsrb"}},
-        {"range": {"published_at": {"gte": "2026-01-01T00:00:00+08:00"}}},
-    ]
+@pytest.mark.parametrize(
+    ("query", "exact"),
+    [
+        ("钱塘 -钱塘江 -钱塘区", True),
+        ("塘塘 -塘塘江", True),  # two characters: overlapping by two is being inside
+        (
+            "哈哈哈 -哈哈哈笑",
+            False,
+        ),  # 哈哈哈哈笑: the first 哈哈哈 overlaps the context, not inside
+        ("ai", False),  # a substring of a word
+        ("AI芯片", False),
+        ('"数字 经济"', False),  # a space inside the phrase
+        ("カメラ", False),  # kana: tokenised otherwise
+        ("钱塘 -“钱塘 江”", False),
+        ("(钱塘 OR 萧山) 数字经济 -广告", True),
+    ],
+)
+def test_which_queries_elasticsearch_decides(query: str, exact: bool) -> None:
+    assert plan_for(parse(query)).exact is exact
 
 
-def test_prefilter_of_nested_queries() -> None:
-    assert prefilter(parse("(钱塘 OR 萧山) 数字经济 -广告").root) == {
+def test_superset_queries_for_what_cannot_be_exact() -> None:
+    plan = plan_for(parse("AI芯片 NOT 广告x"))
+    assert not plan.exact
+    assert plan.match == {
         "bool": {
-            "must": [
-                {"bool": {"should": [phrase("钱塘"), phrase("萧山")], "minimum_should_match": 1}},
-                phrase("数字经济"),
-                {"match_all": {}},  # NOT only narrows: left to the exact pass
+            "filter": [
+                either(
+                    lambda f: {
+                        "bool": {
+                            "filter": [{"wildcard": {f: {"value": "*ai*"}}}, {"term": {f: "芯片"}}]
+                        }
+                    }
+                ),
+                {"match_all": {}},  # NOT of a superset would narrow
             ]
         }
     }
-    assert prefilter(parse("钱塘 -钱塘江").root) == phrase("钱塘")
-    assert prefilter(parse("NOT 广告").root) == {"match_all": {}}
-    assert prefilter(parse("雨").root) == phrase("雨")  # one character: the unigram sub-field
-    with pytest.raises(TypeError):
-        prefilter("钱塘")  # type: ignore[arg-type]
+    assert plan_for(parse("カメラ")).match == either(lambda f: {"match_phrase": {f: "カメラ"}})
 
 
-def test_the_exact_pass_decides_among_the_candidates(
+def test_count_and_trend_come_from_aggregations_over_the_exact_query(
     fake: FakeElasticsearch, es: ElasticsearchStore
 ) -> None:
-    """The fake admits every document (no analysis); what comes back is the store's exact
-    pass — the same code SQLite uses, not Elasticsearch's matching."""
-    river = article(*PAGES[2])  # 钱塘江 only
-    both = article(*PAGES[1])  # 钱塘新区 and 钱塘江
-    apart = article(
-        *PAGES[0],
-        url="http://www.xsnet.cn/x/1.shtml",
-        title="数字 与 经济",
-        body="数字化带动经济。",
+    es.upsert_many(replica_articles())
+    fake.clear()
+    since, until = datetime(2025, 1, 1, tzinfo=SHANGHAI), datetime(2027, 1, 1, tzinfo=SHANGHAI)
+    counts = es.count_matches(parse("钱塘"), channel="时政", since=since, until=until)
+    body = searches(fake)[0]
+    filters = [
+        {"term": {"channel": "时政"}},
+        {
+            "range": {
+                "published_at": {
+                    "gte": "2025-01-01T00:00:00+08:00",
+                    "lt": "2027-01-01T00:00:00+08:00",
+                }
+            }
+        },
+    ]
+    assert body == {
+        "query": {"bool": {"filter": [QIANTANG, PLAIN, *filters]}},
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {"sources": {"terms": {"field": "source", "size": 1000}}},
+    }
+    assert counts.exact
+    fake.clear()
+    es.trend(parse("钱塘"), bucket="month", source="tidenews")
+    assert searches(fake)[0] == {
+        "query": {"bool": {"filter": [QIANTANG, PLAIN, {"term": {"source": "tidenews"}}]}},
+        "size": 0,
+        "aggs": {
+            "trend": {
+                "date_histogram": {
+                    "field": "published_at",
+                    "calendar_interval": "month",
+                    "time_zone": "Asia/Shanghai",
+                    "format": "yyyy-MM",
+                    "min_doc_count": 1,
+                },
+                "aggs": {"sources": {"terms": {"field": "source", "size": 1000}}},
+            }
+        },
+    }
+    with pytest.raises(ValueError, match="bucket"):
+        es.trend(parse("钱塘"), bucket="week")
+
+
+# -- exact results on the fake's toy analysis ---------------------------------------------------
+
+
+def synthetic(n: int, title: str, body: str, start: datetime, **fields: Any) -> list[Article]:
+    base = article(*PAGES[1])
+    return [
+        dataclasses.replace(
+            base,
+            url=f"https://tidenews.com.cn/news.html?id={title}{n}-{i}",
+            title=f"{title}（{i}）",
+            body=body,
+            published_at=start - timedelta(hours=i),
+            **fields,
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def river(fake: FakeElasticsearch, es: ElasticsearchStore) -> list[Article]:
+    """The issue's case, scaled down: 1,100 newest articles mentioning only 钱塘江, then
+    60 older ones with a real 钱塘, 3 of them in the title."""
+    newest = datetime(2026, 3, 1, 12, 0, tzinfo=SHANGHAI)
+    older = datetime(2024, 6, 1, 12, 0, tzinfo=SHANGHAI)
+    batch = synthetic(1100, "潮讯", "钱塘江两岸春意浓，钱塘江大桥车流平稳。", newest)
+    batch += synthetic(57, "区讯", "钱塘江畔，钱塘区新设产业园，数字经济加快发展。", older)
+    batch += synthetic(3, "钱塘区发布", "钱塘江边举行发布会。", older + timedelta(days=1))
+    assert es.upsert_many(batch) == [Outcome.NEW] * len(batch)
+    return batch
+
+
+def test_the_exclusion_finds_the_older_matches_under_many_newer_non_matches(
+    fake: FakeElasticsearch, es: ElasticsearchStore, river: list[Article]
+) -> None:
+    hits = es.search(parse("钱塘 -钱塘江"), limit=20)
+    assert len(hits) == 20
+    assert [h.article.title for h in hits[:3]] == [f"钱塘区发布（{i}）" for i in range(3)]
+    assert all(not h.title_highlights for h in hits[3:])
+    counts = es.count_matches(parse("钱塘 -钱塘江"))
+    assert (counts.total, counts.by_source, counts.exact) == (60, {"tidenews": 60}, True)
+    months = Counter(a.published_at.strftime("%Y-%m") for a in river[1100:])
+    assert es.trend(parse("钱塘 -钱塘江"), bucket="month") == {
+        month: {"tidenews": n} for month, n in sorted(months.items())
+    }
+    everything = [a for a in river]
+    want = rank_and_snippet(
+        parse("钱塘 -钱塘江"), [es.get(article_id(a.url)) for a in everything], 100
     )
-    es.upsert_many([river, both, apart])
-    hits = es.search(parse("钱塘 -钱塘江"), limit=100)
-    assert [h.article.url for h in hits] == [both.url]
-    assert es.search(parse("数字经济")) == []
-    assert len(fake.docs(ALIAS)) == 3
+    got = es.search(parse("钱塘 -钱塘江"), limit=100)
+    assert sorted(h.article.id for h in got) == sorted(h.article.id for h in want)
+    # title-first for the plain term too: the three title hits lead, not the newest
+    first = es.search(parse("钱塘"), limit=5)
+    assert [h.article.title for h in first[:3]] == [f"钱塘区发布（{i}）" for i in range(3)]
+    assert es.count_matches(parse("钱塘")).total == 1160
 
 
-def test_articles_pages_with_search_after(fake: FakeElasticsearch, tmp_path: Path) -> None:
-    store = ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url, es_batch_size=2))
+def test_offsets_page_across_the_tiers(es: ElasticsearchStore, river: list[Article]) -> None:
+    query = parse("钱塘 -钱塘江")
+    pages = [es.search(query, limit=7, offset=o) for o in range(0, 70, 7)]
+    ids = [h.article.id for page in pages for h in page]
+    assert len(ids) == len(set(ids)) == 60
+    assert ids == [h.article.id for h in es.search(query, limit=100)]
+
+
+def test_filters_apply_inside_the_query_before_any_limit(
+    es: ElasticsearchStore, river: list[Article]
+) -> None:
+    until = datetime(2025, 1, 1, tzinfo=SHANGHAI)
+    assert es.count_matches(parse("钱塘"), until=until).total == 60
+    assert len(es.search(parse("钱塘"), until=until, limit=100)) == 60
+    since = datetime(2026, 1, 1, tzinfo=SHANGHAI)
+    assert es.count_matches(parse("钱塘 -钱塘江"), since=since).total == 0
+    assert es.count_matches(parse("钱塘"), source="xsnet").total == 0
+
+
+def test_inexact_queries_page_through_candidates_until_the_page_is_full(
+    fake: FakeElasticsearch,
+    es: ElasticsearchStore,
+    river: list[Article],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``哈`` is nowhere; ``园ai`` is a Latin substring plus ideographs: a superset query,
+    and the exact pass reads candidate pages (in a point in time) until 20 matches are
+    found, however many candidates come first."""
+    monkeypatch.setattr(es_module, "SCAN_PAGE", 50)
+    older = datetime(2023, 1, 1, tzinfo=SHANGHAI)
+    # 200 near misses (园 and "ai" apart) newer than 30 matches ("园ai" inside "园aid")
+    misses = synthetic(200, "近似", "产业园 said ai", older)
+    matches = synthetic(30, "命中", "产业园aid 项目", older - timedelta(days=30))
+    es.upsert_many(misses + matches)
+    fake.clear()
+    query = parse("园ai")
+    assert not plan_for(query).exact
+    hits = es.search(query, limit=20)
+    assert [h.article.title for h in hits] == [f"命中（{i}）" for i in range(20)]
+    pages = [b for b in searches(fake) if "pit" in b]
+    assert len(pages) >= 5 and all(b["size"] == 50 for b in pages)
+    streams: dict[str, list[dict[str, Any]]] = {}
+    for body in pages:
+        streams.setdefault(body["pit"]["id"], []).append(body)
+    longest = max(streams.values(), key=len)
+    assert len(longest) >= 5  # 200 misses, 20 matches: at least 5 pages of 50
+    assert ["search_after" in b for b in longest] == [False] + [True] * (len(longest) - 1)
+    assert len(fake.calls("POST", "_pit")) == len(fake.calls("DELETE", "_pit")) >= 1
+    counts = es.count_matches(query)
+    assert (counts.total, counts.exact) == (30, True)  # counted by paging, no cap
+    assert es.trend(query, bucket="day") == _day_counts(matches)
+
+
+def _day_counts(articles: list[Article]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for a in articles:
+        day = a.published_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+        out.setdefault(day, {}).setdefault(a.source, 0)
+        out[day][a.source] += 1
+    return dict(sorted(out.items()))
+
+
+def test_analysis_differences_only_widen(fake: FakeElasticsearch, es: ElasticsearchStore) -> None:
+    """Punctuation between characters (the toy analysis, like the real one, still puts
+    数 字，经 济 at consecutive positions) never makes a match; a folded character the
+    analyser does not know (⾦融 is 金融 after NFKC) is found by the exact pass."""
+    start = datetime(2025, 5, 1, tzinfo=SHANGHAI)
+    apart = synthetic(1, "标点", "数字，经济与金　融。", start)
+    folded = synthetic(1, "康熙部首", "⾦融支持数字经济。", start - timedelta(days=1))
+    es.upsert_many(apart + folded)
+    assert fake.docs(ALIAS)[article_id(folded[0].url)]["text_plain"] is False
+    assert [h.article.url for h in es.search(parse("数字经济"))] == [folded[0].url]
+    assert [h.article.url for h in es.search(parse("金融"))] == [folded[0].url]
+    assert es.count_matches(parse("金融")).total == 1
+    assert es.count_matches(parse("数字经济")).total == 1
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def test_articles_pages_with_search_after(fake: FakeElasticsearch) -> None:
+    store = ElasticsearchStore(fake.url, batch_size=2)
     store.create()
     batch = [article(*p) for p in PAGES] + [
         article(*PAGES[0], url="http://www.xsnet.cn/x/2.shtml")  # same time: ids break ties
@@ -576,23 +988,23 @@ def test_articles_pages_with_search_after(fake: FakeElasticsearch, tmp_path: Pat
     listed = list(store.articles(source=None))
     want = sorted(batch, key=lambda a: (a.published_at, article_id(a.url)))
     assert [a.url for a in listed] == [a.url for a in want]
-    searches = fake.calls(endpoint="_search")
-    assert len(searches) == 3  # 2 + 2 + 1
-    first = searches[0].body
+    pages = [r.body for r in fake.calls(endpoint="_search")]
+    assert len(pages) == 3  # 2 + 2 + 1
+    first = pages[0]
     assert first == {
         "query": {"bool": {"filter": []}},
         "size": 2,
         "sort": [{"published_at": "asc"}, {"id": "asc"}],
     }
     for n in (1, 2):
-        after = searches[n].body["search_after"]
+        after = pages[n]["search_after"]
         last = want[2 * n - 1]
         assert after[1] == article_id(last.url)
         assert after[0] == int(last.published_at.timestamp() * 1000)  # a date's sort value
-        assert {k: v for k, v in searches[n].body.items() if k != "search_after"} == first
+        assert {k: v for k, v in pages[n].items() if k != "search_after"} == first
     fake.clear()
     list(store.articles(source="xsnet", since=datetime(2019, 1, 1, tzinfo=SHANGHAI)))
-    assert fake.requests[0].body["query"] == {
+    assert searches(fake)[0]["query"] == {
         "bool": {
             "filter": [
                 {"term": {"source": "xsnet"}},
@@ -609,14 +1021,19 @@ def test_changes_reads_the_feed_after_a_cursor_then_the_articles(
     a, b = article(*PAGES[0]), article(*PAGES[1])
     es.upsert_many([a, b])
     es.upsert_many([dataclasses.replace(a, title=a.title + "（更新）")])
+    es.count()  # the refresh after the writes
     fake.clear()
     feed = es.changes(after=1, limit=10)
     assert [(c.seq, c.kind, c.article.url, c.article.version) for c in feed] == [
         (2, Outcome.NEW, b.url, 1),
         (3, Outcome.UPDATED, a.url, 2),
     ]
-    search, mget = fake.requests
-    assert (search.path, mget.path) == (f"/{CHANGES}/_search", f"/{ALIAS}/_mget")
+    search, mget, seen = fake.requests
+    assert (search.path, mget.path, seen.path) == (
+        f"/{CHANGES}/_search",
+        f"/{ALIAS}/_mget",
+        f"/{SEEN}/_mget",
+    )
     assert search.body == {
         "query": {"range": {"seq": {"gt": 1}}},
         "sort": [{"seq": "asc"}],
@@ -630,6 +1047,7 @@ def test_changes_reads_the_feed_after_a_cursor_then_the_articles(
 
 def test_count_and_counts_by_source(fake: FakeElasticsearch, es: ElasticsearchStore) -> None:
     es.upsert_many(replica_articles())
+    es.count()
     fake.clear()
     assert es.count("xsrb") == 3
     assert fake.requests[0].path == f"/{ALIAS}/_count"
@@ -637,7 +1055,7 @@ def test_count_and_counts_by_source(fake: FakeElasticsearch, es: ElasticsearchSt
     counts = es.counts_by_source()
     assert counts["xsrb"] == 3 and sum(counts.values()) == es.count()
     assert fake.requests[1].body == {
-        "aggs": {"sources": {"terms": {"field": "source", "size": 100}}},
+        "aggs": {"sources": {"terms": {"field": "source", "size": 1000}}},
         "size": 0,
     }
 
@@ -654,6 +1072,15 @@ def test_get_and_validators_of_a_missing_article(
     assert stored.published_at == "2025-03-09T11:20:00+08:00"
 
 
+def test_the_store_takes_plain_values_and_imports_nothing_upstream() -> None:
+    source = (REPO_ROOT / "store" / "elasticsearch.py").read_text(encoding="utf-8")
+    assert "tidewatch" not in "".join(
+        line for line in source.splitlines() if line.startswith(("import", "from"))
+    )
+    with pytest.raises(ValueError, match="URL"):
+        ElasticsearchStore()
+
+
 # -- authentication -----------------------------------------------------------------------------
 
 API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="
@@ -667,7 +1094,7 @@ def secrets_kept(text: str) -> bool:
 
 def test_api_key_is_sent_as_an_apikey_header(fake: FakeElasticsearch, tmp_path: Path) -> None:
     config = Config(data_dir=tmp_path, es_url=fake.url, es_api_key=SecretStr(API_KEY))
-    store = ElasticsearchStore(config)
+    store = elasticsearch_store(config)
     store.create()
     assert {r.headers.get("authorization") for r in fake.requests} == {f"ApiKey {API_KEY}"}
     store.close()
@@ -677,7 +1104,7 @@ def test_user_and_password_are_sent_as_basic_auth(fake: FakeElasticsearch, tmp_p
     config = Config(
         data_dir=tmp_path, es_url=fake.url, es_user="elastic", es_password=SecretStr(PASSWORD)
     )
-    store = ElasticsearchStore(config)
+    store = elasticsearch_store(config)
     store.create()
     (header,) = {r.headers.get("authorization") for r in fake.requests}
     scheme, token = header.split(" ")
@@ -691,7 +1118,7 @@ def test_a_non_ascii_password_is_sent_as_utf8(fake: FakeElasticsearch, tmp_path:
     config = Config(
         data_dir=tmp_path, es_url=fake.url, es_user="elastic", es_password=SecretStr(password)
     )
-    store = ElasticsearchStore(config)
+    store = elasticsearch_store(config)
     store.create()
     token = fake.requests[0].headers["authorization"].removeprefix("Basic ")
     assert base64.b64decode(token).decode("utf-8") == f"elastic:{password}"
@@ -717,14 +1144,14 @@ def test_secrets_never_reach_logs_or_errors(
     errors: list[BaseException] = []
     with FakeElasticsearch(require_authorization="ApiKey something-else") as refusing:
         config = Config(data_dir=tmp_path, es_url=refusing.url, **credentials)
-        store = ElasticsearchStore(config)
+        store = elasticsearch_store(config)
         with pytest.raises(AuthenticationException) as refused:
             store.create()
         errors.append(refused.value)
         store.close()
         closed_port = refusing.port
     config = Config(data_dir=tmp_path, es_url=f"http://127.0.0.1:{closed_port}", **credentials)
-    store = ElasticsearchStore(config)
+    store = elasticsearch_store(config)
     store.es = store.es.options(max_retries=0)
     with pytest.raises(TransportConnectionError) as unreachable:
         store.count()

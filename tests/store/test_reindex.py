@@ -13,11 +13,10 @@ from fake_es import FakeElasticsearch
 from support import EXPECTED, expected_article
 
 from store.base import article_id
-from store.elasticsearch import ElasticsearchStore
+from store.elasticsearch import ElasticsearchStore, mapping_version
 from store.reindex import reindex
 from store.sqlite import SqliteStore
 from tidewatch.cli import main
-from tidewatch.config import Config
 
 ALIAS = "tidewatch-articles"
 
@@ -38,7 +37,7 @@ def sqlite(tmp_path: Path) -> Iterator[SqliteStore]:
 
 
 def target(fake: FakeElasticsearch, tmp_path: Path) -> ElasticsearchStore:
-    return ElasticsearchStore(Config(data_dir=tmp_path, es_url=fake.url, es_batch_size=5))
+    return ElasticsearchStore(fake.url, batch_size=5)
 
 
 def test_reindex_copies_everything_and_switches_the_alias(
@@ -48,10 +47,12 @@ def test_reindex_copies_everything_and_switches_the_alias(
     old = es.create()
     index, copied = reindex(es, sqlite, tmp_path / "reindex.json")
     assert copied == sqlite.count() == 16
-    assert index.startswith(f"{ALIAS}-v1-") and index != old
+    assert index.startswith(f"{ALIAS}-v{mapping_version()}-") and index != old
     assert set(fake.aliases[ALIAS]) == {index}  # one alias, on the new index only
     ids = Counter(item.id for item in fake.bulk_items(op="index", index=index))
     assert set(ids) == {a.id for a in sqlite.articles()} and set(ids.values()) == {1}
+    copied_docs = fake.docs(index)
+    assert all(doc["text_plain"] is True for doc in copied_docs.values())  # computed anew
     switch = fake.calls("POST", "_aliases")[-1].body["actions"]
     assert switch == [
         {"remove": {"index": old, "alias": ALIAS}},
@@ -95,7 +96,7 @@ def test_cli_reindex_from_sqlite(
     assert main(["index", "create"]) == 0
     assert main(["index", "reindex", "--from", "sqlite"]) == 0
     out, err = capsys.readouterr()
-    assert "16 articles copied into tidewatch-articles-v1-" in out
+    assert f"16 articles copied into tidewatch-articles-v{mapping_version()}-" in out
     assert "16/16" in err  # the progress bar's last state
     assert main(["index", "status"]) == 0
     status = capsys.readouterr().out

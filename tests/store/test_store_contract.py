@@ -21,7 +21,6 @@ from store.elasticsearch import ElasticsearchStore
 from store.query import parse
 from store.sqlite import SqliteStore
 from store.textnorm import normalize
-from tidewatch.config import Config
 
 SEED_XS = ("www.xsnet.cn", "3025263")  # 萧山: 数字经济, 钱江世纪城 …
 SEED_TIDE = ("tidenews.com.cn", "3041187")  # 钱塘新区, 新型工业化
@@ -49,7 +48,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ArticleSto
     if not ES_URL:
         pytest.skip("no Elasticsearch cluster: set TIDEWATCH_ES_URL to run this suite on one")
     alias = f"tidewatch-test-{uuid.uuid4().hex[:12]}"
-    backend = ElasticsearchStore(Config(es_url=ES_URL, es_index=alias))
+    backend = ElasticsearchStore(ES_URL, alias=alias)
     backend.create()
     try:
         yield backend
@@ -341,7 +340,7 @@ def crowded(
         pytest.skip("no Elasticsearch cluster: set TIDEWATCH_ES_URL to run this suite on one")
     else:
         alias = f"tidewatch-test-{uuid.uuid4().hex[:12]}"
-        backend = ElasticsearchStore(Config(es_url=ES_URL, es_index=alias))
+        backend = ElasticsearchStore(ES_URL, alias=alias)
         backend.create()
     for start in range(0, len(made), 500):
         backend.upsert_many(made[start : start + 500])
