@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from crawler.seeds import SeedsError, load_sources
 from model.clock import parse_since
@@ -190,7 +190,9 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
     store = open_store(config)
     try:
         hits = store.search(query, source=args.source, since=args.since, limit=args.limit)
-        total = _total(store, query, args, len(hits)) if hits and not args.json else len(hits)
+        total = _total(
+            store, query, shown=len(hits), limit=args.limit, source=args.source, since=args.since
+        )
     finally:
         store.close()
     if args.json:
@@ -203,17 +205,9 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def _total(store: ArticleStore, query: Query, args: argparse.Namespace, shown: int) -> int:
-    """Every match, not just the page printed (the store's exact count where it has one)."""
-    count = getattr(store, "count_matches", None)
-    if count is not None:
-        try:
-            return count(query, source=args.source, since=args.since).total
-        except NotImplementedError:
-            pass
-    if shown < args.limit:
-        return shown
-    return len(store.search(query, source=args.source, since=args.since, limit=100_000))
+def _total(store: ArticleStore, query: Query, *, shown: int, limit: int, **filters: Any) -> int:
+    """Every match, not just the page printed: the store's exact count."""
+    return shown if shown < limit else store.count_matches(query, **filters).total
 
 
 def cmd_export(config: Config, args: argparse.Namespace) -> int:
@@ -323,22 +317,13 @@ def cmd_alerts_test(config: Config, args: argparse.Namespace) -> int:
     store = open_store(config)
     try:
         hits = store.search(query, source=args.source, limit=args.limit)
-        total = _total(store, query, args.source, len(hits), args.limit)
+        total = _total(store, query, shown=len(hits), limit=args.limit, source=args.source)
     finally:
         store.close()
     _print_hits(hits, sys.stdout)
     shown = f" (showing {len(hits)})" if total > len(hits) else ""
     print(f"{total} article{'s' * (total != 1)} match{'es' * (total == 1)}{shown}")
     return 0
-
-
-def _total(store: ArticleStore, query: Query, source: str | None, found: int, limit: int) -> int:
-    """Every match, not just the page shown."""
-    if found < limit:
-        return found
-    if hasattr(store, "count_matches"):  # the store contract's exact count
-        return store.count_matches(query, source=source).total
-    return len(store.search(query, source=source, limit=1_000_000))
 
 
 def cmd_alerts_serve(config: Config, args: argparse.Namespace) -> int:
