@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from alerts.matcher import RuleMatch
+from model import sqlitefile
 from model.clock import iso, now
 from store.base import Change
 
@@ -125,12 +126,8 @@ class PendingMatch:
 class Ledger:
     def __init__(self, path: Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
+        self._db = sqlitefile.connect(path, synchronous="FULL")  # a sent mark survives power loss
         self._lock = threading.RLock()
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = FULL")  # a sent mark must survive power loss
-        self._db.execute("PRAGMA busy_timeout = 10000")
         self._db.executescript(SCHEMA)
         self._migrate()
 

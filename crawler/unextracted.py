@@ -13,12 +13,12 @@ validators of a page the article store does not know, and tells it about a 304.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from model import sqlitefile
 from model.clock import iso, now
 
 FILE_NAME = "unextracted.sqlite3"
@@ -59,11 +59,8 @@ class UnextractedPages:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
+        self._db = sqlitefile.connect(self.path)
         self._lock = threading.Lock()
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA busy_timeout = 10000")
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:

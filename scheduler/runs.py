@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.summary import CrawlSummary
+from model import sqlitefile
 from model.clock import iso, now
 
 SCHEMA = """
@@ -57,11 +58,8 @@ class Run:
 class RunLog:
     def __init__(self, path: Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
+        self._db = sqlitefile.connect(path)
         self._lock = threading.Lock()
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA busy_timeout = 10000")
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:

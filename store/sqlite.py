@@ -174,7 +174,8 @@ class SqliteStore:
     @_guarded
     def _open(self) -> None:
         self._db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-        self._db.execute("PRAGMA journal_mode = WAL")
+        if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # switch once
+            self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes
         self._db.execute("PRAGMA cache_size = -32000")  # 32 MB: the index's hot pages
         self._migrate()
