@@ -165,6 +165,7 @@ def quiet_env(
     return clean_env() | {
         "TIDEWATCH_CONFIG": str(path),
         "TIDEWATCH_UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET,
+        "TIDEWATCH_BACKFILL_DAYS": "36500",  # the replica's stories are months old
         **extra,
     }
 
