@@ -358,7 +358,8 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    print(f"{'SOURCE':<10} {'HEALTH':<9} {'LAST RUN':<20} {'OUTCOME':<12} {'NEW':>4}  NEXT RUN")
+    last_run, next_run = "LAST RUN (+08:00)", "NEXT RUN (+08:00)"  # Asia/Shanghai, as stored
+    print(f"{'SOURCE':<10} {'HEALTH':<9} {last_run:<20} {'OUTCOME':<12} {'NEW':>4}  {next_run}")
     for r in rows:
         last = (r["last_run"] or "never")[:19].replace("T", " ")
         upcoming = (r["next_run"] or "—")[:19].replace("T", " ")
@@ -371,7 +372,7 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
         if r.get("unextracted_count"):
             print(f"           pages not extracted: {r['unextracted_count']}")
             for page in r["unextracted"][:5]:
-                tried = (page["last_tried"] or "")[:16].replace("T", " ")
+                tried = (page["last_tried"] or "")[:16].replace("T", " ") + " +08:00"
                 print(f"             {page['url']}  ({page['reason']}; last tried {tried})")
     return 0
 
