@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 
 from alerts.digest import Digest, build_digest
 from alerts.ledger import Ledger, PendingMatch, Profile, claimant
@@ -27,7 +28,7 @@ from alerts.mail import (
     sender_for,
     setup_warnings,
 )
-from alerts.matcher import Matcher
+from alerts.matcher import Matcher, gram_frequencies
 from alerts.render import RenderedDigest, render
 from alerts.subscriptions import Subscriber, load_subscribers
 from alerts.unsubscribe import load_secret, preferences_url, unsubscribe_url
@@ -37,6 +38,9 @@ from store.base import ArticleStore
 from tidewatch.config import Config
 
 log = logging.getLogger(__name__)
+
+MANY_RULES = 200  # beyond this, each rule waits for its rarest term, estimated from the store
+FREQUENCY_SAMPLE = 500  # stored articles that estimate how rare each term is
 FEED_PAGE = 500
 CLAIM_TTL = timedelta(minutes=15)  # a claim older than this belongs to a sender that died
 RETRY_FIRST = timedelta(minutes=1)  # after a failure; doubling up to RETRY_MAX
@@ -75,7 +79,7 @@ class Alerts:
         self.config, self.store, self.clock = config, store, clock
         self.source_titles = {name: s.title for name, s in sources.items()}
         self.subscribers = load_subscribers(config.subscribers_file, set(sources))
-        self.matcher = Matcher(self.subscribers)
+        self.matcher = Matcher(self.subscribers, frequencies=self._frequencies())
         self.ledger = Ledger(config.ledger_path)
         self.sender = sender or sender_for(config)
         self.secret = load_secret(config)
@@ -90,6 +94,14 @@ class Alerts:
                 for s in self.subscribers
             }
         )
+
+    def _frequencies(self) -> dict[str, float] | None:
+        """How often each character and bigram occurs in stored news, so a large rule set
+        is evaluated only where its rarest term appears (small ones need no estimate)."""
+        if sum(len(s.rules) for s in self.subscribers) <= MANY_RULES:
+            return None
+        sample = islice(self.store.articles(), FREQUENCY_SAMPLE)
+        return gram_frequencies(f"{a.title}\n{a.body}" for a in sample) or None
 
     def close(self) -> None:
         self.ledger.close()
