@@ -205,6 +205,11 @@ class ArticleStore(Protocol):
 
     def counts_by_source(self) -> dict[str, int]: ...
 
+    def revision(self) -> int | None:
+        """A number that changes whenever stored articles change (any writer), so readers may
+        keep answers until it does; None if the store cannot tell."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -636,6 +636,10 @@ class ElasticsearchStore:
         )
         return {b["key"]: b["doc_count"] for b in answer["aggregations"]["sources"]["buckets"]}
 
+    def revision(self) -> None:
+        """Other writers reach the cluster unseen: no revision to cache answers by."""
+        return None
+
     def close(self) -> None:
         try:
             self._refresh()  # another process (the web UI, the alerts) sees a finished crawl

@@ -157,6 +157,7 @@ class SqliteStore:
     def __init__(self, path: Path, *, busy_timeout: float = 10.0, retries: int = 3) -> None:
         self.path = Path(path)
         self.busy_timeout, self.retries = busy_timeout, retries
+        self._commits = 0
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -278,7 +279,17 @@ class SqliteStore:
         self._db.execute("INSERT OR REPLACE INTO store_meta VALUES ('grams', ?)", (GRAMS_VERSION,))
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self._db, self._committed)
+
+    def _committed(self) -> None:
+        self._commits += 1
+
+    def revision(self) -> int:
+        """Changes whenever articles are committed to the file, by this process or another
+        (SQLite's data_version counts the others' commits, ``_commits`` our own)."""
+        with self._lock:
+            (version,) = self._db.execute("PRAGMA data_version").fetchone()
+            return version << 32 | self._commits
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -712,8 +723,8 @@ class SqliteStore:
 class _Transaction:
     """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    def __init__(self, db: sqlite3.Connection, on_commit: Callable[[], None]) -> None:
+        self.db, self.on_commit = db, on_commit
 
     def __enter__(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")
@@ -724,6 +735,7 @@ class _Transaction:
                 self.db.execute("ROLLBACK")
         else:
             self.db.execute("COMMIT")
+            self.on_commit()
 
 
 class _Plan:

@@ -20,6 +20,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -75,6 +76,7 @@ FIELD_LABELS = [
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LATEST = 10  # articles on the empty search page
 STATUS_TTL = 1.0  # seconds one status computation serves every request
+ANSWERS_KEPT = 256  # recent search and trend answers, while the store is unchanged
 
 
 def when_text(moment: str | None, seconds: bool = False) -> str:
@@ -172,6 +174,8 @@ class Dashboard:
         self.unsubscribe = unsubscribe
         self.scheduler_running = scheduler_running
         self._status_lock = threading.Lock()
+        self._answers: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
+        self._answers_lock = threading.Lock()
         self._status_cache: tuple[float, dict[str, Any]] | None = None
         self.token = config.web_token.get_secret_value() if config.web_token else None
         self.names = {name: s.title for name, s in load_sources(config.seeds_dir).items()}
@@ -242,6 +246,25 @@ class Dashboard:
                 status = data.status(self.config, self.runs, self.ledger, self.scheduler_running())
                 self._status_cache = (moment, status)
             return self._status_cache[1]
+
+    def _answer(self, key: tuple[Any, ...], compute: Callable[[], dict[str, Any]]) -> Any:
+        """A search or trend answer, kept until the store changes: many readers asking the
+        same question between two crawls cost one query (a store that cannot say when it
+        changed is asked every time)."""
+        revision = self.store.revision()
+        if revision is None:
+            return compute()
+        with self._answers_lock:
+            kept = self._answers.get(key)
+            if kept and kept[0] == revision:
+                self._answers.move_to_end(key)
+                return kept[1]
+        answer = compute()
+        with self._answers_lock:
+            self._answers[key] = (revision, answer)
+            while len(self._answers) > ANSWERS_KEPT:
+                self._answers.popitem(last=False)
+        return answer
 
     def _status_page(self, params: dict[str, str]) -> dict[str, Any]:
         status = self._status()
@@ -331,15 +354,17 @@ class Dashboard:
             since, until = _dates(params)
             page = max(1, int(params.get("page", "1") or 1))
             per_page = min(100, max(1, int(params.get("per_page", "20") or 20)))
-            found = data.search(
-                self.store,
-                query,
-                source=params.get("source") or None,
-                channel=params.get("channel") or None,
-                since=since,
-                until=until,
-                page=page,
-                per_page=per_page,
+            filters = {
+                "source": params.get("source") or None,
+                "channel": params.get("channel") or None,
+                "since": since,
+                "until": until,
+                "page": page,
+                "per_page": per_page,
+            }
+            found = self._answer(
+                ("search", query.source, *filters.items()),
+                lambda: data.search(self.store, query, **filters),
             )
         except QueryError as e:
             return {**result, **_query_error(text, e)}
@@ -412,7 +437,10 @@ class Dashboard:
                         f"No dates given: showing {since} – {until}, which covers every "
                         "stored article mentioning it."
                     )
-            found = data.trend(self.store, query, since, until)
+            found = self._answer(
+                ("trend", query.source, since, until),
+                lambda: data.trend(self.store, query, since, until),
+            )
         except QueryError as e:
             return {**context, **_query_error(text, e)}
         except ValueError as e:

@@ -348,7 +348,7 @@ def test_scrapy_check_runs_the_seeds_contracts_against_the_replica(
     page.write_bytes((replica_copy / "www.xsnet.cn/news/shms/2019_1/3025303.shtml").read_bytes())
     replica_server.mirror.reload()
     broken = subprocess.run(
-        [*command, "xsnet"], env=env, capture_output=True, text=True, timeout=120
+        [*command, "xsnet"], env=env, capture_output=True, text=True, timeout=120, cwd=REPO_ROOT
     )
     assert broken.returncode != 0 and "FAILED" in broken.stderr
 

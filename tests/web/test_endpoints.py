@@ -18,6 +18,7 @@ import pytest
 from mailsink import fill_store
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
+from support import expected_article
 
 from alerts.ledger import Ledger
 from alerts.unsubscribe import UnsubscribeApp
@@ -27,6 +28,7 @@ from model.clock import SHANGHAI
 from scheduler.health import FAILED, HEALTHY
 from scheduler.runs import RunLog
 from store.base import article_id
+from store.sqlite import SqliteStore
 from tidewatch.config import Config, ConfigError, SourceOverride
 from web.app import Dashboard, check_exposure
 
@@ -455,3 +457,24 @@ def test_status_is_computed_once_a_second_however_many_ask(
     for _ in range(20):
         assert call(app, "/api/status")[0].startswith("200")
     assert len(computed) == 1
+
+
+def test_identical_searches_cost_one_query_until_another_process_writes(
+    parts: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, app = parts["store"], dashboard(parts)
+    asked = []
+    real = store.count_matches
+    monkeypatch.setattr(store, "count_matches", lambda *a, **k: asked.append(1) or real(*a, **k))
+    query = "q=" + quote("钱塘")
+    first = json.loads(call(app, "/api/search", query)[2])
+    for _ in range(5):
+        assert json.loads(call(app, "/api/search", query)[2]) == first
+    assert len(asked) == 1
+
+    other = SqliteStore(store.path)  # a crawl, in another connection, stores one more 钱塘
+    url = "http://www.xsnet.cn/news/szjj/2019_1/9999.shtml"
+    other.upsert(expected_article("www.xsnet.cn", "3025263", url=url, title="钱塘观察"))
+    other.close()
+    again = json.loads(call(app, "/api/search", query)[2])
+    assert len(asked) == 2 and again["total"] == first["total"] + 1
