@@ -3,20 +3,7 @@ private: the default data directory is ``./data``, so these tests run from a tem
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
-
-
-@pytest.fixture(scope="session", autouse=True)
-def private_working_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    before = os.getcwd()
-    os.chdir(tmp_path_factory.mktemp("spiders-cwd"))
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 @pytest.fixture(autouse=True)
