@@ -109,6 +109,8 @@ class SearchHit:
             "channel": a.channel,
             "title": a.title,
             "published_at": a.published_at,
+            "published_precision": a.published_precision,
+            "first_seen": a.first_seen,
             "origin": a.origin,
             "snippet": self.snippet,
             "highlights": self.highlights,

@@ -374,11 +374,6 @@ class Dashboard:
 
     def _search_page(self, params: dict[str, str]) -> dict[str, Any]:
         result = self._search(params)
-        for hit in result["hits"]:  # the precision of each date, for showing it truthfully
-            article = self.store.get(hit["id"])
-            if article is not None:
-                hit.setdefault("published_precision", article.published_precision)
-                hit.setdefault("first_seen", article.first_seen)
         keep = ("q", "source", "channel", "since", "until")
 
         def link(**changes: Any) -> str:

@@ -66,6 +66,8 @@ def test_search_json_schema(data_dir: Path, capsys) -> None:
             "channel",
             "title",
             "published_at",
+            "published_precision",
+            "first_seen",
             "origin",
             "snippet",
             "highlights",
