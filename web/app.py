@@ -391,6 +391,7 @@ class Dashboard:
             "filtered": any(params.get(k) for k in keep[1:]),
             "page": result.get("page", 1),
             "pages": result.get("pages", 1),
+            "pager": pager(result.get("page", 1), result.get("pages", 1)),
             "latest": [] if result["query"] else self._latest(params.get("source") or None),
         }
 
@@ -695,6 +696,18 @@ def _query_error(text: str, e: QueryError) -> dict[str, Any]:
         "column": e.column,
         "caret": {"text": normalised, "before": normalised[: e.column - 1]},
     }
+
+
+def pager(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page links to show: the first, the last and a few around the current one, with
+    None for each gap (8,576 matches are 429 pages; nobody reads a row of 429 links)."""
+    shown = {1, pages, *range(max(1, page - around), min(pages, page + around) + 1)}
+    numbers: list[int | None] = []
+    for n in sorted(shown):
+        if numbers and n - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers
 
 
 def _bucket_dates(key: str) -> tuple[date, date]:

@@ -47,3 +47,13 @@ def test_an_empty_chart_says_so() -> None:
     chart = bar_chart([{"day": "d"}], ["a"], title="T", names={}, colours={}, empty_text="none")
     assert chart.total == 0 and chart.aria == "T: none" and chart.top == 1
     assert all(not v.bars for v in chart.views)
+
+
+def test_the_pager_shows_the_ends_and_the_pages_around_the_current_one() -> None:
+    from web.app import pager
+
+    assert pager(1, 1) == [1]
+    assert pager(1, 5) == [1, 2, 3, None, 5]
+    assert pager(200, 429) == [1, None, 198, 199, 200, 201, 202, None, 429]
+    assert pager(429, 429) == [1, None, 427, 428, 429]
+    assert pager(4, 7) == [1, 2, 3, 4, 5, 6, 7]
