@@ -36,7 +36,7 @@ from alerts.unsubscribe import UnsubscribeApp
 from crawler.seeds import load_sources
 from model.clock import SHANGHAI, now
 from scheduler.health import HEALTHY, INTERRUPTED
-from scheduler.runs import Run, RunLog
+from scheduler.runs import RunLog
 from store.base import ArticleStore
 from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError
@@ -285,7 +285,7 @@ class Dashboard:
         day, source = params.get("day", ""), params.get("source", "")
         if (day and DAY.match(day)) or source in order:
             picked = self.runs.runs(source if source in order else None, limit=1000)
-            runs = [_run_row(r) for r in picked if r.started_at.startswith(day)][:200]
+            runs = [data.run_row(r) for r in picked if r.started_at.startswith(day)][:200]
             runs_filter = " · ".join(x for x in (self.names.get(source, ""), day) if x)
         per_run = [
             {"day": str(r["id"]), r["source"]: r["new"] + r["updated"]}
@@ -648,23 +648,6 @@ def _banner(sources: list[dict[str, Any]], running: bool, names: dict[str, str])
         "level": "warn" if not running else "ok",
         "text": f"All {len(enabled)} enabled sources are healthy",
         "items": items,
-    }
-
-
-def _run_row(r: Run) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "source": r.source,
-        "started_at": r.started_at,
-        "finished_at": r.finished_at,
-        "outcome": r.outcome,
-        "reason": r.reason,
-        "pages": r.pages,
-        "new": r.new,
-        "updated": r.updated,
-        "errors": r.errors,
-        "statuses": r.statuses,
-        "last_error": r.last_error,
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from alerts.ledger import Ledger
 from alerts.mail import setup_warnings
 from model.clock import now, parse_since
-from scheduler.runs import RunLog
+from scheduler.runs import Run, RunLog
 from scheduler.status import source_status
 from store.base import ArticleStore
 from store.query import Query
@@ -37,23 +37,7 @@ def status(config: Config, runs: RunLog, ledger: Ledger, scheduler_running: bool
             {"day": r.started_at[:16].replace("T", " "), r.source: r.new + r.updated}
             for r in reversed(recent[:50])
         ],
-        "runs": [
-            {
-                "id": r.id,
-                "source": r.source,
-                "started_at": r.started_at,
-                "finished_at": r.finished_at,
-                "outcome": r.outcome,
-                "reason": r.reason,
-                "pages": r.pages,
-                "new": r.new,
-                "updated": r.updated,
-                "errors": r.errors,
-                "statuses": r.statuses,
-                "last_error": r.last_error,
-            }
-            for r in recent[:50]
-        ],
+        "runs": [run_row(r) for r in recent[:50]],
         "digests": ledger.delivery_counts(),
         "mail_warnings": setup_warnings(config),  # real SMTP while links point at loopback
     }
@@ -130,3 +114,21 @@ def _labels(first: date, last: date, width: int) -> list[str]:
         (first + timedelta(days=n)).isoformat()[:width] for n in range((last - first).days + 1)
     ]
     return list(dict.fromkeys(labels))
+
+
+def run_row(r: Run) -> dict[str, Any]:
+    """One run as the status page and /api/status show it."""
+    return {
+        "id": r.id,
+        "source": r.source,
+        "started_at": r.started_at,
+        "finished_at": r.finished_at,
+        "outcome": r.outcome,
+        "reason": r.reason,
+        "pages": r.pages,
+        "new": r.new,
+        "updated": r.updated,
+        "errors": r.errors,
+        "statuses": r.statuses,
+        "last_error": r.last_error,
+    }
