@@ -19,7 +19,7 @@ from alerts.ledger import PendingMatch
 from alerts.snippet import paragraphs, snippet
 from alerts.subscriptions import Subscriber
 from store.base import ArticleStore, SearchHit, StoredArticle
-from store.query import Query
+from store.query import Query, merge_spans
 from store.textnorm import normalize, normalize_with_map
 
 SHINGLE = 5  # characters: long enough to be specific in Chinese, short enough to survive edits
@@ -166,14 +166,9 @@ def _changed_paragraphs(
 def _hits(text: str, queries: list[Query]) -> list[tuple[int, int]]:
     """Where any of the queries' positive terms are in ``text``, merged, in text order."""
     mapped = normalize_with_map(text)
-    spans = sorted(mapped.span(s, e) for q in queries for s, e in q.highlight_spans(mapped.text))
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return merge_spans(
+        mapped.span(s, e) for q in queries for s, e in q.highlight_spans(mapped.text)
+    )
 
 
 def fold_same_stories(items: list[DigestItem]) -> list[DigestItem]:

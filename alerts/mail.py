@@ -264,26 +264,25 @@ def _watchdog(deadline: float, stop: threading.Event) -> Iterator[_Watch]:
         thread.join()
 
 
-class _Smtp(smtplib.SMTP):
+class _Watched:
+    """An SMTP client whose socket the watch can shut down (deadline, stop)."""
+
     def __init__(self, watch: _Watch, *args: object, **kwargs: object) -> None:
         self._watch = watch
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        sock = super()._get_socket(host, port, timeout)
+        sock = super()._get_socket(host, port, timeout)  # type: ignore[misc]
         self._watch.watch(sock)
         return sock
 
 
-class _Smtps(smtplib.SMTP_SSL):
-    def __init__(self, watch: _Watch, *args: object, **kwargs: object) -> None:
-        self._watch = watch
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+class _Smtp(_Watched, smtplib.SMTP):
+    pass
 
-    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        sock = super()._get_socket(host, port, timeout)
-        self._watch.watch(sock)
-        return sock
+
+class _Smtps(_Watched, smtplib.SMTP_SSL):
+    pass
 
 
 def _permanent(error: BaseException) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from store.textnorm import normalize
@@ -89,14 +89,7 @@ class Query:
 
     def highlight_spans(self, text: str) -> list[tuple[int, int]]:
         """Merged spans of positive-term hits in normalised ``text``."""
-        spans = sorted(s for t in self.terms for s in t.spans(text))
-        merged: list[tuple[int, int]] = []
-        for s, e in spans:
-            if merged and s <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-            else:
-                merged.append((s, e))
-        return merged
+        return merge_spans(s for t in self.terms for s in t.spans(text))
 
 
 def parse(source: str) -> Query:
@@ -301,3 +294,14 @@ def _resolve_exclusions(items: list[Node | _Exclusion]) -> Node:
 
 def _describe(tok: _Token) -> str:
     return {"lparen": "'('", "rparen": "')'", "minus": "'-'"}.get(tok.kind, tok.kind)
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[start, end) spans in order, overlapping or touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
