@@ -11,23 +11,34 @@ import sqlite3
 import time
 from pathlib import Path
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT = 10.0  # seconds a statement waits for another process's lock
 WAL_TRIES = 100  # 0.05 s apart: five seconds for another process to finish its own switch
 
 
-def connect(path: Path, *, synchronous: str = "NORMAL") -> sqlite3.Connection:
+def connect(
+    path: Path, *, synchronous: str = "NORMAL", busy_timeout: float = BUSY_TIMEOUT
+) -> sqlite3.Connection:
+    """A connection in autocommit mode with rows by name; closed again if it cannot be set up
+    (a corrupt file, a lock that outlasts the tries), and the error raised."""
     db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-    db.row_factory = sqlite3.Row
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        _switch_to_wal(db)
+        db.execute(f"PRAGMA synchronous = {synchronous}")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _switch_to_wal(db: sqlite3.Connection) -> None:
     for attempt in range(WAL_TRIES):
         try:
             if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 db.execute("PRAGMA journal_mode = WAL")
-            break
+            return
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) or attempt == WAL_TRIES - 1:
-                db.close()
                 raise
             time.sleep(0.05)
-    db.execute(f"PRAGMA synchronous = {synchronous}")
-    return db

@@ -6,9 +6,10 @@ flat, lets a crashing or hanging crawl be killed without harm, and on SIGTERM ca
 asked to stop (Scrapy's graceful shutdown) then killed after ``shutdown_grace`` seconds.
 APScheduler's AsyncIOScheduler drives the jobs; blocking work (SMTP) runs in daemon
 threads, one digest pass at a time. On SIGTERM everything shares one ``shutdown_grace``: a
-digest pass still sending then is asked to stop and left behind (the process exits without
-waiting for it); its matches were never marked sent, so they stay pending and go out at the
-next start with the same Message-ID.
+digest pass still sending is asked to stop, which aborts its SMTP transaction; one that
+still has not stopped when the grace is over is left behind (the process exits without
+waiting for it). Either way its matches were never marked sent, so they stay pending and
+go out at the next start with the same Message-ID.
 
 The web UI is served by waitress (``web/server.py``) behind ``web/guard.py``.
 """
@@ -19,7 +20,6 @@ import asyncio
 import contextlib
 import ctypes
 import fcntl
-import inspect
 import json
 import logging
 import os
@@ -315,7 +315,7 @@ class Service:
     def _digest_pass(self) -> None:
         try:
             matched = self.alerts.match_new_articles()
-            reports = self._send_due()
+            reports = self.alerts.send_due(stop=self.digest_stop)
         except Exception:
             log.exception("digest pass failed; matches stay pending")
             return
@@ -324,12 +324,6 @@ class Service:
             log.log(level, "digest to %s: %s %s", report.subscriber, report.status, report.detail)
         if matched:
             log.info("%d new matches", matched)
-
-    def _send_due(self) -> list:
-        """Due digests; a sender that can be told to stop is handed ``digest_stop``."""
-        if "stop" in inspect.signature(self.alerts.send_due).parameters:
-            return self.alerts.send_due(stop=self.digest_stop)
-        return self.alerts.send_due()
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
+from model import sqlitefile
 from model.article import Article
 from model.clock import SHANGHAI, iso, now
 from store.base import (
@@ -161,25 +162,21 @@ class SqliteStore:
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        except (sqlite3.Error, OSError) as e:
+        except OSError as e:
             raise self._error(e) from None
-        self._db.row_factory = sqlite3.Row
-        self._db.create_function("body_text", 1, _text, deterministic=True)
-        try:
-            self._open()
-        except StoreError:
-            self._db.close()
-            raise
+        self._open()
 
     @_guarded
     def _open(self) -> None:
-        self._db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-        if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # switch once
-            self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes
-        self._db.execute("PRAGMA cache_size = -32000")  # 32 MB: the index's hot pages
-        self._migrate()
+        # WAL + NORMAL (the opener's default): durable across crashes
+        self._db = sqlitefile.connect(self.path, busy_timeout=self.busy_timeout)
+        try:
+            self._db.create_function("body_text", 1, _text, deterministic=True)
+            self._db.execute("PRAGMA cache_size = -32000")  # 32 MB: the index's hot pages
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
 
     def _error(self, e: BaseException) -> StoreError:
         if isinstance(e, OSError) and not isinstance(e, sqlite3.Error):
