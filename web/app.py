@@ -231,7 +231,7 @@ class Dashboard:
             article = self.store.get(path.removeprefix("/article/"))
             if article is None:
                 return self._not_found(start, "No stored article has this id.")
-            versions = self.store.versions(article.id) if hasattr(self.store, "versions") else []
+            versions = self.store.versions(article.id)
             return self._page(start, "article.html", {"article": article, "versions": versions})
         return self._not_found(start, f"There is no page {path}.")
 
@@ -481,22 +481,12 @@ class Dashboard:
 
     def _span(self, query: Query) -> tuple[date, date, int] | None:
         """(first, last, count) of the publication days of every article matching."""
-        trend = getattr(self.store, "trend", None)
-        try:
-            days = trend(query, bucket="day") if trend else None
-        except NotImplementedError:
-            days = None
-        if days is not None:  # exact, from the store's count query
-            labels = sorted(d for d, counts in days.items() if sum(counts.values()))
-            if not labels:
-                return None
-            total = sum(sum(c.values()) for c in days.values())
-            return date.fromisoformat(labels[0]), date.fromisoformat(labels[-1]), total
-        hits = self.store.search(query, limit=data.SEARCH_CAP * 10)
-        days = sorted(h.article.published_at[:10] for h in hits)
-        if not days:
+        days = self.store.trend(query, bucket="day")  # exact, from the store's count query
+        labels = sorted(d for d, counts in days.items() if sum(counts.values()))
+        if not labels:
             return None
-        return date.fromisoformat(days[0]), date.fromisoformat(days[-1]), len(days)
+        total = sum(sum(c.values()) for c in days.values())
+        return date.fromisoformat(labels[0]), date.fromisoformat(labels[-1]), total
 
     # -- metrics ----------------------------------------------------------------------------
 
