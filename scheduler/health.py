@@ -38,7 +38,7 @@ def assess(summary: CrawlSummary | None, exit_code: int | None) -> tuple[str, st
         seen = unextracted + summary.articles
         return DEGRADED, f"{unextracted} of {seen} article pages had no recognisable body"
     fresh = summary.new + summary.updated
-    untimed = missing_fields(summary).get("published_at", 0)
+    untimed = summary.missing_fields.get("published_at", 0)
     if fresh and untimed * 2 > fresh:
         return DEGRADED, f"{untimed} of {fresh} articles stored without a publish time"
     counts = f"{summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged"
@@ -56,14 +56,9 @@ def selector_misses(summary: CrawlSummary) -> list[tuple[tuple[str, str], int]]:
     The crawl counts them as stats ``tidewatch/selector_miss/<field>/<selectors>``; the
     summary carries them as ``selector_misses`` keyed ``<field>/<selectors>``.
     """
-    raw: dict[str, int] = getattr(summary, "selector_misses", None) or {}
-    found = [(tuple(key.split("/", 1)), pages) for key, pages in raw.items() if "/" in key]
+    misses = summary.selector_misses.items()
+    found = [(tuple(key.split("/", 1)), pages) for key, pages in misses if "/" in key]
     return sorted(found, key=lambda item: (-item[1], item[0]))
-
-
-def missing_fields(summary: CrawlSummary) -> dict[str, int]:
-    """Articles stored with a field missing (stats ``tidewatch/missing/<field>``)."""
-    return dict(getattr(summary, "missing_fields", None) or {})
 
 
 def backoff_seconds(interval: float, failures: int, cap: float) -> float:
