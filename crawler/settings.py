@@ -26,10 +26,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 # Bounds on what a hostile or broken server can make us hold (each seeds file may set its own):
 # a page over DOWNLOAD_MAXSIZE, compressed or once inflated, is cancelled as `too_large`; an
-# article whose body is longer than TIDEWATCH_MAX_BODY_CHARS is `too_large` and never stored.
+# article whose body is longer than TIDEWATCH_MAX_BODY_CHARS (default: the pipeline's
+# MAX_BODY_CHARS) is `too_large` and never stored.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-TIDEWATCH_MAX_BODY_CHARS = 300_000  # the same default as crawler.pipelines.MAX_BODY_CHARS
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
