@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from crawler import settings  # the crawl-wide defaults a seeds file may override
 from tidewatch.tomlfile import FileError, line_of, load_model, read_toml
 
 MiB = 2**20
@@ -93,11 +94,19 @@ class Source(_Strict):
         500, ge=1, le=100_000, description="article requests per run; the rest wait, newest first"
     )
     download_maxsize: int = Field(
-        8 * MiB, ge=16 * 1024, le=1024 * MiB, description="bytes; a larger page is too_large"
+        settings.DOWNLOAD_MAXSIZE,
+        ge=16 * 1024,
+        le=1024 * MiB,
+        description="bytes; a larger page is too_large",
     )
-    download_warnsize: int = Field(2 * MiB, ge=0, description="bytes; a larger page is logged")
+    download_warnsize: int = Field(
+        settings.DOWNLOAD_WARNSIZE, ge=0, description="bytes; a larger page is logged"
+    )
     download_timeout: float = Field(
-        30, ge=1, le=600, description="seconds for a whole response; slower is a timeout"
+        settings.DOWNLOAD_TIMEOUT,
+        ge=1,
+        le=600,
+        description="seconds for a whole response; slower is a timeout",
     )
     earliest: date | None = Field(None, description="the site's first day: no publish time before")
     keep_query: list[str] = Field(default_factory=list, description="query keys in canonical URLs")
