@@ -41,6 +41,7 @@ from store.base import ArticleStore
 from store.query import Query, QueryError, parse
 from tidewatch.config import Config, ConfigError
 from web import data
+from web.cache import Response, ResponseCache
 from web.charts import bar_chart
 from web.server import internal_error
 
@@ -77,6 +78,8 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LATEST = 10  # articles on the empty search page
 STATUS_TTL = 1.0  # seconds one status computation serves every request
 ANSWERS_KEPT = 256  # recent search and trend answers, while the store is unchanged
+STATUS_PAGES = frozenset({"/", "/api/status", "/healthz", "/metrics"})  # kept status_ttl s
+STORE_PAGES = frozenset({"/search", "/api/search", "/trends"})  # kept while the store is
 
 
 def when_text(moment: str | None, seconds: bool = False) -> str:
@@ -177,6 +180,7 @@ class Dashboard:
         self._answers: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
         self._answers_lock = threading.Lock()
         self._status_cache: tuple[float, dict[str, Any]] | None = None
+        self.responses = ResponseCache()
         self.token = config.web_token.get_secret_value() if config.web_token else None
         self.names = {name: s.title for name, s in load_sources(config.seeds_dir).items()}
 
@@ -194,6 +198,8 @@ class Dashboard:
             )
         params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         try:
+            if environ.get("REQUEST_METHOD") == "GET" and path in STATUS_PAGES | STORE_PAGES:
+                return self._cached(path, params, start_response)
             return self._route(path, params, start_response)
         except Exception:  # a page never takes the service down, nor shows its internals
             log.exception("error serving %s", path)
@@ -234,6 +240,29 @@ class Dashboard:
             versions = self.store.versions(article.id)
             return self._page(start, "article.html", {"article": article, "versions": versions})
         return self._not_found(start, f"There is no page {path}.")
+
+    def _cached(self, path: str, params: dict[str, str], start: StartResponse) -> list[bytes]:
+        """The page from the response cache: status pages for ``status_ttl`` seconds, store
+        pages while the store's revision is unchanged (never, if it cannot say). The day is
+        part of the key: "the last 7 days" moves at midnight without any new article."""
+        revision = self.store.revision()
+        ttl = self.status_ttl if path in STATUS_PAGES else None
+        if revision is None and ttl is None:
+            return self._route(path, params, start)
+        asked = tuple(sorted((k, v) for k, v in params.items() if k != "token"))
+        key = (path, asked, now().date())
+        response = self.responses.get(key, revision, lambda: self._render(path, params), ttl)
+        start(response.status, list(response.headers))
+        return [response.body]
+
+    def _render(self, path: str, params: dict[str, str]) -> Response:
+        answer: list[Any] = []
+
+        def keep(status: str, headers: list[tuple[str, str]]) -> None:
+            answer[:] = [status, headers]
+
+        body = b"".join(self._route(path, params, keep))
+        return Response(answer[0], answer[1], body)
 
     # -- status -----------------------------------------------------------------------------
 
