@@ -80,6 +80,7 @@ STATUS_TTL = 1.0  # seconds one status computation serves every request
 ANSWERS_KEPT = 256  # recent search and trend answers, while the store is unchanged
 STATUS_PAGES = frozenset({"/", "/api/status", "/healthz", "/metrics"})  # kept status_ttl s
 STORE_PAGES = frozenset({"/search", "/api/search", "/trends"})  # kept while the store is
+RUNS_ONLY = frozenset({"/api/status", "/healthz"})  # made without the store: any revision
 
 
 def when_text(moment: str | None, seconds: bool = False) -> str:
@@ -245,7 +246,7 @@ class Dashboard:
         """The page from the response cache: status pages for ``status_ttl`` seconds, store
         pages while the store's revision is unchanged (never, if it cannot say). The day is
         part of the key: "the last 7 days" moves at midnight without any new article."""
-        revision = self.store.revision()
+        revision = None if path in RUNS_ONLY else self.store.revision()
         ttl = self.status_ttl if path in STATUS_PAGES else None
         if revision is None and ttl is None:
             return self._route(path, params, start)

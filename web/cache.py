@@ -5,7 +5,9 @@ cost one rendering, not one each: a hit is a dictionary lookup and the bytes as 
 sent. An entry is served only while the store's revision is the one it was made at and, for
 pages made from the run log (status, health, metrics), for ``ttl`` seconds. A miss is
 computed once: requests for the same page that arrive meanwhile wait for that answer
-instead of each running the same search after every crawl's commit.
+instead of each running the same search after every crawl's commit. Only an entry past
+its TTL (never one of another revision) is served while its successor is being made: a
+status page polled by fifty clients would otherwise stall them all once a second.
 
 Bounded by entries and by bytes; a response larger than ``MAX_ENTRY_BYTES`` is never kept.
 The cache sits behind the token check and the Host guard, and keys hold neither, so what
@@ -78,11 +80,13 @@ class ResponseCache:
         while True:
             with self._lock:
                 entry = self._entries.get(key)
-                if entry and entry.revision == revision and self.clock() < entry.expires:
+                running = self._computing.get(key)
+                fresh = entry is not None and self.clock() < entry.expires
+                # past its TTL, the last answer serves while one request makes the next
+                if entry and entry.revision == revision and (fresh or running is not None):
                     self._entries.move_to_end(key)
                     self.hits += 1
                     return entry.response
-                running = self._computing.get(key)
                 if running is None or self.clock() >= deadline:  # past it, do not wait again
                     mine = None if running else self._computing.setdefault(key, threading.Event())
                     self.misses += 1

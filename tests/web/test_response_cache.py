@@ -263,3 +263,31 @@ def test_when_the_computation_fails_the_waiting_requests_compute_for_themselves(
     for thread in threads:
         thread.join(10)
     assert len(failures) == 1 and answers == [b"second try"] * 4 and len(calls) == 2
+
+
+def test_past_its_ttl_the_last_answer_serves_while_the_next_is_made_not_across_revisions() -> None:
+    moment = [0.0]
+    kept = ResponseCache(clock=lambda: moment[0])
+    kept.get("status", 1, lambda: page(b"old"), ttl=1)
+    moment[0] = 2.0
+    gate, inside = threading.Event(), threading.Event()
+
+    def slow_status() -> Response:
+        inside.set()
+        gate.wait(5)
+        return page(b"new")
+
+    refresher = threading.Thread(target=lambda: kept.get("status", 1, slow_status, ttl=1))
+    refresher.start()
+    assert inside.wait(5)
+    assert kept.get("status", 1, lambda: page(b"unwanted"), ttl=1).body == b"old"
+    answers: list[bytes] = []
+    other = threading.Thread(target=lambda: answers.append(kept.get("status", 2, page, ttl=1).body))
+    other.start()  # the store changed: this one waits for a fresh answer, never the old one
+    time.sleep(0.1)
+    assert answers == []
+    gate.set()
+    refresher.join(5)
+    other.join(5)
+    assert answers == [b"x"]
+    assert kept.get("status", 2, lambda: page(b"unwanted"), ttl=1).body == b"x"
