@@ -2,9 +2,12 @@
 
 Builds (once, kept in --data) a store of N synthetic articles through the store's
 ``upsert_many``, starts `tidewatch serve` on it with 萧山网 crawled from the bundled replica
-every --crawl-interval seconds, and runs --clients threads for --seconds, each alternating
-``/search?q=钱塘`` and ``/api/status`` on a keep-alive connection. Prints req/s, p50/p95/p99
-per endpoint, errors and timeouts, and whether the scheduled crawls started on time.
+every --crawl-interval seconds, and runs --clients clients for --seconds, each alternating
+``/search?q=钱塘`` and ``/api/status`` on a keep-alive connection. The clients are one asyncio
+loop in this process (50 Python threads of http.client took CPU the server needed); each
+reads every response whole and counts it an error unless it is a 200 of its declared
+Content-Length. Prints req/s, p50/p95/p99 per endpoint, errors and timeouts, and whether
+the scheduled crawls started on time.
 Loopback only; every request has a timeout, the run has a deadline.
 
     python bench/web_load.py [--articles 100000] [--clients 50] [--seconds 60]
