@@ -14,7 +14,12 @@ from __future__ import annotations
 import codecs
 
 from scrapy.http import TextResponse
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    resolve_encoding,
+)
 
 _WIDE = ("utf-8", "gb18030")  # what Chinese pages are written in when they are not labelled
 _SNIFF_BYTES = 1_000_000  # enough bytes to judge; a charset is not chosen on megabytes
@@ -22,14 +27,25 @@ _SNIFF_BYTES = 1_000_000  # enough bytes to judge; a charset is not chosen on me
 
 def decoded(response: TextResponse, fallback: str | None) -> tuple[TextResponse, str]:
     """The response re-decoded if needed, and how its charset was chosen."""
+    encoding, note = _response_encoding(response, fallback)
+    if encoding != resolve_encoding(response.encoding):
+        response = response.replace(encoding=encoding)
+    return response, note
+
+
+def decoded_text(response: TextResponse, fallback: str | None) -> tuple[str, str]:
+    """What ``decoded(response, fallback)[0].text`` is, and the note: decoded once, without a
+    second response or Scrapy's own charset detection (a regex over the body, or a guess)."""
+    encoding, note = _response_encoding(response, fallback)
+    return html_to_unicode(f"charset={encoding}", response.body)[1], note
+
+
+def _response_encoding(response: TextResponse, fallback: str | None) -> tuple[str, str]:
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
     declared = http_content_type_encoding(content_type) or html_body_declared_encoding(
         response.body
     )
-    encoding, note = choose_encoding(response.body, declared, fallback)
-    if encoding != resolve_encoding(response.encoding):
-        response = response.replace(encoding=encoding)
-    return response, note
+    return choose_encoding(response.body, declared, fallback)
 
 
 def decode_bytes(body: bytes, declared: str | None = None, fallback: str | None = None) -> str:

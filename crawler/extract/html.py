@@ -66,14 +66,14 @@ def element_text(selector: Selector) -> str:
 
 
 def paragraphs(
-    selector: Selector, base_url: str, drop_selectors: list[str] = ()
+    selector: Selector | etree._Element, base_url: str, drop_selectors: list[str] = ()
 ) -> tuple[list[str], list[str]]:
     """Paragraph lines and absolute image URLs inside an article body element.
 
     Block elements and <br> end a line; source-formatting newlines inside a paragraph do not.
     Elements matching ``drop_selectors`` (related news, share bars, notices) are left out.
     """
-    root = copy.deepcopy(selector.root)
+    root = copy.deepcopy(selector.root if isinstance(selector, Selector) else selector)
     for css in drop_selectors:
         for el in Selector(root=root).css(css):
             _remove(el.root)
@@ -87,7 +87,7 @@ def paragraphs(
             images.append(urljoin(base_url, src.strip()))
     chunks: list[str] = []
     _collect(root, chunks)
-    lines = (clean_line(line) for line in "".join(chunks).split("\n"))
+    lines = (clean_line(line) for line in "".join(chunks).split("\n") if line)
     return [line for line in lines if line], list(dict.fromkeys(images))
 
 
