@@ -43,42 +43,59 @@ _OWNERS = {a: etree.XPath(f"descendant-or-self::*/@{a}/..") for a in _KEYED}
 
 
 class CandidateFinder:
-    """Every element a set of selectors could match, found once per page: those whose class
-    (or id) contains a class name, id or ``class`` substring some selector's last step needs.
-    One regex over the page's class values, in Python, instead of an XPath per selector."""
+    """Every element a set of selectors could match, found once per page and sorted by the
+    condition each selector's last step needs: a class name (``class``), a substring of the
+    ``class`` attribute (``class*``, for ``[class*=…]``), an id (``id``). One pass over the
+    page's class and id values, in Python, instead of an XPath per selector."""
 
     __slots__ = ("conditions", "tests")
 
     def __init__(self, selectors: list[CompiledSelector]) -> None:
         self.conditions = frozenset(s.condition for s in selectors if s.condition)
-        self.tests = {
-            attr: re.compile(
-                "|".join(sorted(re.escape(v) for a, v in self.conditions if a == attr))
-            )
-            for attr in _KEYED
-            if any(a == attr for a, _ in self.conditions)
-        }
+        self.tests: dict[str, tuple[re.Pattern[str], list[tuple[str, str]]]] = {}
+        for attr in _KEYED:
+            wanted = sorted(c for c in self.conditions if _attribute(c) == attr)
+            if wanted:  # a value that may meet a condition contains its text
+                screen = re.compile("|".join(re.escape(want) for _, want in wanted))
+                self.tests[attr] = (screen, wanted)
 
-    def find(self, root: Any) -> dict[str, list[Any]]:
-        """The candidates under ``root`` by attribute (``class``, ``id``), in document order."""
-        pools = {}
-        for attr, test in self.tests.items():
+    def find(self, root: Any) -> dict[tuple[str, str], list[Any]]:
+        """The elements under ``root`` that meet each condition, in document order."""
+        found: dict[tuple[str, str], list[Any]] = {c: [] for c in self.conditions}
+        for attr, (screen, wanted) in self.tests.items():
             values = _VALUES[attr](root)
-            hits = [n for n, value in enumerate(values) if test.search(value)]
+            hits = [n for n, value in enumerate(values) if screen.search(value)]
             owners = _OWNERS[attr](root) if hits else []
-            pools[attr] = [owners[n] for n in hits]
-        return pools
+            for n in hits:
+                value = values[n]
+                tokens = class_tokens(value) if attr == "class" else []
+                for condition in wanted:
+                    if _meets(condition, value, tokens):
+                        found[condition].append(owners[n])
+        return found
+
+
+def _attribute(condition: tuple[str, str]) -> str:
+    return "id" if condition[0] == "id" else "class"
+
+
+def _meets(condition: tuple[str, str], value: str, tokens: list[str]) -> bool:
+    kind, want = condition
+    if kind == "class":
+        return want in tokens
+    if kind == "class*":
+        return want in value
+    return value == want
 
 
 class PageIndex:
     """The candidates of one document's root for a ``CandidateFinder``'s selectors."""
 
-    __slots__ = ("conditions", "pools", "root")
+    __slots__ = ("found", "root")
 
     def __init__(self, root: Any, finder: CandidateFinder) -> None:
         self.root = root
-        self.conditions = finder.conditions
-        self.pools = finder.find(root)
+        self.found = finder.find(root)
 
 
 class _Step:
@@ -156,12 +173,12 @@ def _compound(tree: Any, step: _Step) -> bool:
 
 
 def _condition(step: _Step) -> tuple[str, str] | None:
-    """(attribute, substring of its value) that every element matching ``step`` has."""
+    """A condition (``CandidateFinder``) that every element matching ``step`` meets."""
     if step.ident is not None:
         return ("id", step.ident)
     if step.classes:
         return ("class", step.classes[0])
-    return None if step.class_test is None else ("class", step.class_test)
+    return None if step.class_test is None else ("class*", step.class_test)
 
 
 def compile_chain(css: str) -> list[tuple[str, _Step]] | None:
@@ -223,8 +240,8 @@ class CompiledSelector:
         XPath parsel would run."""
         if self.chain is None or index is None or index.root is not root:
             return self.xpath(root)
-        if self.condition in index.conditions:
-            pool: Any = index.pools[self.condition[0]]
+        if self.condition in index.found:
+            pool: Any = index.found[self.condition]
         elif self.tag is not None:
             pool = root.iter(self.tag)
         else:
