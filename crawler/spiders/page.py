@@ -28,9 +28,9 @@ class Page:
         "_finder",
         "_index",
         "_matches",
+        "_response",
         "_selector",
         "encoding_note",
-        "meta",
         "root",
         "text",
         "url",
@@ -44,7 +44,7 @@ class Page:
     ) -> None:
         """``finder``: the candidates of the source's seeds selectors, found once a page."""
         self.url = response.url
-        self.meta = response.meta
+        self._response = response
         if isinstance(response, HtmlResponse):
             self.text, self.encoding_note = decoded_text(response, fallback_encoding)
             self.root = create_root_node(self.text, etree.HTMLParser, base_url=self.url)
@@ -57,6 +57,11 @@ class Page:
         self._finder = finder
         self._index: PageIndex | None = None
         self._matches: dict[str, list[Any]] = {}
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The request's meta (Scrapy's error, as before, for a response without a request)."""
+        return self._response.meta
 
     @property
     def selector(self) -> Selector:

@@ -218,3 +218,24 @@ def test_a_page_matches_each_selector_once() -> None:
     first = page.select(selector)
     assert first and page.select(selector) is first
     assert page.css(".con_title")[0].root is first[0]  # parsel reads the same tree
+
+
+@pytest.mark.parametrize(
+    ("prefix", "content_type"),
+    [
+        (b"\xef\xbb\xbf", "text/html; charset=utf-8"),  # a UTF-8 byte-order mark
+        (b"\xef\xbb\xbf", "text/html; charset=gbk"),  # the mark against a wrong label
+        (b"", "text/html; charset=iso-8859-1"),  # w3lib names latin-1 cp1252
+        (b"", "text/html; charset=gb2312"),  # and gb2312 gb18030
+    ],
+)
+def test_page_text_agrees_with_scrapy_on_marks_and_charset_names(
+    prefix: bytes, content_type: str
+) -> None:
+    url = "http://www.xsnet.cn/news/szjj/2019_1/3025263.shtml"
+    body = replica_response(url).body
+    for raw in (body, body.decode("gb18030").encode("utf-8")):
+        response = HtmlResponse(url=url, body=prefix + raw, headers={"Content-Type": content_type})
+        page = Page(response, "gb18030")
+        scrapy_page, note = decoded(response, "gb18030")
+        assert (page.text, page.encoding_note) == (scrapy_page.text, note)
