@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 
 from crawler.extract.text import clean_line, strip_controls
 
@@ -75,8 +77,8 @@ def paragraphs(
     """
     root = copy.deepcopy(selector.root if isinstance(selector, Selector) else selector)
     for css in drop_selectors:
-        for el in Selector(root=root).css(css):
-            _remove(el.root)
+        for el in _css_xpath(css)(root):
+            _remove(el)
     for el in list(root.iter(*_SKIP_TAGS)):
         _remove(el)
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # their tails stay
@@ -122,6 +124,12 @@ def _collect(root: lxml_html.HtmlElement, out: list[str]) -> None:
             out.append("\n")
         if el is not root and el.tail:
             out.append(el.tail.replace("\n", " "))
+
+
+@functools.lru_cache(maxsize=256)
+def _css_xpath(css: str) -> etree.XPath:
+    """The XPath parsel runs for ``css``, compiled once (drop selectors repeat every page)."""
+    return etree.XPath(css2xpath(css))
 
 
 def _remove(el: lxml_html.HtmlElement) -> None:
