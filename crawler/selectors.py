@@ -33,6 +33,8 @@ def element_text(element: Any) -> str:
 
 def class_tokens(value: str) -> list[str]:
     """The classes of a ``class`` attribute as XPath's normalize-space() sees them."""
+    if value.isascii() and value.isprintable():  # the usual case: blanks are spaces only
+        return value.split()
     return [token for token in _XPATH_SPACE.split(value) if token]
 
 

@@ -81,6 +81,7 @@ class HtmlSpider(NewsSpider):
     """A source whose articles are server-rendered HTML pages (萧山网)."""
 
     _compiled: ClassVar[dict[str, list[CompiledSelector]]]
+    _finder: ClassVar[CandidateFinder]
 
     def parse_article(self, response: Response) -> Iterator[Article | Request]:
         """An article page: every field, by the seeds selectors first."""
