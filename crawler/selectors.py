@@ -1,13 +1,15 @@
-"""Seeds CSS selectors, compiled once, matched on a page's lxml tree without parsel.
+"""Seeds CSS selectors, compiled once, matched on a page's lxml tree without an XPath each.
 
-The XPath that parsel makes of a class selector (``.time``) tests every element of the page
-with ``concat``/``normalize-space``: tens of microseconds per selector, a dozen selectors a
-page. Here a page is walked once into an index of its classes and ids (``PageIndex``), and a
-selector made of tags, classes, ids, attribute tests and descendant or child combinators (all
-that seeds use) is answered from it, checking ancestors right to left as a browser does. Any
+The XPath parsel makes of a class selector (``.time``) tests every element of the page with
+``concat``/``normalize-space``: tens of microseconds per selector, a dozen selectors a page.
+Here one pass over the page's ``class`` and ``id`` values (``CandidateFinder``, built once per
+source) finds every element any of the source's selectors could match, sorted by the class
+name, id or class substring each selector's last step needs (``PageIndex``). A selector made
+of tags, classes, ids, attribute tests and descendant or child combinators (all that seeds
+use) is then checked on those few elements, ancestors right to left as a browser does. Any
 other selector (pseudo-classes, sibling combinators, ``::text`` …) runs as the XPath parsel
 gives it. Both give the same elements in document order: the tests compare them on every
-element of the replica and the corpus.
+saved page (replica, corpus, holdout, fixtures).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from parsel.csstranslator import css2xpath
 
 _KEYED = ("class", "id")  # the attributes candidates are found by
 _XPATH_SPACE = re.compile(r"[ \t\r\n]+")  # what normalize-space() splits on, nothing more
-_TEXT = etree.XPath("descendant-or-self::text()")
 
 
 def element_text(element: Any) -> str:

@@ -3,9 +3,10 @@
 Scrapy would decode a response again after its charset is corrected (a second response),
 and parse it on first use of ``response.selector``; the seeds selectors, the site's own signs,
 the script-shell test and the generic path all read this one text and this one tree instead.
-The tree is the one parsel builds (``create_root_node``, lxml's HTML parser); the selectors
-match on it through one index of its classes and ids (``crawler/selectors.py``), each
-selector once per page.
+The tree is built as parsel builds it (``create_root_node``), with lxml's plain
+``etree.HTMLParser``: the same nodes, without ``lxml.html``'s Python class lookup for every
+element touched. The seeds selectors match on it through one index of the candidates
+(``crawler/selectors.py``), each selector once per page.
 """
 
 from __future__ import annotations
