@@ -12,9 +12,16 @@ to a wrong script (a single-byte guess decodes anything, as Cyrillic mojibake).
 from __future__ import annotations
 
 import codecs
+import functools
 
 from scrapy.http import TextResponse
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+)
 
 _WIDE = ("utf-8", "gb18030")  # what Chinese pages are written in when they are not labelled
 _SNIFF_BYTES = 1_000_000  # enough bytes to judge; a charset is not chosen on megabytes
@@ -22,14 +29,42 @@ _SNIFF_BYTES = 1_000_000  # enough bytes to judge; a charset is not chosen on me
 
 def decoded(response: TextResponse, fallback: str | None) -> tuple[TextResponse, str]:
     """The response re-decoded if needed, and how its charset was chosen."""
+    encoding, note = _response_encoding(response, fallback)
+    if encoding != resolve_encoding(response.encoding):
+        response = response.replace(encoding=encoding)
+    return response, note
+
+
+def decoded_text(response: TextResponse, fallback: str | None) -> tuple[str, str]:
+    """What ``decoded(response, fallback)[0].text`` is, and the note: without a second
+    response or Scrapy's own charset detection, and without decoding again the bytes that
+    choosing the charset already decoded."""
+    body = response.body
+    trials = _Trials(body[:_SNIFF_BYTES])
+    encoding, note = _response_encoding(response, fallback, trials)
+    text = trials.texts.get(encoding)
+    if text is None or len(body) > _SNIFF_BYTES or not _as_scrapy_decodes(body, encoding):
+        text = html_to_unicode(f"charset={encoding}", body)[1]
+    return text, note
+
+
+def _as_scrapy_decodes(body: bytes, encoding: str) -> bool:
+    """Whether Scrapy's text (w3lib's ``html_to_unicode``) is ``body.decode(encoding)``: no
+    byte-order mark to obey, and the same codec under w3lib's name for the charset."""
+    if read_bom(body)[0] is not None:
+        return False
+    named = http_content_type_encoding(f"charset={encoding}")
+    return named not in (None, "utf-16", "utf-32") and _codec(named) == _codec(encoding)
+
+
+def _response_encoding(
+    response: TextResponse, fallback: str | None, trials: _Trials | None = None
+) -> tuple[str, str]:
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
     declared = http_content_type_encoding(content_type) or html_body_declared_encoding(
         response.body
     )
-    encoding, note = choose_encoding(response.body, declared, fallback)
-    if encoding != resolve_encoding(response.encoding):
-        response = response.replace(encoding=encoding)
-    return response, note
+    return choose_encoding(response.body, declared, fallback, trials)
 
 
 def decode_bytes(body: bytes, declared: str | None = None, fallback: str | None = None) -> str:
@@ -39,23 +74,27 @@ def decode_bytes(body: bytes, declared: str | None = None, fallback: str | None 
     return body.decode(encoding, errors="replace")
 
 
-def choose_encoding(body: bytes, declared: str | None, fallback: str | None) -> tuple[str, str]:
-    """(encoding, how it was chosen) for ``body``; ``lossy:`` when characters will be replaced."""
+def choose_encoding(
+    body: bytes, declared: str | None, fallback: str | None, trials: _Trials | None = None
+) -> tuple[str, str]:
+    """(encoding, how it was chosen) for ``body``; ``lossy:`` when characters will be replaced.
+    ``trials``: where the sample's clean decodings are kept (those of ``body[:_SNIFF_BYTES]``)."""
     sample = body[:_SNIFF_BYTES]
+    decodes = trials or _Trials(sample)
     declared_enc = _resolve(declared)
     wrong = f" (declared {declared_enc or declared} is wrong)" if declared else ""
-    if declared_enc != "utf-8" and not sample.isascii() and _decodes(sample, "utf-8"):
+    if declared_enc != "utf-8" and not sample.isascii() and decodes("utf-8"):
         return "utf-8", "detected:utf-8" + wrong
-    if declared_enc and _decodes(sample, declared_enc):
+    if declared_enc and decodes(declared_enc):
         if sample.isascii() or not _single_byte(declared_enc):
             return declared_enc, f"declared:{declared_enc}"
         for name in _WIDE:  # GBK bytes under a default ISO-8859-1 label
-            if _decodes(sample, name):
+            if decodes(name):
                 return name, f"detected:{name}{wrong}"
         return declared_enc, f"declared:{declared_enc}"
     for how, name in [("detected", "utf-8"), ("fallback", fallback), ("detected", "gb18030")]:
         encoding = _resolve(name)
-        if encoding and _decodes(sample, encoding):
+        if encoding and decodes(encoding):
             return encoding, f"{how}:{encoding}{wrong}"
     return _least_broken(sample, declared_enc, _resolve(fallback), wrong)
 
@@ -98,12 +137,31 @@ def _single_byte(encoding: str) -> bool:
         return False
 
 
-def _decodes(body: bytes, encoding: str) -> bool:
+class _Trials:
+    """Clean decodings of one sample, kept: the one chosen is usually the page's text."""
+
+    __slots__ = ("sample", "texts")
+
+    def __init__(self, sample: bytes) -> None:
+        self.sample = sample
+        self.texts: dict[str, str] = {}
+
+    def __call__(self, encoding: str) -> bool:
+        """Whether the sample decodes in ``encoding`` without a broken character."""
+        if encoding not in self.texts:
+            try:
+                self.texts[encoding] = self.sample.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                return False
+        return True
+
+
+@functools.lru_cache(maxsize=64)
+def _codec(encoding: str) -> str | None:
     try:
-        body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
 
 
 def _broken(body: bytes, encoding: str) -> int:

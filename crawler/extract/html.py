@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 
 from crawler.extract.text import clean_line, strip_controls
 
@@ -66,17 +68,17 @@ def element_text(selector: Selector) -> str:
 
 
 def paragraphs(
-    selector: Selector, base_url: str, drop_selectors: list[str] = ()
+    selector: Selector | etree._Element, base_url: str, drop_selectors: list[str] = ()
 ) -> tuple[list[str], list[str]]:
     """Paragraph lines and absolute image URLs inside an article body element.
 
     Block elements and <br> end a line; source-formatting newlines inside a paragraph do not.
     Elements matching ``drop_selectors`` (related news, share bars, notices) are left out.
     """
-    root = copy.deepcopy(selector.root)
+    root = copy.deepcopy(selector.root if isinstance(selector, Selector) else selector)
     for css in drop_selectors:
-        for el in Selector(root=root).css(css):
-            _remove(el.root)
+        for el in _css_xpath(css)(root):
+            _remove(el)
     for el in list(root.iter(*_SKIP_TAGS)):
         _remove(el)
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # their tails stay
@@ -87,7 +89,7 @@ def paragraphs(
             images.append(urljoin(base_url, src.strip()))
     chunks: list[str] = []
     _collect(root, chunks)
-    lines = (clean_line(line) for line in "".join(chunks).split("\n"))
+    lines = (clean_line(line) for line in "".join(chunks).split("\n") if line)
     return [line for line in lines if line], list(dict.fromkeys(images))
 
 
@@ -122,6 +124,12 @@ def _collect(root: lxml_html.HtmlElement, out: list[str]) -> None:
             out.append("\n")
         if el is not root and el.tail:
             out.append(el.tail.replace("\n", " "))
+
+
+@functools.lru_cache(maxsize=256)
+def _css_xpath(css: str) -> etree.XPath:
+    """The XPath parsel runs for ``css``, compiled once (drop selectors repeat every page)."""
+    return etree.XPath(css2xpath(css))
 
 
 def _remove(el: lxml_html.HtmlElement) -> None:

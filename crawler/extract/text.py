@@ -16,6 +16,8 @@ CHINESE_PUNCTUATION = frozenset("，。！？；：“”、‘’（）《》�
 
 def strip_controls(text: str) -> str:
     """``text`` without control characters (newline and tab stay): never stored, never shown."""
+    if not _CONTROL.search(text):  # the usual case; a colour code needs ESC, a control too
+        return text
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 

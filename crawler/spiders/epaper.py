@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
-from scrapy.http import TextResponse
-
 from crawler.extract.byline import Byline, parse_byline
 from crawler.spiders.html import NOTHING, Found, HtmlSpider, moment
+from crawler.spiders.page import Page
 
 _ENP = re.compile(r"<!--\s*enpproperty(.*?)/enpproperty\s*-->", re.S)
 _TAG = re.compile(r"<(\w+)>(.*?)</\1>", re.S)
@@ -26,24 +25,24 @@ def enp_properties(html: str) -> dict[str, str]:
 
 
 class EpaperSpider(HtmlSpider):
-    def published_at(self, page: TextResponse) -> Found:
+    def published_at(self, page: Page) -> Found:
         """The paper's date: a day, never an invented 00:00 (``Precision.DAY``)."""
         found = moment(enp_properties(page.text).get("date", ""))
         return (found, "enpproperty:date") if found else super().published_at(page)
 
-    def byline(self, page: TextResponse) -> tuple[Byline, str | None]:
+    def byline(self, page: Page) -> tuple[Byline, str | None]:
         byline = parse_byline(enp_properties(page.text).get("author", ""))
         return (byline, "enpproperty:author") if byline else super().byline(page)
 
-    def channel(self, page: TextResponse) -> Found:
+    def channel(self, page: Page) -> Found:
         node = enp_properties(page.text).get("nodename")
         return (node, "enpproperty:nodename") if node else super().channel(page)
 
-    def origin(self, page: TextResponse) -> Found:
+    def origin(self, page: Page) -> Found:
         found = super().origin(page)
         return found if found[0] else (self.source.title, "seeds:title")
 
-    def title(self, page: TextResponse) -> Found:
+    def title(self, page: Page) -> Found:
         found = super().title(page)
         if found[0]:
             return found

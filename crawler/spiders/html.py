@@ -23,14 +23,11 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 from lxml import etree
-from parsel import Selector
-from parsel.csstranslator import css2xpath
 from scrapy import Request
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 
 from crawler.extract.byline import Byline, is_byline_paragraph, parse_byline
 from crawler.extract.dates import parse_moment
-from crawler.extract.encoding import decoded
 from crawler.extract.generic import extract as generic
 from crawler.extract.html import (
     AUTHOR_LABELS,
@@ -40,7 +37,9 @@ from crawler.extract.html import (
     clean_title,
     paragraphs,
 )
+from crawler.selectors import CandidateFinder, CompiledSelector
 from crawler.spiders.base import NewsSpider
+from crawler.spiders.page import Page
 from model.article import Article, Precision
 from model.clock import SHANGHAI, now
 
@@ -59,7 +58,6 @@ SEEDS_KEY = {
     "body": "body",
 }
 REQUIRED = ("title", "published_at", "body")
-_TEXT = etree.XPath("descendant-or-self::text()")
 _VISIBLE_PARAGRAPHS = etree.XPath(
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 )
@@ -79,35 +77,16 @@ _END_BYLINE = re.compile(
 )
 
 
-class CompiledSelector:
-    """A seeds CSS selector translated to XPath once, at spider build, not once per page."""
-
-    __slots__ = ("css", "pseudo", "xpath")
-
-    def __init__(self, css: str) -> None:
-        self.css = css
-        self.pseudo = "::" in css  # ::text / ::attr(x): the XPath yields strings
-        self.xpath = etree.XPath(css2xpath(css))
-
-    def texts(self, root: Any) -> Iterator[str]:
-        for match in self.xpath(root):
-            if self.pseudo:
-                yield str(match)
-            else:
-                yield " ".join(t.strip() for t in _TEXT(match) if t.strip())
-
-    def elements(self, root: Any) -> list[Any]:
-        return [] if self.pseudo else self.xpath(root)
-
-
 class HtmlSpider(NewsSpider):
     """A source whose articles are server-rendered HTML pages (萧山网)."""
 
     _compiled: ClassVar[dict[str, list[CompiledSelector]]]
+    _finder: ClassVar[CandidateFinder]
 
     def parse_article(self, response: Response) -> Iterator[Article | Request]:
         """An article page: every field, by the seeds selectors first."""
-        page, how = decoded(response, self.source.encoding)
+        page = Page(response, self.source.encoding, self.finder())
+        how = page.encoding_note
         if how.startswith("lossy") or "wrong" in how:
             self.crawler.stats.inc_value("tidewatch/warnings/charset")
             self.logger.warning("charset: %s decoded as %s", response.url, how)
@@ -121,7 +100,7 @@ class HtmlSpider(NewsSpider):
 
     # -- the layers -------------------------------------------------------------------------
 
-    def extract(self, page: TextResponse) -> dict[str, Found]:
+    def extract(self, page: Page) -> dict[str, Found]:
         """Seeds selectors and the site's own signs, field by field."""
         found: dict[str, Found] = {
             "title": self.title(page),
@@ -138,7 +117,7 @@ class HtmlSpider(NewsSpider):
         found["contributors"] = (byline.contributors, byline_method)
         return found
 
-    def fill_from_generic(self, page: TextResponse, found: dict[str, Found]) -> None:
+    def fill_from_generic(self, page: Page, found: dict[str, Found]) -> None:
         """Fields the selectors did not give, from the page's generic extraction.
 
         Asked for only when a required field (title, time, body) is missing, or one of the
@@ -197,7 +176,7 @@ class HtmlSpider(NewsSpider):
             if value:
                 self._count_drift(name, page.url)
 
-    def _generic_body(self, page: TextResponse, got: Any) -> tuple[list[str], list[str], str]:
+    def _generic_body(self, page: Page, got: Any) -> tuple[list[str], list[str], str]:
         """The generic body, read with the seeds' conventions from the element it found."""
         css = (got.selectors or {}).get("body")
         if css:
@@ -351,25 +330,25 @@ class HtmlSpider(NewsSpider):
 
     # -- one method per field: (value, how it was found) --------------------------------------
 
-    def title(self, page: TextResponse) -> Found:
+    def title(self, page: Page) -> Found:
         return self.first(page, "title", lambda t: clean_title(t, (self.source.title,)) or None)
 
-    def published_at(self, page: TextResponse) -> Found:
+    def published_at(self, page: Page) -> Found:
         return self.first(page, "published_at", moment)
 
-    def origin(self, page: TextResponse) -> Found:
+    def origin(self, page: Page) -> Found:
         return self.first(page, "origin", _origin)
 
-    def editor(self, page: TextResponse) -> Found:
+    def editor(self, page: Page) -> Found:
         return self.first(page, "editor", lambda t: after_label(t, EDITOR_LABELS))
 
-    def byline(self, page: TextResponse) -> tuple[Byline, str | None]:
+    def byline(self, page: Page) -> tuple[Byline, str | None]:
         found = self.first(
             page, "byline", lambda t: parse_byline(after_label(t, AUTHOR_LABELS) or "") or None
         )
         return (found[0] or Byline(), found[1])
 
-    def channel(self, page: TextResponse) -> Found:
+    def channel(self, page: Page) -> Found:
         found = self.first(page, "breadcrumb", _last_crumb)
         if found[0]:
             return found
@@ -381,13 +360,10 @@ class HtmlSpider(NewsSpider):
                 return name, f"seeds:channels.{code}"
         return NOTHING
 
-    def body(self, page: TextResponse) -> tuple[tuple[list[str], list[str]], str | None]:
-        root = page.selector.root
+    def body(self, page: Page) -> tuple[tuple[list[str], list[str]], str | None]:
         for selector in self.compiled("body"):
-            for element in selector.elements(root):
-                lines, images = paragraphs(
-                    Selector(root=element), page.url, self.source.drop_selectors
-                )
+            for element in page.elements(selector):
+                lines, images = paragraphs(element, page.url, self.source.drop_selectors)
                 lines = self.keep_lines(lines)
                 if lines:
                     return (lines, images), f"css:{selector.css}"
@@ -409,17 +385,25 @@ class HtmlSpider(NewsSpider):
         return cls._compiled.get(field, [])
 
     @classmethod
+    def finder(cls) -> CandidateFinder:
+        """One XPath that finds, on a page, every element a seeds selector could match."""
+        if "_finder" not in cls.__dict__:
+            cls._finder = CandidateFinder(
+                [s for name in cls.source.fields for s in cls.compiled(name)]
+            )
+        return cls._finder
+
+    @classmethod
     def _drop_lines(cls) -> list[re.Pattern[str]]:
         if "_compiled_drop_lines" not in cls.__dict__:
             cls._compiled_drop_lines = [re.compile(p) for p in cls.source.drop_lines]
         return cls._compiled_drop_lines
 
-    def first(self, page: TextResponse, field: str, convert: Callable[[str], T | None]) -> Found:
+    def first(self, page: Page, field: str, convert: Callable[[str], T | None]) -> Found:
         """The first seeds selector of ``field`` whose text converts to a value."""
-        root = page.selector.root
         for selector in self.compiled(field):
-            for text in selector.texts(root):
-                text = text.strip()
+            for match in page.select(selector):
+                text = selector.text(match).strip()
                 if text and (value := convert(text)):
                     return value, f"css:{selector.css}"
         return NOTHING
@@ -458,9 +442,9 @@ def first_sentence(lines: list[str], limit: int = 60) -> str:
     return first[:limit].strip() or lines[0][:limit]
 
 
-def is_script_shell(page: TextResponse) -> bool:
+def is_script_shell(page: Page) -> bool:
     """A page whose text is all drawn by JavaScript: no run of visible text looks like prose."""
-    texts = _VISIBLE_PARAGRAPHS(page.selector.root)
+    texts = _VISIBLE_PARAGRAPHS(page.root)
     return not any(len(t.strip()) >= 40 for t in texts)
 
 

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from parsel import Selector
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scrapy import Request
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.extract.byline import parse_byline
@@ -31,6 +31,7 @@ from crawler.extract.html import paragraphs
 from crawler.signing import zjol_signature
 from crawler.spiders.base import classify
 from crawler.spiders.html import NOTHING, Found, HtmlSpider, _validators
+from crawler.spiders.page import Page
 from model.article import Article, Precision
 
 API_MAX_BYTES = 4 * 2**20  # a channel page or one article is a few KiB; anything huge is hostile
@@ -248,18 +249,18 @@ class TidenewsSpider(HtmlSpider):
         }
         return {name: (value, "api:detail") for name, value in values.items() if value}
 
-    def channel(self, page: TextResponse) -> Found:
+    def channel(self, page: Page) -> Found:
         listing = page.meta.get("listing") or {}
         return (listing["channel"], "api:channel_list") if listing.get("channel") else NOTHING
 
-    def published_at(self, page: TextResponse) -> Found:
+    def published_at(self, page: Page) -> Found:
         found = super().published_at(page)
         if found[0]:
             return found
         at = from_object_id(_article_id(page.url))
         return ((at, Precision.SECOND), "url:object-id") if at else NOTHING
 
-    def origin(self, page: TextResponse) -> Found:
+    def origin(self, page: Page) -> Found:
         """来源; on a 潮鸣号 post, the account's name as the page shows it."""
         found = super().origin(page)
         if found[0] or not from_object_id(_article_id(page.url)):
@@ -267,7 +268,7 @@ class TidenewsSpider(HtmlSpider):
         return account_name(page)
 
 
-def account_name(page: TextResponse) -> Found:
+def account_name(page: Page) -> Found:
     """The 潮鸣号 account of a post: its name element, the page state, the avatar's alt."""
     for css in _ACCOUNT_SELECTORS:
         for text in page.css(css).xpath("normalize-space(.)").getall():
@@ -310,7 +311,7 @@ def _first_problem(error: ValidationError) -> str:
     return f"{where}: {problem['msg']} (got {str(problem.get('input'))[:40]!r})"
 
 
-def _page_state(page: TextResponse) -> Any:
+def _page_state(page: Page) -> Any:
     match = _STATE.search(page.text)
     if not match or len(match.group(1)) > 200_000:
         return None
