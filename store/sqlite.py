@@ -592,9 +592,9 @@ class SqliteStore:
         time_sql, time_params = plan.time_sql
         counts: dict[str, Counter[int]] = {}
         with self._lock:
-            if (neighbour := _neighbour(query)) is not None:
-                return self._uncovered(neighbour, source, channel, since, until)
             sources = [source] if source else self._sources()
+            if (neighbour := _neighbour(query)) is not None:
+                return self._uncovered(neighbour, plan, sources)
             for src in sources:
                 rows = self._db.execute(
                     f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
@@ -608,59 +608,42 @@ class SqliteStore:
         return counts
 
     def _uncovered(
-        self,
-        neighbour: tuple[str, str, int],
-        source: str | None,
-        channel: str | None,
-        since: datetime | None,
-        until: datetime | None,
+        self, neighbour: tuple[str, str, int], plan: _Plan, sources: list[str]
     ) -> dict[str, Counter[int]]:
         """``T -C`` with C one character longer than a two-character T, from the index's
         positions (fts5vocab): the articles with an occurrence of T's bigram whose
-        neighbouring bigram is not the one that would make it C."""
+        neighbouring bigram is not the one that would make it C. Positions are packed into
+        integers so that the sets are built and compared at C speed."""
         term, context, step = neighbour
-        db = self._db
-        db.execute(
+        self._db.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_at "
             "USING fts5vocab(main, grams, instance)"
         )
-        db.execute("DROP TABLE IF EXISTS temp.covered")
-        db.execute(
-            "CREATE TEMP TABLE covered (doc INTEGER, col TEXT, at INTEGER, "
-            "PRIMARY KEY (doc, col, at)) WITHOUT ROWID"
-        )
-        try:
-            db.execute(
-                "INSERT OR IGNORE INTO temp.covered SELECT doc, col, offset - ? FROM temp.grams_at "
-                "WHERE term = ? AND col IN ('b', 't')",
-                (step, context),
-            )
-            uncovered = (
-                "SELECT v.doc FROM temp.grams_at v WHERE v.term = ? AND v.col IN ('b', 't') "
-                "AND NOT EXISTS (SELECT 1 FROM temp.covered c "
-                "WHERE c.doc = v.doc AND c.col = v.col AND c.at = v.offset)"
-            )
-            where, params = ["a.rowid IN (" + uncovered + ")"], [term]
-            for clause, value in (
-                ("a.source = ?", source),
-                ("a.channel = ?", channel),
-                ("a.published_at >= ?", since and iso(since)),
-                ("a.published_at < ?", until and iso(until)),
-            ):
-                if value:
-                    where.append(clause)
-                    params.append(value)
-            rows = db.execute(
-                f"SELECT a.source, a.rowid >> {SLOT_BITS}, count(*) FROM articles a "
-                f"WHERE {' AND '.join(where)} GROUP BY 1, 2",
-                params,
-            ).fetchall()
-        finally:
-            db.execute("DROP TABLE IF EXISTS temp.covered")
+        covered = set(self._positions(context, -step))
+        docs = {key >> 25 for key in set(self._positions(term, 0)) - covered}
+        time_sql, time_params = plan.time_sql
         counts: dict[str, Counter[int]] = {}
-        for src, day, n in rows:
-            counts.setdefault(src, Counter())[day] = n
+        for src in sources:
+            rows = self._db.execute(
+                f"SELECT g.rowid FROM grams g WHERE grams MATCH ? {time_sql}",
+                (plan.filtered(plan.upper, src), *time_params),
+            )
+            found = Counter(rowid >> SLOT_BITS for (rowid,) in rows if rowid in docs)
+            if found:
+                counts[src] = found
         return counts
+
+    def _positions(self, token: str, shift: int) -> Iterator[int]:
+        """Where a bigram token occurs, each occurrence as doc << 25 | column << 24 | offset
+        (+ shift); bodies are capped far below 2**24 characters."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        cursor.execute(
+            "SELECT (doc << 25) + ((col = 't') << 24) + offset + ? FROM temp.grams_at "
+            "WHERE term = ? AND col IN ('b', 't') AND offset + ? >= 0",
+            (shift, token, shift),
+        )
+        return (key for (key,) in cursor)
 
     def _checked(
         self, plan: _Plan, time_sql: str, time_params: tuple[object, ...]
