@@ -141,6 +141,13 @@ def _timed(fn: Any, *args: Any) -> float:
     return time.perf_counter() - start
 
 
+def _once(fn: Any) -> tuple[Any, float, float]:
+    """The result, its wall time and its CPU time, in ms."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, (time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000
+
+
 def percentiles(fn: Any, runs: int) -> tuple[float, float, float]:
     """p50 and p95 wall time, and the median CPU time, in ms."""
     times, cpu = [], []
@@ -167,18 +174,17 @@ def measure(
     for label, text in QUERIES.items():
         query = parse(text)
         p50, p95, cpu = percentiles(lambda q=query: store.search(q, limit=20), runs)
-        start = time.perf_counter()
-        counts = store.count_matches(query)
-        counted = (time.perf_counter() - start) * 1000
-        start = time.perf_counter()
-        trend = store.trend(query, bucket="month", since=since, until=until)
-        trended = (time.perf_counter() - start) * 1000
+        counts, counted, counted_cpu = _once(lambda q=query: store.count_matches(q))
+        trend, trended, trended_cpu = _once(
+            lambda q=query: store.trend(q, bucket="month", since=since, until=until)
+        )
         in_trend = sum(n for per in trend.values() for n in per.values())
         exact = "exact" if counts.exact else "NOT exact"
         print(
             f"{label:>9} {text!r:<16} search p50 {p50:6.1f} p95 {p95:6.1f} cpu {cpu:6.1f} ms | "
             f"count {counts.total:>7,} ({exact}, {len(counts.by_source)} sources) "
-            f"{counted:7.1f} ms | trend {len(trend)} months {in_trend:,} {trended:7.1f} ms"
+            f"{counted:7.1f} ms (cpu {counted_cpu:.1f}) | trend {len(trend)} months {in_trend:,} "
+            f"{trended:7.1f} ms (cpu {trended_cpu:.1f})"
         )
 
 
