@@ -13,6 +13,7 @@ publication times (the e-paper's at midnight, day precision), and a known densit
 
     .venv/bin/python bench/store_scale.py --size 100000
     .venv/bin/python bench/store_scale.py --size 10000 --peer   # and the old LIKE scan
+    .venv/bin/python bench/store_scale.py --size 100000 --floor # and the bare index's rate
 
 With ``TIDEWATCH_ES_URL`` set, the same figures for Elasticsearch, through the same contract,
 on a throwaway index that is deleted afterwards. Figures vary with the machine's load.
@@ -24,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -41,7 +43,7 @@ from model.article import Article, Precision  # noqa: E402
 from model.clock import SHANGHAI  # noqa: E402
 from store.base import rank_and_snippet  # noqa: E402
 from store.query import parse  # noqa: E402
-from store.sqlite import SqliteStore, _article  # noqa: E402
+from store.sqlite import INDEX_TUNING, SqliteStore, _article, _grams  # noqa: E402
 
 EXPECTED = ROOT / "tests" / "fixtures" / "expected"
 LENGTH = 2300
@@ -139,6 +141,13 @@ def _timed(fn: Any, *args: Any) -> float:
     return time.perf_counter() - start
 
 
+def _once(fn: Any) -> tuple[Any, float, float]:
+    """The result, its wall time and its CPU time, in ms."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, (time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000
+
+
 def percentiles(fn: Any, runs: int) -> tuple[float, float, float]:
     """p50 and p95 wall time, and the median CPU time, in ms."""
     times, cpu = [], []
@@ -165,18 +174,17 @@ def measure(
     for label, text in QUERIES.items():
         query = parse(text)
         p50, p95, cpu = percentiles(lambda q=query: store.search(q, limit=20), runs)
-        start = time.perf_counter()
-        counts = store.count_matches(query)
-        counted = (time.perf_counter() - start) * 1000
-        start = time.perf_counter()
-        trend = store.trend(query, bucket="month", since=since, until=until)
-        trended = (time.perf_counter() - start) * 1000
+        counts, counted, counted_cpu = _once(lambda q=query: store.count_matches(q))
+        trend, trended, trended_cpu = _once(
+            lambda q=query: store.trend(q, bucket="month", since=since, until=until)
+        )
         in_trend = sum(n for per in trend.values() for n in per.values())
         exact = "exact" if counts.exact else "NOT exact"
         print(
             f"{label:>9} {text!r:<16} search p50 {p50:6.1f} p95 {p95:6.1f} cpu {cpu:6.1f} ms | "
             f"count {counts.total:>7,} ({exact}, {len(counts.by_source)} sources) "
-            f"{counted:7.1f} ms | trend {len(trend)} months {in_trend:,} {trended:7.1f} ms"
+            f"{counted:7.1f} ms (cpu {counted_cpu:.1f}) | trend {len(trend)} months {in_trend:,} "
+            f"{trended:7.1f} ms (cpu {trended_cpu:.1f})"
         )
 
 
@@ -207,12 +215,52 @@ def sqlite(count: int, runs: int, peer: bool) -> None:
         store.close()
 
 
+def index_alone(count: int) -> None:
+    """The floor under the insert rate: the same articles' grams written straight into a bare
+    FTS5 table tuned like the store's, timing only SQLite (no Python preparation, no rows)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = sqlite3.connect(Path(tmp) / "grams.sqlite3", isolation_level=None)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA cache_size = -32000")
+        db.execute(
+            "CREATE VIRTUAL TABLE g USING fts5 (b, t, m, tokenize = 'ascii', content = '', "
+            "columnsize = 0)"
+        )
+        for name, value in INDEX_TUNING.items():
+            db.execute("INSERT INTO g (g, rank) VALUES (?, ?)", (name, value))
+        elapsed, cpu, rows = 0.0, 0.0, []
+        for i, article in enumerate(synthetic(count)):
+            row = {"body": article.body, "title": article.title, "source": article.source,
+                   "channel": article.channel}  # fmt: skip
+            rows.append((i + 1, *_grams(row)))
+            if len(rows) == BATCH or i == count - 1:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                db.execute("BEGIN")
+                db.executemany("INSERT INTO g (rowid, b, t, m) VALUES (?, ?, ?, ?)", rows)
+                db.execute("COMMIT")
+                elapsed += time.perf_counter() - start
+                cpu += time.process_time() - start_cpu
+                rows = []
+        db.close()
+    print(
+        f"floor: the index alone (bare FTS5, same grams, rowids in order): "
+        f"{count / elapsed:,.0f}/s wall, {count / cpu:,.0f}/s of CPU time"
+    )
+
+
 def elasticsearch(url: str, count: int, runs: int) -> None:
     from store.elasticsearch import ElasticsearchStore
-    from tidewatch.config import Config
 
     alias = f"tidewatch-bench-{uuid.uuid4().hex[:8]}"
-    store = ElasticsearchStore(Config(es_url=url, es_index=alias))
+    store = ElasticsearchStore(
+        url,
+        alias=alias,
+        api_key=os.environ.get("TIDEWATCH_ES_API_KEY"),
+        user=os.environ.get("TIDEWATCH_ES_USER"),
+        password=os.environ.get("TIDEWATCH_ES_PASSWORD"),
+        ca_file=os.environ.get("TIDEWATCH_ES_CA_FILE"),
+    )
     store.create()
     try:
         rate = build(store, count)
@@ -230,9 +278,14 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000, help="articles (1000, 10000, …)")
     parser.add_argument("--runs", type=int, default=20, help="searches per term")
     parser.add_argument("--peer", action="store_true", help="also time schema 2's LIKE scan")
+    parser.add_argument(
+        "--floor", action="store_true", help="also time the bare FTS5 index on the same grams"
+    )
     args = parser.parse_args()
     print(f"synthetic articles of about {LENGTH} characters; machine load varies the figures")
     sqlite(args.size, args.runs, args.peer)
+    if args.floor:
+        index_alone(args.size)
     if url := os.environ.get("TIDEWATCH_ES_URL"):
         elasticsearch(url, args.size, args.runs)
     else:

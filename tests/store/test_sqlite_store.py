@@ -325,3 +325,86 @@ def test_an_index_built_by_another_tokenisation_is_rebuilt_on_open(tmp_path: Pat
     reopened = SqliteStore(path)
     assert [h.article.url for h in reopened.search(parse("钱塘"), limit=50)] == expected_hits
     reopened.close()
+
+
+# -- index writes -----------------------------------------------------------------------------
+
+
+def _marked(article: Article, mark: str) -> Article:
+    return dataclasses.replace(article, body=f"{article.body}\n标记{mark}号")
+
+
+def _found(store: SqliteStore, term: str) -> set[str]:
+    return {h.article.url for h in store.search(parse(term), limit=500)}
+
+
+def test_a_batch_out_of_day_order_with_moves_and_corrections_is_indexed_exactly(
+    tmp_path: Path,
+) -> None:
+    """Index writes are applied in rowid order at commit: whatever order the batch came in,
+    deletes of old versions and inserts of new ones leave exactly the current text findable,
+    on the current publication day."""
+    rng = random.Random(5)
+    store = SqliteStore(tmp_path / "tidewatch.sqlite3")
+    base = long_articles(80)
+    first = [_marked(a, f"A{i:03d}") for i, a in enumerate(base)]
+    rng.shuffle(first)  # publication days at random, as a backfill or several sources give them
+    store.upsert_many(first)
+    second = []
+    for i, article in enumerate(base[:60]):
+        corrected = _marked(article, f"B{i:03d}")  # the A mark is gone from the new version
+        if i % 3 == 0:  # moved to another day, earlier or later
+            shift = timedelta(days=rng.choice([-400, -3, 2, 250]))
+            corrected = dataclasses.replace(corrected, published_at=article.published_at + shift)
+        elif i % 3 == 1:  # the same day, another time
+            corrected = dataclasses.replace(
+                corrected, published_at=article.published_at.replace(minute=59)
+            )
+        second.append(corrected)
+    second += [_marked(a, f"C{i:03d}") for i, a in enumerate(long_articles(20, seed=9))]
+    second = [dataclasses.replace(a, url=a.url.replace("/long/", "/new/")) if "C" in
+              a.body[-6:] else a for a in second]  # fmt: skip
+    rng.shuffle(second)
+    store.upsert_many(second)
+
+    for i, article in enumerate(base):
+        assert _found(store, f"A{i:03d}号") == (set() if i < 60 else {article.url})
+    for article in second:
+        mark = article.body.splitlines()[-1][2:]
+        assert _found(store, mark) == {article.url}, mark
+        day = article.published_at.replace(hour=0, minute=0, second=0)
+        on_its_day = store.search(parse(mark), since=day, until=day + timedelta(days=1))
+        assert [h.article.url for h in on_its_day] == [article.url]
+    assert store.count_matches(parse("标记")).total == 100
+
+
+def test_a_batch_refused_midway_leaves_nothing_behind_in_the_index(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "tidewatch.sqlite3")
+    good = [_marked(a, f"D{i:03d}") for i, a in enumerate(long_articles(5))]
+    too_old = dataclasses.replace(good[0], url="http://www.xsnet.cn/old.shtml",
+                                  published_at=datetime(1899, 12, 31, tzinfo=SHANGHAI))  # fmt: skip
+    with pytest.raises(StoreError, match="before 1900"):
+        store.upsert_many([*good, too_old])
+    assert _found(store, "标记") == set()
+    bases = [dataclasses.replace(a, url=a.url + "?later") for a in long_articles(3, seed=8)]
+    later = [_marked(a, f"E{i:03d}") for i, a in enumerate(bases)]
+    store.upsert_many(later)
+    assert _found(store, "标记") == {a.url for a in later}  # no write of the refused batch
+    store.upsert_many([_marked(a, "F") for a in bases])  # and their deletes find their tokens
+    assert _found(store, "标记E") == set()
+    assert _found(store, "标记F号") == {a.url for a in later}
+
+
+def test_a_store_made_before_the_index_tuning_gets_it_on_open(tmp_path: Path) -> None:
+    from store.sqlite import INDEX_TUNING
+
+    path = tmp_path / "tidewatch.sqlite3"
+    store = SqliteStore(path)
+    store.upsert_many(long_articles(3))
+    store._db.execute("INSERT INTO grams (grams, rank) VALUES ('automerge', 4)")
+    store._db.execute("DELETE FROM grams_config WHERE k = 'hashsize'")
+    store.close()
+    reopened = SqliteStore(path)
+    config = dict(tuple(r) for r in reopened._db.execute("SELECT k, v FROM grams_config"))
+    assert {k: config[k] for k in INDEX_TUNING} == INDEX_TUNING
+    assert len(reopened.search(parse("。"), limit=10)) == 3

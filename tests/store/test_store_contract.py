@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import random
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -448,3 +449,38 @@ def test_trend_counts_every_match_past_ten_thousand(crowded) -> None:
         for a in truth("钱塘 -钱塘江", made, since=datetime(2021, 1, 1, tzinfo=SHANGHAI))
     )
     assert {d: sum(per.values()) for d, per in days.items()} == dict(expected_days)
+
+
+PIECES = ["钱塘江", "钱塘", "塘江", "钱", "江", "钱 塘", "钱塘，江", "钱塘区", "沿江", "。", "新闻"]
+
+
+@pytest.mark.parametrize("text", ["钱塘 -钱塘江", "塘江 -钱塘江", "钱塘 -钱塘区"])
+def test_exclusion_counts_on_every_arrangement_of_term_and_context(
+    store: ArticleStore, text: str
+) -> None:
+    """Occurrences of the term inside and outside its context, side by side, overlapping, at
+    the start or end of a title or body, apart across punctuation: counted exactly."""
+    rng = random.Random(17)
+    base = article(*SEED_XS)
+    start = datetime(2024, 3, 1, 8, tzinfo=SHANGHAI)
+    made = [
+        dataclasses.replace(
+            base,
+            url=f"http://www.xsnet.cn/mix/{i}.shtml",
+            source=rng.choice(["xsnet", "tidenews"]),
+            channel=rng.choice(["时政经济", "文化体育"]),
+            title="".join(rng.choices(PIECES, k=rng.randrange(1, 4))),
+            body="".join(rng.choices(PIECES, k=rng.randrange(1, 9))),
+            published_at=start + timedelta(hours=5 * i),
+        )
+        for i in range(300)
+    ]
+    store.upsert_many(made)
+    for filters in ({}, {"source": "tidenews"}, {"since": start + timedelta(days=20, hours=3)}):
+        expected_matches = truth(text, made, **filters)
+        counts = store.count_matches(parse(text), **filters)
+        assert counts.total == len(expected_matches), filters
+        assert counts.by_source == dict(Counter(a.source for a in expected_matches))
+        days = store.trend(parse(text), bucket="day", **filters)
+        expected_days = Counter(a.published_at.date().isoformat() for a in expected_matches)
+        assert {d: sum(per.values()) for d, per in days.items()} == dict(expected_days)

@@ -146,7 +146,7 @@ def test_span_covers_a_combining_sequence() -> None:
 
 ODD = (
     " \u00a0\u3000\n\r\t\x1c\x85\u2028…①㈠㈱Ⅻﬁßİ\u0301\u0308\u3099\u200d\u200c\u0600"
-    "\u1100\u1161\u11a8가ｶﾞ\U0001f600\U0001f1e8\U0001f1f3，：（）ＡＩaAe钱塘江⼀豈\u00a8"
+    "\u1100\u1161\u11a8가ｶﾞ\U0001f600\U0001f1e8\U0001f1f3，：（）ＡＩaAe钱塘江⼀豈\u00a8µμ½ǅǆ"
 )
 
 
