@@ -126,3 +126,19 @@ def test_the_replica_api_answers_validate() -> None:
         body = path.read_bytes()
         if json.loads(body)["code"] == 0:
             assert "article" in api_data(body)
+
+
+NO_ENPPROPERTY = "https://xsrb.xsnet.cn/html/2026-03/18/content_79496_19374631.htm"
+
+
+def test_an_epaper_page_without_its_comment_is_dated_by_its_edition_without_a_generic_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_generic(*args: object, **kwargs: object) -> None:
+        raise AssertionError("generic extraction ran for a date the URL gives")
+
+    monkeypatch.setattr("crawler.spiders.html.generic", no_generic)
+    (article,), _ = parse("xsrb", NO_ENPPROPERTY)
+    assert article.extraction["published_at"] == "url:edition-date"
+    assert article.published_at.isoformat() == "2026-03-18T00:00:00+08:00"
+    assert article.published_precision is Precision.DAY
