@@ -72,6 +72,9 @@ class Matcher:
             for text, q in s.queries()
         ]
         self.frequencies = frequencies or {}
+        # how many rules use each term: of two terms as long and as rare by the estimate (or
+        # with no estimate), the one many rules share is the generic partner (发展, 经济)
+        self._uses = Counter(text for rule in self.rules for text in {t.text for t in rule.terms})
         self._by_anchor: dict[str, list[int]] = {}
         self._always: list[int] = []  # rules with no anchor: "NOT 广告", "A OR NOT B"
         for index, rule in enumerate(self.rules):
@@ -81,12 +84,13 @@ class Matcher:
                 continue
             for needle in {t.text for t in anchor}:
                 self._by_anchor.setdefault(needle, []).append(index)
-        # ahocorasick_rs (Rust): 2–3× faster than pyahocorasick on 10,000 anchors (bench)
-        needles = list(self._by_anchor)
+        # ahocorasick_rs (Rust): 2–3× faster than pyahocorasick on 10,000 anchors (bench); on
+        # UTF-16 a Chinese text is 2 bytes a character instead of 3, a quarter less to scan
+        self._needles = list(self._by_anchor)
+        encoded = [n.encode("utf-16-le", "surrogatepass") for n in self._needles]
+        standard = ahocorasick_rs.MatchKind.Standard
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(needles, matchkind=ahocorasick_rs.MatchKind.Standard)
-            if needles
-            else None
+            ahocorasick_rs.BytesAhoCorasick(encoded, matchkind=standard) if encoded else None
         )
         self.evaluated = 0  # candidate rules evaluated so far (for benchmarks)
 
@@ -116,8 +120,12 @@ class Matcher:
                 return None
         raise TypeError(node)
 
-    def _cost(self, anchor: frozenset[Term]) -> tuple[float, int]:
-        return sum(self._rarity(t.text) for t in anchor), -min(len(t.text) for t in anchor)
+    def _cost(self, anchor: frozenset[Term]) -> tuple[float, int, int]:
+        return (
+            sum(self._rarity(t.text) for t in anchor),
+            -min(len(t.text) for t in anchor),
+            sum(self._uses[t.text] for t in anchor),
+        )
 
     def _rarity(self, text: str) -> float:
         if not self.frequencies:
@@ -127,14 +135,29 @@ class Matcher:
 
     def match(self, article: StoredArticle) -> list[RuleMatch]:
         fields = {"title": normalize(article.title), "body": normalize(article.body)}
-        found = {needle for text in fields.values() for needle in self._found(text)}
+        # no anchor holds a line break (normalised, it is a space): nothing found spans both
+        found = set(self._found(f"{fields['title']}\n{fields['body']}"))
         candidates = {i for needle in found for i in self._by_anchor[needle]}
-        spans: dict[Term, dict[str, list[Span]]] = {}  # each term looked up once per article
+        # each term decided once per article, and located only for a match; keyed by the
+        # term's identity, as hashing a frozen dataclass costs more than deciding the term
+        present: dict[int, bool] = {}
+        spans: dict[int, dict[str, list[Span]]] = {}
+
+        def has(term: Term) -> bool:
+            if (known := present.get(id(term))) is None:
+                if term.text in self._by_anchor and term.text not in found:
+                    known = False  # the scan found every anchor that occurs
+                elif term.text in found and not term.unless_in:
+                    known = True
+                else:
+                    known = any(_occurs(term, t) for t in fields.values())
+                present[id(term)] = known
+            return known
 
         def where(term: Term) -> dict[str, list[Span]]:
-            if term not in spans:
-                spans[term] = {name: term.spans(text) for name, text in fields.items()}
-            return spans[term]
+            if (known := spans.get(id(term))) is None:
+                known = spans[id(term)] = {n: term.spans(t) for n, t in fields.items()}
+            return known
 
         texts: dict[str, _Located] = {}  # mapped back to the original only on a match
         matches = []
@@ -143,9 +166,9 @@ class Matcher:
             if not rule.subscriber.wants(article.source):
                 continue
             self.evaluated += 1
-            if not rule.query.evaluate(lambda t: any(where(t).values())):
+            if not rule.query.evaluate(has):
                 continue
-            positive = [t for t in rule.query.terms if any(where(t).values())]
+            positive = [t for t in rule.query.terms if has(t)]
             if not texts:
                 texts = {name: _mapped(getattr(article, name), fields[name]) for name in fields}
             located = {
@@ -167,7 +190,22 @@ class Matcher:
         """The anchors that occur in ``text`` (with repeats)."""
         if self._automaton is None:
             return []
-        return self._automaton.find_matches_as_strings(text, overlapping=True)
+        try:
+            encoded, exact = text.encode("utf-16-le"), True
+        except UnicodeEncodeError:  # lone surrogates: two of them would pass for a pair
+            encoded, exact = text.encode("utf-16-le", "surrogatepass"), False
+        hits = self._automaton.find_matches_as_indexes(encoded, overlapping=True)
+        # an odd byte offset is not a character boundary: two characters' halves
+        found = [self._needles[i] for i, start, _ in hits if not start % 2]
+        return found if exact else [n for n in found if n in text]
+
+
+def _occurs(term: Term, text: str) -> bool:
+    """Whether ``term`` occurs in normalised ``text`` (``Term.spans``, without listing them
+    when no context is excluded)."""
+    if term.text not in text:
+        return False
+    return not term.unless_in or bool(term.spans(text))
 
 
 def _merged(groups: Iterable[list[Span]]) -> list[Span]:
@@ -186,21 +224,25 @@ class _Located(Protocol):
 
 
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # as store.textnorm
+_SPACE_RUN = re.compile(f"[{re.escape(_SPACES)}]{{2,}}")  # normalised to one space
+_MARKS = regex.compile(r"\p{M}")  # marks join characters: the full map is needed
 
 
 @cache
 def _irregular() -> re.Pattern[str]:
-    """A run of two or more whitespace characters, or a character (planes 0–2) whose normal
-    form is not one character: what moves normalised positions against the original."""
+    """A character that may move normalised positions against the original: in the BMP, one
+    whose normal form is not one character, brings a space or a mark, or is a mark; every
+    astral character, to be looked at one by one. One BMP class and one range keep the
+    search a bitmap test per character (a class of every range of planes 0–2 is 10× slower)."""
     ranges: list[list[int]] = []
-    for code in range(0x30000):
+    for code in range(0x10000):
         char = chr(code)
         if 0xD800 <= code <= 0xDFFF or char in _SPACES:
             continue
-        if not unicodedata.decomposition(char) and char.casefold() == char:
+        plain = not unicodedata.decomposition(char) and char.casefold() == char
+        if plain and not _MARKS.match(char):
             continue  # its own normal form (NFKC changes only what decomposes)
-        length, joins = _folded(char)
-        if length != 1 or joins:
+        if _folded(char) != (1, False):
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1][1] = code
             else:
@@ -209,18 +251,16 @@ def _irregular() -> re.Pattern[str]:
         re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
         for a, b in ranges
     )
-    return re.compile(f"[{re.escape(_SPACES)}]{{2,}}|[{chars}]")
+    return re.compile(f"[{chars}\U00010000-\U0010ffff]")
 
 
 @cache
 def _folded(char: str) -> tuple[int, bool]:
-    """The length of a character's normal form, and whether that form brings a space or a
-    mark (¨ → " ̈", ﾞ → U+3099), which joins it to its neighbours."""
+    """The length of a character's normal form, and whether it is a mark or its form brings a
+    space or a mark (¨ → " ̈", ﾞ → U+3099), which joins it to its neighbours."""
     folded = unicodedata.normalize("NFKC", char).casefold()
-    return len(folded), any(c.isspace() or _MARKS.match(c) for c in folded)
-
-
-_MARKS = regex.compile(r"\p{M}")  # marks join characters: the full map is needed
+    joins = any(c.isspace() or _MARKS.match(c) for c in folded) or bool(_MARKS.match(char))
+    return len(folded), joins
 
 
 class _Shifts:
@@ -228,22 +268,26 @@ class _Shifts:
     normalising is not one character for one (… → ..., ① → 1, a run of spaces → one);
     what a character-by-character map would answer, without building one."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, normal_length: int) -> None:
         self.starts: list[int] = []  # normalised start of each irregular piece
         self.pieces: list[tuple[int, int, int, int]] = []  # (norm end, orig start, end, shift)
-        # a folded character brings a space or a mark of its own (¨ → " ̈", ﾞ → U+3099),
-        # which joins it to its neighbours: only the full map knows where it goes
+        # a mark, or a folded character bringing a space or a mark of its own (¨ → " ̈",
+        # ﾞ → U+3099), joins its neighbours: only the full map knows where it goes
         self.joins = False
-        shift = 0  # normalised minus original position after the pieces so far
+        self.length = -1  # the normalised length; unknown when characters join
+        changes: list[tuple[int, int, int]] = []  # (orig start, end, normalised length)
         for m in _irregular().finditer(text):
-            o0, o1 = m.span()
-            if o1 - o0 > 1 or text[o0] in _SPACES:
-                length, joins = 1, False  # a run of whitespace: one space
-            else:
-                length, joins = _folded(text[o0])
-            self.joins = self.joins or joins
-            if length == o1 - o0:
-                continue
+            length, joins = _folded(m.group())
+            if joins:
+                self.joins = True
+                return
+            if length != 1:
+                changes.append((m.start(), m.end(), length))
+        grown = sum(length - 1 for _, _, length in changes)
+        if len(text) + grown != normal_length:  # only runs of spaces can account for it
+            changes = sorted(changes + [(*m.span(), 1) for m in _SPACE_RUN.finditer(text)])
+        shift = 0  # normalised minus original position after the pieces so far
+        for o0, o1, length in changes:
             n0 = o0 + shift
             shift += length - (o1 - o0)
             self.starts.append(n0)
@@ -261,14 +305,15 @@ class _Shifts:
         return position, position + 1
 
     def span(self, start: int, end: int) -> Span:
+        if not self.pieces:
+            return start, end  # one character for one throughout
         return self._original(start)[0], self._original(end - 1)[1]
 
 
 def _mapped(original: str, normal: str) -> _Located:
     """A map from ``normal`` (= normalize(original)) back to ``original``: the cheap one
     unless marks join characters."""
-    if not _MARKS.search(original):
-        shifts = _Shifts(original)
-        if shifts.length == len(normal) and not shifts.joins:
-            return shifts
+    shifts = _Shifts(original, len(normal))
+    if not shifts.joins and shifts.length == len(normal):
+        return shifts
     return normalize_with_map(original)
