@@ -165,9 +165,8 @@ def run(matcher: Matcher, articles: list[StoredArticle], seconds: float) -> tupl
 def scan_only(matcher: Matcher, articles: list[StoredArticle]) -> tuple[float, float]:
     """(µs per article of normalising and scanning alone, automaton hits per article)."""
     started, hits = time.perf_counter(), 0
-    for article in articles:
-        for text in (article.title, article.body):
-            hits += len(matcher._found(normalize(text)))
+    for article in articles:  # as Matcher.match: both normalised, one scan
+        hits += len(matcher._found(f"{normalize(article.title)}\n{normalize(article.body)}"))
     return (time.perf_counter() - started) / len(articles) * 1e6, hits / len(articles)
 
 
