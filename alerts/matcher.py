@@ -14,12 +14,12 @@ costs nothing on the many articles that only mention 发展.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Protocol
 
 import ahocorasick_rs
@@ -28,7 +28,7 @@ import regex
 from alerts.subscriptions import Subscriber
 from store.base import StoredArticle
 from store.query import And, Node, Not, Or, Query, Term
-from store.textnorm import normalize, normalize_with_map
+from store.textnorm import NormalText, normalize, normalize_with_map
 
 Span = tuple[int, int]
 
@@ -48,6 +48,35 @@ class _Rule:
     text: str
     query: Query
     terms: frozenset[Term]  # every term, negated ones included: what decides the rule
+    decide: Decision  # query.evaluate, compiled
+
+
+Oracle = Callable[[Term], bool]
+Decision = Callable[[Oracle], bool]
+
+
+def _compiled(node: Node) -> Decision:
+    """``Query.evaluate`` for one node as nested closures, in the same order (and/or
+    short-circuit left to right): a rule is decided without walking its tree each time."""
+    match node:
+        case Term():
+            return lambda has: has(node)
+        case And(parts):
+            return functools.reduce(_both, map(_compiled, parts))
+        case Or(parts):
+            return functools.reduce(_either, map(_compiled, parts))
+        case Not(part):
+            inner = _compiled(part)
+            return lambda has: not inner(has)
+    raise TypeError(node)
+
+
+def _both(a: Decision, b: Decision) -> Decision:
+    return lambda has: a(has) and b(has)
+
+
+def _either(a: Decision, b: Decision) -> Decision:
+    return lambda has: a(has) or b(has)
 
 
 def gram_frequencies(texts: Iterable[str]) -> dict[str, float]:
@@ -67,7 +96,7 @@ class Matcher:
         self, subscribers: Iterable[Subscriber], *, frequencies: Mapping[str, float] | None = None
     ) -> None:
         self.rules = [
-            _Rule(s, text, q, frozenset(q.all_terms()))
+            _Rule(s, text, q, frozenset(q.all_terms()), _compiled(q.root))
             for s in subscribers
             for text, q in s.queries()
         ]
@@ -166,15 +195,15 @@ class Matcher:
             if not rule.subscriber.wants(article.source):
                 continue
             self.evaluated += 1
-            if not rule.query.evaluate(has):
+            if not rule.decide(has):
                 continue
             positive = [t for t in rule.query.terms if has(t)]
-            if not texts:
-                texts = {name: _mapped(getattr(article, name), fields[name]) for name in fields}
-            located = {
-                name: [texts[name].span(s, e) for s, e in _merged(where(t)[name] for t in positive)]
-                for name in fields
-            }
+            located = {}
+            for name, normal in fields.items():
+                merged = _merged([where(t)[name] for t in positive])
+                if merged and name not in texts:
+                    texts[name] = _mapped(getattr(article, name), normal)
+                located[name] = texts[name].spans(merged) if merged else merged
             matches.append(
                 RuleMatch(
                     rule.subscriber.email,
@@ -208,10 +237,13 @@ def _occurs(term: Term, text: str) -> bool:
     return not term.unless_in or bool(term.spans(text))
 
 
-def _merged(groups: Iterable[list[Span]]) -> list[Span]:
+def _merged(groups: list[list[Span]]) -> list[Span]:
     """All the spans, overlapping ones merged, in text order."""
+    spans = [span for group in groups for span in group]
+    if len(spans) < 2:
+        return spans
     merged: list[Span] = []
-    for s, e in sorted(span for group in groups for span in group):
+    for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
@@ -220,7 +252,7 @@ def _merged(groups: Iterable[list[Span]]) -> list[Span]:
 
 
 class _Located(Protocol):
-    def span(self, start: int, end: int) -> Span: ...
+    def spans(self, spans: list[Span]) -> list[Span]: ...
 
 
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # as store.textnorm
@@ -228,33 +260,26 @@ _SPACE_RUN = re.compile(f"[{re.escape(_SPACES)}]{{2,}}")  # normalised to one sp
 _MARKS = regex.compile(r"\p{M}")  # marks join characters: the full map is needed
 
 
-@cache
+# What news text is mostly made of: ASCII, CJK punctuation, ideographs, full-width forms and
+# quotes. Each folds into one character (checked as the class is built), so the search for
+# irregular characters skips them at a few range tests each; whitespace has its own search.
+_COMMON = [(0x21, 0x7E), (0x2018, 0x2019), (0x201C, 0x201D), (0x3001, 0x3011)]
+_COMMON += [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF01, 0xFF5E)]
+
+
+@functools.cache
 def _irregular() -> re.Pattern[str]:
-    """A character that may move normalised positions against the original: in the BMP, one
-    whose normal form is not one character, brings a space or a mark, or is a mark; every
-    astral character, to be looked at one by one. One BMP class and one range keep the
-    search a bitmap test per character (a class of every range of planes 0–2 is 10× slower)."""
-    ranges: list[list[int]] = []
-    for code in range(0x10000):
-        char = chr(code)
-        if 0xD800 <= code <= 0xDFFF or char in _SPACES:
-            continue
-        plain = not unicodedata.decomposition(char) and char.casefold() == char
-        if plain and not _MARKS.match(char):
-            continue  # its own normal form (NFKC changes only what decomposes)
-        if _folded(char) != (1, False):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    chars = "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
-    )
-    return re.compile(f"[{chars}\U00010000-\U0010ffff]")
+    """A character that may be irregular: not whitespace and not one of the _COMMON ones."""
+    for first, last in _COMMON:
+        for char in map(chr, range(first, last + 1)):
+            own = not unicodedata.decomposition(char) and char.casefold() == char
+            if not own and _folded(char) != (1, False):
+                raise AssertionError(f"U+{ord(char):04X} does not fold into one character")
+    common = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _COMMON)
+    return re.compile(f"[^{common}{re.escape(_SPACES)}]")
 
 
-@cache
+@functools.cache
 def _folded(char: str) -> tuple[int, bool]:
     """The length of a character's normal form, and whether it is a mark or its form brings a
     space or a mark (¨ → " ̈", ﾞ → U+3099), which joins it to its neighbours."""
@@ -278,6 +303,8 @@ class _Shifts:
         changes: list[tuple[int, int, int]] = []  # (orig start, end, normalised length)
         for m in _irregular().finditer(text):
             length, joins = _folded(m.group())
+            if length == 1 and not joins:
+                continue  # one for one after all (·, —, ～)
             if joins:
                 self.joins = True
                 return
@@ -305,9 +332,38 @@ class _Shifts:
         return position, position + 1
 
     def span(self, start: int, end: int) -> Span:
-        if not self.pieces:
-            return start, end  # one character for one throughout
         return self._original(start)[0], self._original(end - 1)[1]
+
+    def spans(self, spans: list[Span]) -> list[Span]:
+        """``span`` of each, inlined: a common partner may have dozens."""
+        if not self.pieces:
+            return spans  # one character for one throughout
+        starts, pieces, out = self.starts, self.pieces, []
+        for s, e in spans:
+            i = bisect.bisect_right(starts, s) - 1
+            if i < 0:
+                start = s
+            else:
+                n1, o0, _, shift = pieces[i]
+                start = o0 if s < n1 else s - shift
+            i = bisect.bisect_right(starts, e - 1) - 1
+            if i < 0:
+                end = e
+            else:
+                n1, _, o1, shift = pieces[i]
+                end = o1 if e - 1 < n1 else e - shift
+            out.append((start, end))
+        return out
+
+
+class _FullMap:
+    """normalize_with_map's per-character map, for text whose characters join."""
+
+    def __init__(self, mapped: NormalText) -> None:
+        self.span = mapped.span
+
+    def spans(self, spans: list[Span]) -> list[Span]:
+        return [self.span(s, e) for s, e in spans]
 
 
 def _mapped(original: str, normal: str) -> _Located:
@@ -316,4 +372,4 @@ def _mapped(original: str, normal: str) -> _Located:
     shifts = _Shifts(original, len(normal))
     if not shifts.joins and shifts.length == len(normal):
         return shifts
-    return normalize_with_map(original)
+    return _FullMap(normalize_with_map(original))

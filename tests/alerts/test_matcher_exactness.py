@@ -154,6 +154,9 @@ def test_the_cheap_map_answers_as_the_full_map(seed: int) -> None:
         for s in range(len(normal)):
             for e in range(s + 1, len(normal) + 1):
                 assert cheap.span(s, e) == full.span(s, e), (original, s, e)
+        cuts = sorted(rng.sample(range(len(normal) + 1), min(len(normal) + 1, 8)))
+        spans = list(zip(cuts[::2], cuts[1::2], strict=False))  # in order, apart
+        assert cheap.spans(spans) == [full.span(s, e) for s, e in spans], (original, spans)
 
 
 def test_a_long_article_with_spaces_and_expansions_maps_its_hits_exactly() -> None:
