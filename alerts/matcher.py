@@ -185,7 +185,7 @@ class Matcher:
 
         def where(term: Term) -> dict[str, list[Span]]:
             if (known := spans.get(id(term))) is None:
-                known = spans[id(term)] = {n: term.spans(t) for n, t in fields.items()}
+                known = spans[id(term)] = {n: _spans(term, t) for n, t in fields.items()}
             return known
 
         texts: dict[str, _Located] = {}  # mapped back to the original only on a match
@@ -235,6 +235,19 @@ def _occurs(term: Term, text: str) -> bool:
     if term.text not in text:
         return False
     return not term.unless_in or bool(term.spans(text))
+
+
+def _spans(term: Term, text: str) -> list[Span]:
+    """``term.spans(text)``; without contexts to exclude, a plain loop of ``find`` (2–3×
+    faster than its generator when the term is rare)."""
+    if term.unless_in:
+        return term.spans(text)
+    needle, length, out = term.text, len(term.text), []
+    at = text.find(needle)
+    while at != -1:
+        out.append((at, at + length))
+        at = text.find(needle, at + 1)
+    return out
 
 
 def _merged(groups: list[list[Span]]) -> list[Span]:
