@@ -165,7 +165,12 @@ class Matcher:
     def match(self, article: StoredArticle) -> list[RuleMatch]:
         fields = {"title": normalize(article.title), "body": normalize(article.body)}
         # no anchor holds a line break (normalised, it is a space): nothing found spans both
-        found = set(self._found(f"{fields['title']}\n{fields['body']}"))
+        hits, exact = self._hits(f"{fields['title']}\n{fields['body']}")
+        found = {needle for needle, _ in hits}
+        starts: dict[str, list[int]] = {}  # where the scan found each anchor, if exact
+        for needle, at in hits if exact else ():
+            starts.setdefault(needle, []).append(at)
+        cut = len(fields["title"]) + 1  # where the body begins in what was scanned
         candidates = {i for needle in found for i in self._by_anchor[needle]}
         # each term decided once per article, and located only for a match; keyed by the
         # term's identity, as hashing a frozen dataclass costs more than deciding the term
@@ -185,7 +190,16 @@ class Matcher:
 
         def where(term: Term) -> dict[str, list[Span]]:
             if (known := spans.get(id(term))) is None:
-                known = spans[id(term)] = {n: _spans(term, t) for n, t in fields.items()}
+                if term.text in starts and not term.unless_in:  # the scan found them all
+                    n = len(term.text)
+                    at = starts[term.text]
+                    known = {
+                        "title": [(s, s + n) for s in at if s < cut],
+                        "body": [(s - cut, s - cut + n) for s in at if s >= cut],
+                    }
+                else:
+                    known = {name: _spans(term, t) for name, t in fields.items()}
+                spans[id(term)] = known
             return known
 
         texts: dict[str, _Located] = {}  # mapped back to the original only on a match
@@ -217,16 +231,23 @@ class Matcher:
 
     def _found(self, text: str) -> list[str]:
         """The anchors that occur in ``text`` (with repeats)."""
+        return [needle for needle, _ in self._hits(text)[0]]
+
+    def _hits(self, text: str) -> tuple[list[tuple[str, int]], bool]:
+        """Every occurrence of an anchor in ``text``: (anchor, start), in order, and whether
+        the starts are exact (no lone surrogate, no character outside the BMP)."""
         if self._automaton is None:
-            return []
+            return [], True
         try:
             encoded, exact = text.encode("utf-16-le"), True
         except UnicodeEncodeError:  # lone surrogates: two of them would pass for a pair
             encoded, exact = text.encode("utf-16-le", "surrogatepass"), False
-        hits = self._automaton.find_matches_as_indexes(encoded, overlapping=True)
+        found = self._automaton.find_matches_as_indexes(encoded, overlapping=True)
         # an odd byte offset is not a character boundary: two characters' halves
-        found = [self._needles[i] for i, start, _ in hits if not start % 2]
-        return found if exact else [n for n in found if n in text]
+        hits = [(self._needles[i], start // 2) for i, start, _ in found if not start % 2]
+        if not exact:
+            return [(needle, at) for needle, at in hits if needle in text], False
+        return hits, len(encoded) == 2 * len(text)  # else two units for an astral character
 
 
 def _occurs(term: Term, text: str) -> bool:
