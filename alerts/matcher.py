@@ -7,8 +7,14 @@ Aho–Corasick automaton, so an article's normalised title and body are scanned 
 only the rules whose anchor occurs are evaluated, with the search language's own exact
 semantics (``Term.spans``). Rarity comes from character-gram document frequencies
 (``gram_frequencies`` over a sample of articles, e.g. the store's recent ones); without
-them the longest term is taken as the rarest. A common partner (``发展 AND 钱塘新区``) thus
-costs nothing on the many articles that only mention 发展.
+them the longest term is taken as the rarest, and of terms as long, the one fewer rules
+share (a partner in many rules, 发展 or 经济, is a generic word). A common partner
+(``发展 AND 钱塘新区``) thus costs nothing on the many articles that only mention 发展.
+
+Per article the work past normalising is kept to what a match needs: one scan of title and
+body (as UTF-16), whose hits also decide and locate the anchors; the other terms are looked
+up once each; spans are mapped back to the original text only for the fields that have
+them, from the few characters that do not normalise one for one.
 """
 
 from __future__ import annotations
@@ -114,7 +120,8 @@ class Matcher:
             for needle in {t.text for t in anchor}:
                 self._by_anchor.setdefault(needle, []).append(index)
         # ahocorasick_rs (Rust): 2–3× faster than pyahocorasick on 10,000 anchors (bench); on
-        # UTF-16 a Chinese text is 2 bytes a character instead of 3, a quarter less to scan
+        # UTF-16 a Chinese text is 2 bytes a character instead of 3: 64 µs against 80 per
+        # article at 10,000 rules (its DFA, NFA and leftmost variants all scan alike)
         self._needles = list(self._by_anchor)
         encoded = [n.encode("utf-16-le", "surrogatepass") for n in self._needles]
         standard = ahocorasick_rs.MatchKind.Standard
