@@ -314,7 +314,7 @@ def _irregular() -> re.Pattern[str]:
     for first, last in _COMMON:
         for char in map(chr, range(first, last + 1)):
             own = not unicodedata.decomposition(char) and char.casefold() == char
-            if not own and _folded(char) != (1, False):
+            if (not own or _MARKS.match(char)) and _folded(char) != (1, False):
                 raise AssertionError(f"U+{ord(char):04X} does not fold into one character")
     common = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _COMMON)
     return re.compile(f"[^{common}{re.escape(_SPACES)}]")
