@@ -89,20 +89,6 @@ _JOINS = regex.compile(r"[^\p{GCB=Other}\p{GCB=Control}\p{GCB=LF}\r]|\p{ExtPict}
 _PLAIN = _plain_class()
 _SPECIAL_RUN = re.compile(f"[^{_PLAIN}]+")  # stdlib re: 10x faster than regex on this class
 _WHITESPACE_RUN = re.compile(f"[{re.escape(_SPACES)}]+")
-_WHITESPACE_PAIR = re.compile(f"[{re.escape(_SPACES)}]{{2}}")  # a run that shrinks to one space
-# A character whose normal form brings a space (¨ → " ̈"), which merges with a neighbouring
-# one: besides whitespace runs, the only way normalising shrinks a text.
-_SPACE_BRINGING = re.compile(
-    "["
-    + "".join(
-        re.escape(chr(c))
-        for c in range(0x30000)
-        if unicodedata.decomposition(chr(c))
-        and not chr(c).isspace()
-        and any(f.isspace() for f in _fold(chr(c)))
-    )
-    + "]"
-)
 
 
 def _fold_run(match: re.Match[str]) -> str:
@@ -194,6 +180,21 @@ class _OneForOne(dict[int, bool]):
 
 
 _ONE_FOR_ONE = _OneForOne()
+
+_WHITESPACE_PAIR = re.compile(f"[{re.escape(_SPACES)}]{{2}}")  # a run that shrinks to one space
+# A character whose normal form brings a space (¨ → " ̈"), which merges with a neighbouring
+# one: besides whitespace runs, the only way normalising shrinks a text.
+_SPACE_BRINGING = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(c))
+        for c in range(0x30000)
+        if unicodedata.decomposition(chr(c))
+        and not chr(c).isspace()
+        and any(f.isspace() for f in _fold(chr(c)))
+    )
+    + "]"
+)
 
 
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
