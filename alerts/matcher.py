@@ -7,19 +7,25 @@ Aho–Corasick automaton, so an article's normalised title and body are scanned 
 only the rules whose anchor occurs are evaluated, with the search language's own exact
 semantics (``Term.spans``). Rarity comes from character-gram document frequencies
 (``gram_frequencies`` over a sample of articles, e.g. the store's recent ones); without
-them the longest term is taken as the rarest. A common partner (``发展 AND 钱塘新区``) thus
-costs nothing on the many articles that only mention 发展.
+them the longest term is taken as the rarest, and of terms as long, the one fewer rules
+share (a partner in many rules, 发展 or 经济, is a generic word). A common partner
+(``发展 AND 钱塘新区``) thus costs nothing on the many articles that only mention 发展.
+
+Per article the work past normalising is kept to what a match needs: one scan of title and
+body (as UTF-16), whose hits also decide and locate the anchors; the other terms are looked
+up once each; spans are mapped back to the original text only for the fields that have
+them, from the few characters that do not normalise one for one.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Protocol
 
 import ahocorasick_rs
@@ -28,7 +34,7 @@ import regex
 from alerts.subscriptions import Subscriber
 from store.base import StoredArticle
 from store.query import And, Node, Not, Or, Query, Term
-from store.textnorm import normalize, normalize_with_map
+from store.textnorm import NormalText, normalize, normalize_with_map
 
 Span = tuple[int, int]
 
@@ -48,6 +54,35 @@ class _Rule:
     text: str
     query: Query
     terms: frozenset[Term]  # every term, negated ones included: what decides the rule
+    decide: Decision  # query.evaluate, compiled
+
+
+Oracle = Callable[[Term], bool]
+Decision = Callable[[Oracle], bool]
+
+
+def _compiled(node: Node) -> Decision:
+    """``Query.evaluate`` for one node as nested closures, in the same order (and/or
+    short-circuit left to right): a rule is decided without walking its tree each time."""
+    match node:
+        case Term():
+            return lambda has: has(node)
+        case And(parts):
+            return functools.reduce(_both, map(_compiled, parts))
+        case Or(parts):
+            return functools.reduce(_either, map(_compiled, parts))
+        case Not(part):
+            inner = _compiled(part)
+            return lambda has: not inner(has)
+    raise TypeError(node)
+
+
+def _both(a: Decision, b: Decision) -> Decision:
+    return lambda has: a(has) and b(has)
+
+
+def _either(a: Decision, b: Decision) -> Decision:
+    return lambda has: a(has) or b(has)
 
 
 def gram_frequencies(texts: Iterable[str]) -> dict[str, float]:
@@ -67,11 +102,14 @@ class Matcher:
         self, subscribers: Iterable[Subscriber], *, frequencies: Mapping[str, float] | None = None
     ) -> None:
         self.rules = [
-            _Rule(s, text, q, frozenset(q.all_terms()))
+            _Rule(s, text, q, frozenset(q.all_terms()), _compiled(q.root))
             for s in subscribers
             for text, q in s.queries()
         ]
         self.frequencies = frequencies or {}
+        # how many rules use each term: of two terms as long and as rare by the estimate (or
+        # with no estimate), the one many rules share is the generic partner (发展, 经济)
+        self._uses = Counter(text for rule in self.rules for text in {t.text for t in rule.terms})
         self._by_anchor: dict[str, list[int]] = {}
         self._always: list[int] = []  # rules with no anchor: "NOT 广告", "A OR NOT B"
         for index, rule in enumerate(self.rules):
@@ -81,12 +119,14 @@ class Matcher:
                 continue
             for needle in {t.text for t in anchor}:
                 self._by_anchor.setdefault(needle, []).append(index)
-        # ahocorasick_rs (Rust): 2–3× faster than pyahocorasick on 10,000 anchors (bench)
-        needles = list(self._by_anchor)
+        # ahocorasick_rs (Rust): 2–3× faster than pyahocorasick on 10,000 anchors (bench); on
+        # UTF-16 a Chinese text is 2 bytes a character instead of 3: 64 µs against 80 per
+        # article at 10,000 rules (its DFA, NFA and leftmost variants all scan alike)
+        self._needles = list(self._by_anchor)
+        encoded = [n.encode("utf-16-le", "surrogatepass") for n in self._needles]
+        standard = ahocorasick_rs.MatchKind.Standard
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(needles, matchkind=ahocorasick_rs.MatchKind.Standard)
-            if needles
-            else None
+            ahocorasick_rs.BytesAhoCorasick(encoded, matchkind=standard) if encoded else None
         )
         self.evaluated = 0  # candidate rules evaluated so far (for benchmarks)
 
@@ -116,8 +156,12 @@ class Matcher:
                 return None
         raise TypeError(node)
 
-    def _cost(self, anchor: frozenset[Term]) -> tuple[float, int]:
-        return sum(self._rarity(t.text) for t in anchor), -min(len(t.text) for t in anchor)
+    def _cost(self, anchor: frozenset[Term]) -> tuple[float, int, int]:
+        return (
+            sum(self._rarity(t.text) for t in anchor),
+            -min(len(t.text) for t in anchor),
+            sum(self._uses[t.text] for t in anchor),
+        )
 
     def _rarity(self, text: str) -> float:
         if not self.frequencies:
@@ -127,14 +171,43 @@ class Matcher:
 
     def match(self, article: StoredArticle) -> list[RuleMatch]:
         fields = {"title": normalize(article.title), "body": normalize(article.body)}
-        found = {needle for text in fields.values() for needle in self._found(text)}
+        # no anchor holds a line break (normalised, it is a space): nothing found spans both
+        hits, exact = self._hits(f"{fields['title']}\n{fields['body']}")
+        found = {needle for needle, _ in hits}
+        starts: dict[str, list[int]] = {}  # where the scan found each anchor, if exact
+        for needle, at in hits if exact else ():
+            starts.setdefault(needle, []).append(at)
+        cut = len(fields["title"]) + 1  # where the body begins in what was scanned
         candidates = {i for needle in found for i in self._by_anchor[needle]}
-        spans: dict[Term, dict[str, list[Span]]] = {}  # each term looked up once per article
+        # each term decided once per article, and located only for a match; keyed by the
+        # term's identity, as hashing a frozen dataclass costs more than deciding the term
+        present: dict[int, bool] = {}
+        spans: dict[int, dict[str, list[Span]]] = {}
+
+        def has(term: Term) -> bool:
+            if (known := present.get(id(term))) is None:
+                if term.text in self._by_anchor and term.text not in found:
+                    known = False  # the scan found every anchor that occurs
+                elif term.text in found and not term.unless_in:
+                    known = True
+                else:
+                    known = any(_occurs(term, t) for t in fields.values())
+                present[id(term)] = known
+            return known
 
         def where(term: Term) -> dict[str, list[Span]]:
-            if term not in spans:
-                spans[term] = {name: term.spans(text) for name, text in fields.items()}
-            return spans[term]
+            if (known := spans.get(id(term))) is None:
+                if term.text in starts and not term.unless_in:  # the scan found them all
+                    n = len(term.text)
+                    at = starts[term.text]
+                    known = {
+                        "title": [(s, s + n) for s in at if s < cut],
+                        "body": [(s - cut, s - cut + n) for s in at if s >= cut],
+                    }
+                else:
+                    known = {name: _spans(term, t) for name, t in fields.items()}
+                spans[id(term)] = known
+            return known
 
         texts: dict[str, _Located] = {}  # mapped back to the original only on a match
         matches = []
@@ -143,15 +216,15 @@ class Matcher:
             if not rule.subscriber.wants(article.source):
                 continue
             self.evaluated += 1
-            if not rule.query.evaluate(lambda t: any(where(t).values())):
+            if not rule.decide(has):
                 continue
-            positive = [t for t in rule.query.terms if any(where(t).values())]
-            if not texts:
-                texts = {name: _mapped(getattr(article, name), fields[name]) for name in fields}
-            located = {
-                name: [texts[name].span(s, e) for s, e in _merged(where(t)[name] for t in positive)]
-                for name in fields
-            }
+            positive = [t for t in rule.query.terms if has(t)]
+            located = {}
+            for name, normal in fields.items():
+                merged = _merged([where(t)[name] for t in positive])
+                if merged and name not in texts:
+                    texts[name] = _mapped(getattr(article, name), normal)
+                located[name] = texts[name].spans(merged) if merged else merged
             matches.append(
                 RuleMatch(
                     rule.subscriber.email,
@@ -165,15 +238,53 @@ class Matcher:
 
     def _found(self, text: str) -> list[str]:
         """The anchors that occur in ``text`` (with repeats)."""
+        return [needle for needle, _ in self._hits(text)[0]]
+
+    def _hits(self, text: str) -> tuple[list[tuple[str, int]], bool]:
+        """Every occurrence of an anchor in ``text``: (anchor, start), in order, and whether
+        the starts are exact (no lone surrogate, no character outside the BMP)."""
         if self._automaton is None:
-            return []
-        return self._automaton.find_matches_as_strings(text, overlapping=True)
+            return [], True
+        try:
+            encoded, exact = text.encode("utf-16-le"), True
+        except UnicodeEncodeError:  # lone surrogates: two of them would pass for a pair
+            encoded, exact = text.encode("utf-16-le", "surrogatepass"), False
+        found = self._automaton.find_matches_as_indexes(encoded, overlapping=True)
+        # an odd byte offset is not a character boundary: two characters' halves
+        hits = [(self._needles[i], start // 2) for i, start, _ in found if not start % 2]
+        if not exact:
+            return [(needle, at) for needle, at in hits if needle in text], False
+        return hits, len(encoded) == 2 * len(text)  # else two units for an astral character
 
 
-def _merged(groups: Iterable[list[Span]]) -> list[Span]:
+def _occurs(term: Term, text: str) -> bool:
+    """Whether ``term`` occurs in normalised ``text`` (``Term.spans``, without listing them
+    when no context is excluded)."""
+    if term.text not in text:
+        return False
+    return not term.unless_in or bool(term.spans(text))
+
+
+def _spans(term: Term, text: str) -> list[Span]:
+    """``term.spans(text)``; without contexts to exclude, a plain loop of ``find`` (2–3×
+    faster than its generator when the term is rare)."""
+    if term.unless_in:
+        return term.spans(text)
+    needle, length, out = term.text, len(term.text), []
+    at = text.find(needle)
+    while at != -1:
+        out.append((at, at + length))
+        at = text.find(needle, at + 1)
+    return out
+
+
+def _merged(groups: list[list[Span]]) -> list[Span]:
     """All the spans, overlapping ones merged, in text order."""
+    spans = [span for group in groups for span in group]
+    if len(spans) < 2:
+        return spans
     merged: list[Span] = []
-    for s, e in sorted(span for group in groups for span in group):
+    for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
@@ -182,45 +293,40 @@ def _merged(groups: Iterable[list[Span]]) -> list[Span]:
 
 
 class _Located(Protocol):
-    def span(self, start: int, end: int) -> Span: ...
+    def spans(self, spans: list[Span]) -> list[Span]: ...
 
 
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # as store.textnorm
-
-
-@cache
-def _irregular() -> re.Pattern[str]:
-    """A run of two or more whitespace characters, or a character (planes 0–2) whose normal
-    form is not one character: what moves normalised positions against the original."""
-    ranges: list[list[int]] = []
-    for code in range(0x30000):
-        char = chr(code)
-        if 0xD800 <= code <= 0xDFFF or char in _SPACES:
-            continue
-        if not unicodedata.decomposition(char) and char.casefold() == char:
-            continue  # its own normal form (NFKC changes only what decomposes)
-        length, joins = _folded(char)
-        if length != 1 or joins:
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    chars = "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
-    )
-    return re.compile(f"[{re.escape(_SPACES)}]{{2,}}|[{chars}]")
-
-
-@cache
-def _folded(char: str) -> tuple[int, bool]:
-    """The length of a character's normal form, and whether that form brings a space or a
-    mark (¨ → " ̈", ﾞ → U+3099), which joins it to its neighbours."""
-    folded = unicodedata.normalize("NFKC", char).casefold()
-    return len(folded), any(c.isspace() or _MARKS.match(c) for c in folded)
-
-
+_SPACE_RUN = re.compile(f"[{re.escape(_SPACES)}]{{2,}}")  # normalised to one space
 _MARKS = regex.compile(r"\p{M}")  # marks join characters: the full map is needed
+
+
+# What news text is mostly made of: ASCII, CJK punctuation, ideographs, full-width forms and
+# quotes. Each folds into one character (checked as the class is built), so the search for
+# irregular characters skips them at a few range tests each; whitespace has its own search.
+_COMMON = [(0x21, 0x7E), (0x2018, 0x2019), (0x201C, 0x201D), (0x3001, 0x3011)]
+_COMMON += [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF01, 0xFF5E)]
+
+
+@functools.cache
+def _irregular() -> re.Pattern[str]:
+    """A character that may be irregular: not whitespace and not one of the _COMMON ones."""
+    for first, last in _COMMON:
+        for char in map(chr, range(first, last + 1)):
+            own = not unicodedata.decomposition(char) and char.casefold() == char
+            if (not own or _MARKS.match(char)) and _folded(char) != (1, False):
+                raise AssertionError(f"U+{ord(char):04X} does not fold into one character")
+    common = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _COMMON)
+    return re.compile(f"[^{common}{re.escape(_SPACES)}]")
+
+
+@functools.cache
+def _folded(char: str) -> tuple[int, bool]:
+    """The length of a character's normal form, and whether it is a mark or its form brings a
+    space or a mark (¨ → " ̈", ﾞ → U+3099), which joins it to its neighbours."""
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    joins = any(c.isspace() or _MARKS.match(c) for c in folded) or bool(_MARKS.match(char))
+    return len(folded), joins
 
 
 class _Shifts:
@@ -228,22 +334,28 @@ class _Shifts:
     normalising is not one character for one (… → ..., ① → 1, a run of spaces → one);
     what a character-by-character map would answer, without building one."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, normal_length: int) -> None:
         self.starts: list[int] = []  # normalised start of each irregular piece
         self.pieces: list[tuple[int, int, int, int]] = []  # (norm end, orig start, end, shift)
-        # a folded character brings a space or a mark of its own (¨ → " ̈", ﾞ → U+3099),
-        # which joins it to its neighbours: only the full map knows where it goes
+        # a mark, or a folded character bringing a space or a mark of its own (¨ → " ̈",
+        # ﾞ → U+3099), joins its neighbours: only the full map knows where it goes
         self.joins = False
-        shift = 0  # normalised minus original position after the pieces so far
+        self.length = -1  # the normalised length; unknown when characters join
+        changes: list[tuple[int, int, int]] = []  # (orig start, end, normalised length)
         for m in _irregular().finditer(text):
-            o0, o1 = m.span()
-            if o1 - o0 > 1 or text[o0] in _SPACES:
-                length, joins = 1, False  # a run of whitespace: one space
-            else:
-                length, joins = _folded(text[o0])
-            self.joins = self.joins or joins
-            if length == o1 - o0:
-                continue
+            length, joins = _folded(m.group())
+            if length == 1 and not joins:
+                continue  # one for one after all (·, —, ～)
+            if joins:
+                self.joins = True
+                return
+            if length != 1:
+                changes.append((m.start(), m.end(), length))
+        grown = sum(length - 1 for _, _, length in changes)
+        if len(text) + grown != normal_length:  # only runs of spaces can account for it
+            changes = sorted(changes + [(*m.span(), 1) for m in _SPACE_RUN.finditer(text)])
+        shift = 0  # normalised minus original position after the pieces so far
+        for o0, o1, length in changes:
             n0 = o0 + shift
             shift += length - (o1 - o0)
             self.starts.append(n0)
@@ -263,12 +375,42 @@ class _Shifts:
     def span(self, start: int, end: int) -> Span:
         return self._original(start)[0], self._original(end - 1)[1]
 
+    def spans(self, spans: list[Span]) -> list[Span]:
+        """``span`` of each, inlined: a common partner may have dozens."""
+        if not self.pieces:
+            return spans  # one character for one throughout
+        starts, pieces, out = self.starts, self.pieces, []
+        for s, e in spans:
+            i = bisect.bisect_right(starts, s) - 1
+            if i < 0:
+                start = s
+            else:
+                n1, o0, _, shift = pieces[i]
+                start = o0 if s < n1 else s - shift
+            i = bisect.bisect_right(starts, e - 1) - 1
+            if i < 0:
+                end = e
+            else:
+                n1, _, o1, shift = pieces[i]
+                end = o1 if e - 1 < n1 else e - shift
+            out.append((start, end))
+        return out
+
+
+class _FullMap:
+    """normalize_with_map's per-character map, for text whose characters join."""
+
+    def __init__(self, mapped: NormalText) -> None:
+        self.span = mapped.span
+
+    def spans(self, spans: list[Span]) -> list[Span]:
+        return [self.span(s, e) for s, e in spans]
+
 
 def _mapped(original: str, normal: str) -> _Located:
     """A map from ``normal`` (= normalize(original)) back to ``original``: the cheap one
     unless marks join characters."""
-    if not _MARKS.search(original):
-        shifts = _Shifts(original)
-        if shifts.length == len(normal) and not shifts.joins:
-            return shifts
-    return normalize_with_map(original)
+    shifts = _Shifts(original, len(normal))
+    if not shifts.joins and shifts.length == len(normal):
+        return shifts
+    return _FullMap(normalize_with_map(original))

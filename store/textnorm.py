@@ -125,7 +125,12 @@ def _fold_specials(text: str) -> str:
 def normalize_with_map(text: str) -> NormalText:
     if not _MARK.search(text):
         folded = normalize(text)
-        if len(folded) == len(text):  # one character for one: the map is the identity
+        # Nothing shrank (so nothing grew, … and ① against runs of spaces): one for one
+        if (
+            len(folded) == len(text)
+            and not _WHITESPACE_PAIR.search(text)
+            and not _SPACE_BRINGING.search(text)
+        ):
             return NormalText(folded, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
         if not _JOINS.search(text):  # every character is its own cluster (…, ①, ㈠, spaces)
             return _map_by_characters(text)
@@ -195,6 +200,21 @@ class _OneForOne(dict[int, bool]):
 
 
 _ONE_FOR_ONE = _OneForOne()
+
+_WHITESPACE_PAIR = re.compile(f"[{re.escape(_SPACES)}]{{2}}")  # a run that shrinks to one space
+# A character whose normal form brings a space (¨ → " ̈"), which merges with a neighbouring
+# one: besides whitespace runs, the only way normalising shrinks a text.
+_SPACE_BRINGING = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(c))
+        for c in range(0x30000)
+        if unicodedata.decomposition(chr(c))
+        and not chr(c).isspace()
+        and any(f.isspace() for f in _fold(chr(c)))
+    )
+    + "]"
+)
 
 
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

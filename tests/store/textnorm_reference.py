@@ -60,7 +60,9 @@ def normalize(text: str) -> str:
 def normalize_with_map(text: str) -> NormalText:
     if not _MARK.search(text):
         folded = normalize(text)
-        if len(folded) == len(text):  # one character for one: the map is the identity
+        # one character for one: the map is the identity (the same length alone is not
+        # enough: in "㈠\t\t" an expansion and a shrinking run of spaces cancel out)
+        if len(folded) == len(text) and all(len(_fold(c)) == 1 for c in text):
             return NormalText(folded, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
     out: list[str] = []
     starts: list[int] = []
