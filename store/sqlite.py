@@ -59,6 +59,7 @@ from store.textnorm import ideographs_match_raw, is_ideographs, normalize
 
 SCHEMA_VERSION = 3
 GRAMS_VERSION = 3  # how text becomes tokens; a change rebuilds the index
+REVISION_TTL = 0.1  # seconds before revision() sees another process's commit
 SLOT_BITS = 16  # articles per publication day: 65,536
 EPOCH = date(1900, 1, 1)  # day 0 of the search key
 INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment, merged 16 at a time
@@ -166,6 +167,9 @@ class SqliteStore:
         self.path = Path(path)
         self.busy_timeout, self.retries = busy_timeout, retries
         self._commits = 0
+        self._data_version, self._data_version_until = 0, 0.0
+        self._watch: sqlite3.Connection | None = None  # asked for data_version only
+        self._revision_lock = threading.Lock()
         self._index_writes: list[tuple[int, int, tuple[str, str, str]]] = []
         self._lock = threading.RLock()
         try:
@@ -303,11 +307,22 @@ class SqliteStore:
         self._commits += 1
 
     def revision(self) -> int:
-        """Changes whenever articles are committed to the file, by this process or another
-        (SQLite's data_version counts the others' commits, ``_commits`` our own)."""
-        with self._lock:
-            (version,) = self._db.execute("PRAGMA data_version").fetchone()
-            return version << 32 | self._commits
+        """Changes whenever articles are committed to the file: by this process at once
+        (``_commits``), by another within ``REVISION_TTL`` (SQLite's data_version, asked on
+        a connection of its own: on the store's, fifty web requests queued behind whatever
+        search or count held it)."""
+        moment = time.monotonic()
+        # one thread asks; the others meanwhile answer with what it last found, instead of
+        # queueing behind it while it waits for the GIL back
+        if moment >= self._data_version_until and self._revision_lock.acquire(blocking=False):
+            try:
+                if self._watch is None:
+                    self._watch = sqlite3.connect(self.path, check_same_thread=False)
+                (self._data_version,) = self._watch.execute("PRAGMA data_version").fetchone()
+                self._data_version_until = moment + REVISION_TTL
+            finally:
+                self._revision_lock.release()
+        return self._data_version << 32 | self._commits
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -715,6 +730,9 @@ class SqliteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        with self._revision_lock:
+            if self._watch is not None:
+                self._watch.close()
 
     @_guarded
     def _select(self, tail: str, params: tuple[object, ...]) -> list[StoredArticle]:

@@ -8,7 +8,7 @@ closed: a client dripping one byte a second cannot hold a slot for ever. Connect
 ``web_connection_limit`` wait in the listen backlog until a slot frees.
 
 Two lanes of worker threads: the cheap status pages (``/``, ``/api/status``, ``/healthz``,
-``/metrics``, ``/unsubscribe``) have ``LIGHT_THREADS`` of their own, so a health check or an
+``/metrics``, ``/unsubscribe``) have ``LIGHT_THREADS`` (4) of their own, so a health check or an
 unsubscribe click never queues behind a burst of searches on the ``web_threads`` others.
 
 Chosen over cheroot by measurement (``bench/web_load.py --compare``): cheroot gives each
@@ -46,7 +46,7 @@ MAX_HEADER_BYTES = 16 * 1024  # the request line and headers: URLs here are shor
 MAX_BODY_BYTES = 64 * 1024  # the only bodies are forms (unsubscribe)
 CLEANUP_INTERVAL = 1  # seconds between checks of the timeouts
 LIGHT_PATHS = frozenset({"/", "/api/status", "/healthz", "/metrics", "/unsubscribe"})
-LIGHT_THREADS = 2
+LIGHT_THREADS = 4
 ACCESS_LINES_WAITING = 10_000  # access lines not yet written; beyond, they are counted
 
 

@@ -408,3 +408,28 @@ def test_a_store_made_before_the_index_tuning_gets_it_on_open(tmp_path: Path) ->
     config = dict(tuple(r) for r in reopened._db.execute("SELECT k, v FROM grams_config"))
     assert {k: config[k] for k in INDEX_TUNING} == INDEX_TUNING
     assert len(reopened.search(parse("。"), limit=10)) == 3
+
+
+def test_revision_sees_another_process_commit_within_its_ttl_and_never_queues(
+    tmp_path: Path,
+) -> None:
+    from store.sqlite import REVISION_TTL
+
+    path = tmp_path / "tidewatch.sqlite3"
+    store = SqliteStore(path)
+    before = store.revision()
+    other = SqliteStore(path)  # a crawl's connection
+    other.upsert_many(long_articles(1))
+    other.close()
+    time.sleep(REVISION_TTL)
+    seen = store.revision()
+    assert seen != before
+    store.upsert_many(long_articles(2)[1:])  # its own commits: at once
+    own = store.revision()
+    assert own != seen
+    time.sleep(REVISION_TTL)
+    with store._revision_lock:  # another thread is asking SQLite: this one does not wait
+        started = time.monotonic()
+        assert store.revision() == own
+        assert time.monotonic() - started < 0.05
+    store.close()

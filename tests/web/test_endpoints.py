@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from model.clock import SHANGHAI
 from scheduler.health import FAILED, HEALTHY
 from scheduler.runs import RunLog
 from store.base import article_id
-from store.sqlite import SqliteStore
+from store.sqlite import REVISION_TTL, SqliteStore
 from tidewatch.config import Config, ConfigError, SourceOverride
 from web.app import Dashboard, check_exposure
 
@@ -476,5 +477,6 @@ def test_identical_searches_cost_one_query_until_another_process_writes(
     url = "http://www.xsnet.cn/news/szjj/2019_1/9999.shtml"
     other.upsert(expected_article("www.xsnet.cn", "3025263", url=url, title="钱塘观察"))
     other.close()
+    time.sleep(REVISION_TTL)  # another process's commit is seen within REVISION_TTL
     again = json.loads(call(app, "/api/search", query)[2])
     assert len(asked) == 2 and again["total"] == first["total"] + 1
