@@ -49,6 +49,17 @@ def parts(tmp_path: Path) -> Iterator[dict[str, Any]]:
     ledger.close()
 
 
+def asked_together(count: int, ask: Any, gate: threading.Event) -> None:
+    """``count`` threads ask at once; the gate opens once they all wait on the first one."""
+    threads = [threading.Thread(target=ask) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.2)
+    gate.set()
+    for thread in threads:
+        thread.join(10)
+
+
 def dashboard(parts: dict[str, Any], status_ttl: float = 60) -> Dashboard:
     return Dashboard(
         parts["config"],
@@ -221,16 +232,7 @@ def test_one_computation_for_many_waiting_requests() -> None:
         return page(b"searched")
 
     answers: list[bytes] = []
-    threads = [
-        threading.Thread(target=lambda: answers.append(kept.get("q", 1, slow).body))
-        for _ in range(20)
-    ]
-    for thread in threads:
-        thread.start()
-    time.sleep(0.2)
-    gate.set()
-    for thread in threads:
-        thread.join(10)
+    asked_together(20, lambda: answers.append(kept.get("q", 1, slow).body), gate)
     assert answers == [b"searched"] * 20
     assert len(calls) == 1 and kept.misses == 1 and kept.hits == 19
 
@@ -255,13 +257,7 @@ def test_when_the_computation_fails_the_waiting_requests_compute_for_themselves(
         except RuntimeError as e:
             failures.append(e)
 
-    threads = [threading.Thread(target=ask) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    time.sleep(0.2)
-    gate.set()
-    for thread in threads:
-        thread.join(10)
+    asked_together(5, ask, gate)
     assert len(failures) == 1 and answers == [b"second try"] * 4 and len(calls) == 2
 
 
