@@ -29,12 +29,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import ahocorasick_rs
-import regex
 
 from alerts.subscriptions import Subscriber
 from store.base import StoredArticle
 from store.query import And, Node, Not, Or, Query, Term
-from store.textnorm import NormalText, normalize, normalize_with_map
+from store.textnorm import MARK, SPACES, NormalText, fold, normalize, normalize_with_map
 
 Span = tuple[int, int]
 
@@ -296,9 +295,7 @@ class _Located(Protocol):
     def spans(self, spans: list[Span]) -> list[Span]: ...
 
 
-_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # as store.textnorm
-_SPACE_RUN = re.compile(f"[{re.escape(_SPACES)}]{{2,}}")  # normalised to one space
-_MARKS = regex.compile(r"\p{M}")  # marks join characters: the full map is needed
+_SPACE_RUN = re.compile(f"[{re.escape(SPACES)}]{{2,}}")  # normalised to one space
 
 
 # What news text is mostly made of: ASCII, CJK punctuation, ideographs, full-width forms and
@@ -314,18 +311,18 @@ def _irregular() -> re.Pattern[str]:
     for first, last in _COMMON:
         for char in map(chr, range(first, last + 1)):
             own = not unicodedata.decomposition(char) and char.casefold() == char
-            if (not own or _MARKS.match(char)) and _folded(char) != (1, False):
+            if (not own or MARK.match(char)) and _folded(char) != (1, False):
                 raise AssertionError(f"U+{ord(char):04X} does not fold into one character")
     common = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _COMMON)
-    return re.compile(f"[^{common}{re.escape(_SPACES)}]")
+    return re.compile(f"[^{common}{re.escape(SPACES)}]")
 
 
 @functools.cache
 def _folded(char: str) -> tuple[int, bool]:
     """The length of a character's normal form, and whether it is a mark or its form brings a
     space or a mark (¨ → " ̈", ﾞ → U+3099), which joins it to its neighbours."""
-    folded = unicodedata.normalize("NFKC", char).casefold()
-    joins = any(c.isspace() or _MARKS.match(c) for c in folded) or bool(_MARKS.match(char))
+    folded = fold(char)
+    joins = any(c.isspace() or MARK.match(c) for c in folded) or bool(MARK.match(char))
     return len(folded), joins
 
 

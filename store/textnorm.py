@@ -19,11 +19,11 @@ from functools import cache
 
 import regex
 
-_MARK = regex.compile(r"\p{M}")  # a combining mark: characters must be folded in clusters
+MARK = regex.compile(r"\p{M}")  # a combining mark: characters must be folded in clusters
 _CLUSTER = regex.compile(r"\X")  # an extended grapheme cluster: a base and its marks
 # Exactly str.isspace(): regex's \s disagrees on a few control characters (U+001C…U+001F).
-_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lies above U+3000
-_WHITESPACE = regex.compile(f"[{regex.escape(_SPACES)}]+")
+SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lies above U+3000
+_WHITESPACE = regex.compile(f"[{regex.escape(SPACES)}]+")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class _FoldTable(dict[int, str]):
     """Per-character NFKC + casefold, computed once per character, for str.translate."""
 
     def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold(chr(code))
+        folded = self[code] = fold(chr(code))
         return folded
 
 
@@ -52,7 +52,8 @@ _FOLD = _FoldTable()
 
 
 @cache
-def _fold(cluster: str) -> str:
+def fold(cluster: str) -> str:
+    """One character's or cluster's normal form: NFKC, then case-folded."""
     return unicodedata.normalize("NFKC", cluster).casefold()
 
 
@@ -64,7 +65,7 @@ _CANDIDATES += [(0x3400, 0x4DBF), (0x4E00, 0x9FFF)]
 
 def _is_plain(c: str) -> bool:
     """Its own normal form, not whitespace, and never part of a larger grapheme cluster."""
-    return _fold(c) == c and not c.isspace() and not _JOINS.match(c)
+    return fold(c) == c and not c.isspace() and not _JOINS.match(c)
 
 
 def _plain_class() -> str:
@@ -88,7 +89,7 @@ def _plain_class() -> str:
 _JOINS = regex.compile(r"[^\p{GCB=Other}\p{GCB=Control}\p{GCB=LF}\r]|\p{ExtPict}|\r\n")
 _PLAIN = _plain_class()
 _SPECIAL_RUN = re.compile(f"[^{_PLAIN}]+")  # stdlib re: 10x faster than regex on this class
-_WHITESPACE_RUN = re.compile(f"[{re.escape(_SPACES)}]+")
+_WHITESPACE_RUN = re.compile(f"[{re.escape(SPACES)}]+")
 _SPACE_RUN = re.compile(" {2,}")
 
 
@@ -98,7 +99,7 @@ def _fold_run(match: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """NFKC, case-folded, every whitespace run made one space (= normalize_with_map().text)."""
-    if _MARK.search(text):
+    if MARK.search(text):
         return normalize_with_map(text).text
     return _fold_specials(text)
 
@@ -123,7 +124,7 @@ def _fold_specials(text: str) -> str:
 
 
 def normalize_with_map(text: str) -> NormalText:
-    if not _MARK.search(text):
+    if not MARK.search(text):
         folded = normalize(text)
         # Nothing shrank (so nothing grew, … and ① against runs of spaces): one for one
         if (
@@ -136,7 +137,7 @@ def normalize_with_map(text: str) -> NormalText:
             return _map_by_characters(text)
     out = _Builder()
     for match in _CLUSTER.finditer(text):
-        out.cluster(match.start(), match.end(), _fold(match.group()))
+        out.cluster(match.start(), match.end(), fold(match.group()))
     return out.result()
 
 
@@ -201,7 +202,7 @@ class _OneForOne(dict[int, bool]):
 
 _ONE_FOR_ONE = _OneForOne()
 
-_WHITESPACE_PAIR = re.compile(f"[{re.escape(_SPACES)}]{{2}}")  # a run that shrinks to one space
+_WHITESPACE_PAIR = re.compile(f"[{re.escape(SPACES)}]{{2}}")  # a run that shrinks to one space
 # A character whose normal form brings a space (¨ → " ̈"), which merges with a neighbouring
 # one: besides whitespace runs, the only way normalising shrinks a text.
 _SPACE_BRINGING = re.compile(
@@ -211,7 +212,7 @@ _SPACE_BRINGING = re.compile(
         for c in range(0x30000)
         if unicodedata.decomposition(chr(c))
         and not chr(c).isspace()
-        and any(f.isspace() for f in _fold(chr(c)))
+        and any(f.isspace() for f in fold(chr(c)))
     )
     + "]"
 )
@@ -229,7 +230,7 @@ def ideographs_match_raw(text: str) -> bool:
     """True if strings of CJK ideographs occur in ``text`` exactly where they occur in
     ``normalize(text)``: no combining mark, and no character folds into an ideograph or into
     nothing. Then a search for ideographs may look at the text as stored."""
-    if _MARK.search(text):
+    if MARK.search(text):
         return False
     for c in set("".join(_SPECIAL_RUN.findall(text))):
         folded = _FOLD[ord(c)]
