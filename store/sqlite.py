@@ -125,6 +125,19 @@ _END = "\U000f1000"  # closes the last bigram of a text
 _SEPARATOR = re.compile(r"[^0-9a-z\x80-\U0010ffff]")  # ASCII the tokenizer would drop
 _MOVED = {c: chr(0xF0000 + c) for c in range(128) if _SEPARATOR.match(chr(c))}
 _COMMON_SEPARATORS = ", .%+();?:!-/\"'"  # the most frequent in normalised news text
+_POSITIONS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_at USING fts5vocab(main, grams, instance)"
+)
+_PAIRS = "CREATE TEMP TABLE IF NOT EXISTS pairs (rowid INTEGER PRIMARY KEY, source INTEGER)"
+_AT = "(doc << 25) + ((col = 't') << 24) + offset"  # an occurrence; bodies are far below 2**24
+_ALL_COVERED = f"""
+SELECT source, rowid >> {SLOT_BITS}, count(*) FROM temp.pairs WHERE rowid NOT IN (
+    SELECT doc FROM temp.grams_at WHERE term = ?1 AND doc IN (SELECT rowid FROM temp.pairs)
+    AND {_AT} NOT IN (
+        SELECT {_AT} + ?2 FROM temp.grams_at WHERE term = ?3 AND offset + ?2 >= 0
+        AND doc IN (SELECT rowid FROM temp.pairs)
+    )
+) GROUP BY 1, 2"""  # per source and day: the pairs in which every occurrence of ?1 is covered
 
 T = TypeVar("T")
 
@@ -625,40 +638,34 @@ class SqliteStore:
     def _uncovered(
         self, neighbour: tuple[str, str, int], plan: _Plan, sources: list[str]
     ) -> dict[str, Counter[int]]:
-        """``T -C`` with C one character longer than a two-character T, from the index's
-        positions (fts5vocab): the articles with an occurrence of T's bigram whose
-        neighbouring bigram is not the one that would make it C. Positions are packed into
-        integers so that the sets are built and compared at C speed."""
+        """``T -C`` with C one character longer than a two-character T: every article with
+        T's bigram, less those in which each occurrence of it is part of a C. Those are among
+        the articles that also have C's other bigram (counted into ``temp.pairs``), and
+        positions (fts5vocab) decide which, in one SQL statement: the rows never reach Python,
+        which costs ~1 µs a row against SQLite's ~0.2."""
         term, context, step = neighbour
-        self._db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_at "
-            "USING fts5vocab(main, grams, instance)"
-        )
-        covered = set(self._positions(context, -step))
-        docs = {key >> 25 for key in set(self._positions(term, 0)) - covered}
         time_sql, time_params = plan.time_sql
+        both = f"({plan.upper}) AND {_TEXT} : {_phrase(context)}"
+        db = self._db
+        db.execute(_POSITIONS)
+        db.execute(_PAIRS)
+        db.execute("DELETE FROM temp.pairs")
         counts: dict[str, Counter[int]] = {}
-        for src in sources:
-            rows = self._db.execute(
-                f"SELECT g.rowid FROM grams g WHERE grams MATCH ? {time_sql}",
+        for i, src in enumerate(sources):
+            rows = db.execute(
+                f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
+                f"{time_sql} GROUP BY 1",
                 (plan.filtered(plan.upper, src), *time_params),
             )
-            found = Counter(rowid >> SLOT_BITS for (rowid,) in rows if rowid in docs)
-            if found:
-                counts[src] = found
-        return counts
-
-    def _positions(self, token: str, shift: int) -> Iterator[int]:
-        """Where a bigram token occurs, each occurrence as doc << 25 | column << 24 | offset
-        (+ shift); bodies are capped far below 2**24 characters."""
-        cursor = self._db.cursor()
-        cursor.row_factory = None
-        cursor.execute(
-            "SELECT (doc << 25) + ((col = 't') << 24) + offset + ? FROM temp.grams_at "
-            "WHERE term = ? AND col IN ('b', 't') AND offset + ? >= 0",
-            (shift, token, shift),
-        )
-        return (key for (key,) in cursor)
+            counts[src] = Counter(dict(rows.fetchall()))
+            db.execute(
+                f"INSERT INTO temp.pairs SELECT g.rowid, ? FROM grams g WHERE grams MATCH ? "
+                f"{time_sql}",
+                (i, plan.filtered(both, src), *time_params),
+            )
+        for i, day, n in db.execute(_ALL_COVERED, (term, -step, context)):
+            counts[sources[i]][day] -= n
+        return {src: +found for src, found in counts.items() if +found}
 
     def _checked(
         self, plan: _Plan, time_sql: str, time_params: tuple[object, ...]
