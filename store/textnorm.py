@@ -87,8 +87,9 @@ def _plain_class() -> str:
 # characters, jamo, regional indicators, pictographs, CR before LF). Without one, every
 # character is a cluster of its own and may be folded alone.
 _JOINS = regex.compile(r"[^\p{GCB=Other}\p{GCB=Control}\p{GCB=LF}\r]|\p{ExtPict}|\r\n")
-_PLAIN = _plain_class()
-_SPECIAL_RUN = re.compile(f"[^{_PLAIN}]+")  # stdlib re: 10x faster than regex on this class
+# Runs of the other characters (combining marks among them: they join clusters, so are never
+# plain). Stdlib re: 10x faster than regex on this class.
+_SPECIAL_RUN = re.compile(f"[^{_plain_class()}]+")
 _WHITESPACE_RUN = re.compile(f"[{re.escape(SPACES)}]+")
 _SPACE_RUN = re.compile(" {2,}")
 
@@ -99,17 +100,31 @@ def _fold_run(match: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """NFKC, case-folded, every whitespace run made one space (= normalize_with_map().text)."""
-    if MARK.search(text):
+    return _normalized(text, _specials(text))
+
+
+def normalize_noting_raw(text: str) -> tuple[str, bool]:
+    """``normalize(text)`` and ``ideographs_match_raw(text)``, from one look at the text."""
+    specials = _specials(text)
+    return _normalized(text, specials), _raw_exact(specials)
+
+
+def _specials(text: str) -> str:
+    """The distinct characters of ``text`` that are not their own plain normal form."""
+    return "".join(set("".join(_SPECIAL_RUN.findall(text))))
+
+
+def _normalized(text: str, specials: str) -> str:
+    if MARK.search(specials):  # marks are never plain, so they are among the specials
         return normalize_with_map(text).text
-    return _fold_specials(text)
+    return _fold_specials(text, specials)
 
 
-def _fold_specials(text: str) -> str:
+def _fold_specials(text: str, specials: str) -> str:
     """Each character not its own normal form folded, each whitespace run made one space. An
     article has a few distinct such characters (，：（）\n) many times over: replacing each
     distinct one is several times faster than a callback per run, and the same unless a
     fold makes another of them (µ → μ)."""
-    specials = set("".join(_SPECIAL_RUN.findall(text)))
     folds = [(c, _FOLD[ord(c)]) for c in specials]
     if any(x != c and x in specials for c, folded in folds for x in folded):
         return _WHITESPACE_RUN.sub(" ", _SPECIAL_RUN.sub(_fold_run, text))
@@ -230,10 +245,10 @@ def ideographs_match_raw(text: str) -> bool:
     """True if strings of CJK ideographs occur in ``text`` exactly where they occur in
     ``normalize(text)``: no combining mark, and no character folds into an ideograph or into
     nothing. Then a search for ideographs may look at the text as stored."""
-    if MARK.search(text):
+    return _raw_exact(_specials(text))
+
+
+def _raw_exact(specials: str) -> bool:
+    if MARK.search(specials):
         return False
-    for c in set("".join(_SPECIAL_RUN.findall(text))):
-        folded = _FOLD[ord(c)]
-        if not folded or _IDEOGRAPH.search(folded):
-            return False
-    return True
+    return not any(not (folded := _FOLD[ord(c)]) or _IDEOGRAPH.search(folded) for c in specials)

@@ -433,3 +433,45 @@ def test_revision_sees_another_process_commit_within_its_ttl_and_never_queues(
         assert store.revision() == own
         assert time.monotonic() - started < 0.05
     store.close()
+
+
+def checkpoint_threads(path: Path) -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name == f"checkpoint {path.name}"]
+
+
+def test_commits_are_checkpointed_beside_the_writer_which_never_waits_for_it(
+    tmp_path: Path,
+) -> None:
+    """The writer's own checkpoint waits for 64 MiB of WAL; a batch is copied into the file
+    by the checkpoint thread soon after its commit, and another process sees it all."""
+    path = tmp_path / "tidewatch.sqlite3"
+    store = SqliteStore(path)
+    empty = path.stat().st_size
+    store.upsert_many(long_articles(300))
+    deadline = time.monotonic() + 10
+    while path.stat().st_size < empty + 1_000_000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert path.stat().st_size > empty + 1_000_000  # the pages are in the file itself
+    assert checkpoint_threads(path)
+    reader = sqlite3.connect(path)
+    assert reader.execute("SELECT count(*) FROM articles").fetchone() == (300,)
+    reader.close()
+    store.close()
+    assert not checkpoint_threads(path)  # close() ends it
+
+
+def test_the_checkpoint_thread_ends_when_commits_stop_and_comes_back_with_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("store.sqlite.CHECKPOINTER_IDLE", 0.2)
+    path = tmp_path / "tidewatch.sqlite3"
+    store = SqliteStore(path)
+    for article in long_articles(3):
+        store.upsert(article)
+        assert checkpoint_threads(path)
+        time.sleep(0.6)
+        assert not checkpoint_threads(path)  # a store dropped without close() leaves none
+    assert store.count() == 3
+    store.close()

@@ -7,11 +7,22 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
 import pytest
 import textnorm_reference as reference
 
-from store.textnorm import NormalText, normalize, normalize_with_map
+from store.textnorm import (
+    _CANDIDATES,
+    _SPECIAL_RUN,
+    MARK,
+    NormalText,
+    fold,
+    ideographs_match_raw,
+    normalize,
+    normalize_noting_raw,
+    normalize_with_map,
+)
 
 PIECES = [
     *"钱塘数字经济aAＡｉ，。“”（）",
@@ -55,3 +66,31 @@ def test_plain_text_still_takes_the_identity_map() -> None:
     text = "萧山日报，数字经济。\n钱塘区 AI"
     mapped = normalize_with_map(text)
     assert mapped.starts == tuple(range(len(text))) and mapped == slow(text)
+
+
+MARKED = [*PIECES, "e\u0301", "\u0301", "\u3099", "か\u3099", "⼀", "\u2f00", "豈", "\u200b"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_look_gives_normal_form_and_raw_exactness_as_separate_looks(seed: int) -> None:
+    rng = random.Random(100 + seed)
+    for _ in range(400):
+        text = "".join(rng.choice(MARKED) for _ in range(rng.randint(0, 30)))
+        assert normalize_noting_raw(text) == (slow(text).text, ideographs_match_raw(text)), text
+        assert ideographs_match_raw(text) == reference_raw_exact(text), text
+
+
+def reference_raw_exact(text: str) -> bool:
+    """ideographs_match_raw as first written: a combining mark anywhere, or a character that
+    folds into an ideograph or into nothing, makes the stored text unfit."""
+    if MARK.search(text):
+        return False
+    return not any(not (f := fold(c)) or re.search(r"[\u3400-\u4dbf\u4e00-\u9fff]", f)
+                   for c in text if fold(c) != c)  # fmt: skip
+
+
+def test_no_plain_character_is_a_combining_mark() -> None:
+    """normalize looks for marks only among a text's special characters."""
+    plain = [chr(c) for first, last in _CANDIDATES for c in range(first, last + 1)
+             if not _SPECIAL_RUN.match(chr(c))]  # fmt: skip
+    assert len(plain) > 20_000 and not [c for c in plain if MARK.match(c)]
