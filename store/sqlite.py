@@ -24,6 +24,7 @@ SQL on the stored text when that is exact (ideographs, see ``textnorm``), else i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
@@ -64,13 +65,15 @@ SCHEMA_VERSION = 3
 GRAMS_VERSION = 3  # how text becomes tokens; a change rebuilds the index
 REVISION_TTL = 0.1  # seconds before revision() sees another process's commit
 WAL_BACKSTOP = 16384  # pages (64 MiB) of WAL before a commit checkpoints it itself
-CHECKPOINTER_IDLE = 5.0  # seconds without a commit before the checkpoint thread ends
+MAINTAINER_IDLE = 5.0  # seconds without a commit before the maintenance thread ends
+MERGE_PAGES = 256  # index pages one merge step writes (~10 ms), between the writer's batches
 SLOT_BITS = 16  # articles per publication day: 65,536
 EPOCH = date(1900, 1, 1)  # day 0 of the search key
-INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment, merged 16 at a time
-    "hashsize": 32 << 20,
-    "automerge": 16,
-    "crisismerge": 64,
+INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment; segments are merged 16
+    "hashsize": 32 << 20,  # at a time by _Maintainer, not in the writer's commit
+    "automerge": 0,
+    "usermerge": 16,
+    "crisismerge": 64,  # the writer still merges a level that reaches 64 segments
 }
 
 SCHEMA = """
@@ -191,7 +194,7 @@ class SqliteStore:
         self._revision_lock = threading.Lock()
         self._index_writes: list[tuple[int, int, tuple[str, str, str]]] = []
         self._lock = threading.RLock()
-        self._checkpointer = _Checkpointer(self.path)
+        self._maintainer = _Maintainer(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -205,7 +208,7 @@ class SqliteStore:
         try:
             self._db.create_function("body_text", 1, _text, deterministic=True)
             self._db.execute("PRAGMA cache_size = -32000")  # 32 MB: the index's hot pages
-            self._db.execute(f"PRAGMA wal_autocheckpoint = {WAL_BACKSTOP}")  # see _Checkpointer
+            self._db.execute(f"PRAGMA wal_autocheckpoint = {WAL_BACKSTOP}")  # see _Maintainer
             self._migrate()
         except BaseException:
             self._db.close()
@@ -326,7 +329,7 @@ class SqliteStore:
 
     def _committed(self) -> None:
         self._commits += 1
-        self._checkpointer.wake()
+        self._maintainer.wake()
 
     def revision(self) -> int:
         """Changes whenever articles are committed to the file: by this process at once
@@ -361,14 +364,42 @@ class SqliteStore:
     @_guarded
     def _upsert_batch(self, batch: list[tuple[Article, dict[str, str | None]]]) -> list[Outcome]:
         seen = iso(now())
-        with self._lock, self._transaction():
-            return [self._write(a, seen, v.get("etag"), v.get("last_modified")) for a, v in batch]
+        with self._lock:
+            prepared = self._prepared([a for a, _ in batch])  # outside the transaction
+            with self._maintainer.writing(), self._transaction():
+                return [
+                    self._write(a, p, seen, v.get("etag"), v.get("last_modified"))
+                    for (a, v), p in zip(batch, prepared, strict=True)
+                ]
+
+    def _prepared(self, articles: list[Article]) -> list[_Prepared]:
+        """What each write needs that depends on the article alone, made before the batch's
+        transaction (while _Maintainer merges); rows only for articles not stored as they
+        are, which a re-crawl mostly finds."""
+        ids = [article_id(a.url) for a in articles]
+        stored = dict(
+            self._db.execute(
+                "SELECT id, content_hash FROM articles WHERE id IN "
+                "(SELECT value FROM json_each(?))",
+                (json.dumps(ids),),
+            ).fetchall()
+        )
+        prepared = []
+        for aid, article in zip(ids, articles, strict=True):
+            content_hash = article.content_hash()
+            row = None if stored.get(aid) == content_hash else _row(_row_values(article))
+            prepared.append(_Prepared(aid, content_hash, row))
+        return prepared
 
     def _write(
-        self, article: Article, seen: str, etag: str | None, last_modified: str | None
+        self,
+        article: Article,
+        prepared: _Prepared,
+        seen: str,
+        etag: str | None,
+        last_modified: str | None,
     ) -> Outcome:
-        aid = article_id(article.url)
-        content_hash = article.content_hash()
+        aid, content_hash = prepared.id, prepared.content_hash
         old = self._db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
         if old and old["content_hash"] == content_hash:
             self._db.execute(
@@ -377,19 +408,20 @@ class SqliteStore:
                 (seen, etag, last_modified, old["rowid"]),
             )
             return Outcome.UNCHANGED
-        values = _row_values(
-            article,
-            id=aid,
-            content_hash=content_hash,
-            first_seen=old["first_seen"] if old else seen,
-            last_seen=seen,
-            version=old["version"] + 1 if old else 1,
-        )
+        row = prepared.row or _row(_row_values(article))  # another process stored it meanwhile
+        values = {
+            **row.values,
+            "id": aid,
+            "content_hash": content_hash,
+            "first_seen": old["first_seen"] if old else seen,
+            "last_seen": seen,
+            "version": old["version"] + 1 if old else 1,
+        }
         if old:
             self._archive(old, values)
             self._unindex(old)
             self._db.execute("DELETE FROM articles WHERE rowid = ?", (old["rowid"],))
-        self._insert(values, etag, last_modified, keep=old["rowid"] if old else None)
+        self._insert(values, etag, last_modified, keep=old["rowid"] if old else None, row=row)
         outcome = Outcome.UPDATED if old else Outcome.NEW
         self._db.execute(
             "INSERT INTO changes (article_id, version, kind, at) VALUES (?, ?, ?, ?)",
@@ -403,22 +435,22 @@ class SqliteStore:
         etag: str | None,
         last_modified: str | None,
         keep: int | None = None,
+        row: _Row | None = None,
     ) -> None:
+        row = row or _row(values)
         key = self._key(str(values["published_at"]), keep, str(values["url"]))
-        title, raw_title = normalize_noting_raw(str(values["title"]))
-        body, raw_body = normalize_noting_raw(str(values["body"]))
         names = [*_COLUMNS, "etag", "last_modified", "raw_exact"]
         self._db.execute(
             f"INSERT INTO articles (rowid, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
             (
                 key,
-                *(_zipped(values[n]) if n == "body" else values[n] for n in _COLUMNS),
+                *(row.body if n == "body" else values[n] for n in _COLUMNS),
                 etag,
                 last_modified,
-                int(raw_title and raw_body),
+                int(row.raw_exact),
             ),
         )
-        self._index_writes.append((key, 1, _index_tokens(title, body, values)))
+        self._index_writes.append((key, 1, row.grams))
 
     def _key(self, published_at: str, keep: int | None, url: str) -> int:
         """The article's rowid: its publication day, then the next free number that day."""
@@ -740,7 +772,7 @@ class SqliteStore:
         return {source: n for source, n in rows}
 
     def close(self) -> None:
-        self._checkpointer.close()
+        self._maintainer.close()
         with self._lock:
             self._db.close()
         with self._revision_lock:
@@ -759,20 +791,33 @@ class SqliteStore:
         )
 
 
-class _Checkpointer:
-    """Copies committed WAL pages back into the store's file on a thread and connection of
-    its own, after each commit. A checkpoint is where SQLite (WAL, synchronous=NORMAL) syncs
-    and writes every page a second time: in the commit, it was 40 % of a batch's time; here
-    it runs beside the next batch. Nothing depends on it for safety: the WAL already holds
-    every commit, and the writer still checkpoints by itself past ``WAL_BACKSTOP`` pages
-    (so a failure here, which is logged, also shows in the writer's own commits)."""
+class _Maintainer:
+    """Merges the index's segments and copies committed WAL pages back into the store's
+    file, on a thread and connection of its own, after each commit: while the writer
+    prepares its next batch, which it does outside its transaction for this (an FTS5 merge
+    needs the write lock). Both used to run in the writer's commit: at 100k articles,
+    merges and checkpoint were ~45 % of a batch's time. Nothing depends on them for
+    safety: the WAL holds every commit; the writer still checkpoints by itself past
+    ``WAL_BACKSTOP`` pages and merges a level of ``crisismerge`` segments (so a failure
+    here, which is logged, also shows in the writer's own commits). A merge step yields to
+    a writer that is waiting (``turn``)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.turn = threading.Lock()  # held by the writer's transaction, or a merge step
+        self.writer_waiting = threading.Event()
         self._wake = threading.Event()
         self._closing = False
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """The writer's turn: a merge step in progress finishes, no other starts."""
+        self.writer_waiting.set()
+        with self.turn:
+            self.writer_waiting.clear()
+            yield
 
     def wake(self) -> None:
         with self._guard:
@@ -781,7 +826,7 @@ class _Checkpointer:
             self._wake.set()
             if self._thread is None:
                 self._thread = threading.Thread(
-                    target=self._run, name=f"checkpoint {self.path.name}", daemon=True
+                    target=self._run, name=f"maintain {self.path}", daemon=True
                 )
                 self._thread.start()
 
@@ -794,19 +839,21 @@ class _Checkpointer:
             thread.join()
 
     def _run(self) -> None:
-        """Until the store closes, or no commit comes for ``CHECKPOINTER_IDLE`` seconds
+        """Until the store closes, or no commit comes for ``MAINTAINER_IDLE`` seconds
         (a store dropped without close() leaves no thread behind for long)."""
         db: sqlite3.Connection | None = None
         try:
-            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            db = sqlitefile.connect(self.path)
             while self._woken():
                 try:
+                    while not self.writer_waiting.is_set() and self._merge_step(db):
+                        pass
                     db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.Error as e:
-                    log.warning("%s: checkpoint failed (the WAL keeps every commit): %s",
-                                self.path, e)  # fmt: skip
+                    log.warning("%s: index merge or checkpoint failed (the WAL keeps every "
+                                "commit): %s", self.path, e)  # fmt: skip
         except sqlite3.Error as e:
-            log.warning("%s: the checkpoint thread could not open the store: %s", self.path, e)
+            log.warning("%s: the maintenance thread could not open the store: %s", self.path, e)
         finally:
             with self._guard:
                 if self._thread is threading.current_thread():
@@ -814,8 +861,18 @@ class _Checkpointer:
             if db is not None:
                 db.close()
 
+    def _merge_step(self, db: sqlite3.Connection) -> bool:
+        """One bounded merge of the levels that hold ``usermerge`` segments; False when
+        there was nothing to merge (FTS5 then changes fewer than two rows)."""
+        with self.turn:
+            if self.writer_waiting.is_set():
+                return False
+            before = db.total_changes
+            db.execute("INSERT INTO grams (grams, rank) VALUES ('merge', ?)", (MERGE_PAGES,))
+            return db.total_changes - before >= 2
+
     def _woken(self) -> bool:
-        self._wake.wait(CHECKPOINTER_IDLE)
+        self._wake.wait(MAINTAINER_IDLE)
         with self._guard:  # decided under the guard: a wake() from now on starts a new thread
             if self._closing or not self._wake.is_set():
                 return False
@@ -1039,13 +1096,37 @@ def _day(moment: datetime) -> tuple[int, bool]:
     return max(0, (local.date() - EPOCH).days), midnight
 
 
-def _row_values(article: Article, **bookkeeping: object) -> dict[str, object]:
-    """A row for the articles table: the item's fields plus the store's own bookkeeping."""
+@dataclasses.dataclass(frozen=True)
+class _Row:
+    """An article version as written: its columns before the store's bookkeeping, the body
+    compressed, whether its ideographs match as stored, and its index tokens."""
+
+    values: dict[str, object]
+    body: bytes
+    raw_exact: bool
+    grams: tuple[str, str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Prepared:
+    id: str
+    content_hash: str
+    row: _Row | None  # None: stored with this content already, when the batch was prepared
+
+
+def _row(values: dict[str, object]) -> _Row:
+    title, raw_title = normalize_noting_raw(str(values["title"]))
+    body, raw_body = normalize_noting_raw(str(values["body"]))
+    grams = _index_tokens(title, body, values)
+    return _Row(values, _zipped(values["body"]), raw_title and raw_body, grams)
+
+
+def _row_values(article: Article) -> dict[str, object]:
+    """The item's fields as columns of the articles table (the store's bookkeeping: None)."""
     data = {name: getattr(article, name, None) for name in _COLUMNS}
     data.update(
         published_at=iso(article.published_at),
         published_precision=str(article.published_precision),
-        **bookkeeping,
     )
     return {
         k: json.dumps(v, ensure_ascii=False) if k in _JSON_COLUMNS else v for k, v in data.items()

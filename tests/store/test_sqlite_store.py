@@ -22,7 +22,7 @@ from support import EXPECTED, expected_article
 
 from model.article import Article, Precision
 from model.clock import SHANGHAI
-from store.base import StoreError, article_id
+from store.base import Outcome, StoreError, article_id
 from store.query import parse
 from store.sqlite import SCHEMA_VERSION, SqliteStore
 
@@ -438,7 +438,7 @@ def test_revision_sees_another_process_commit_within_its_ttl_and_never_queues(
 def checkpoint_threads(path: Path) -> list[str]:
     import threading
 
-    return [t.name for t in threading.enumerate() if t.name == f"checkpoint {path.name}"]
+    return [t.name for t in threading.enumerate() if t.name == f"maintain {path}"]
 
 
 def test_commits_are_checkpointed_beside_the_writer_which_never_waits_for_it(
@@ -465,7 +465,7 @@ def test_commits_are_checkpointed_beside_the_writer_which_never_waits_for_it(
 def test_the_checkpoint_thread_ends_when_commits_stop_and_comes_back_with_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("store.sqlite.CHECKPOINTER_IDLE", 0.2)
+    monkeypatch.setattr("store.sqlite.MAINTAINER_IDLE", 0.2)
     path = tmp_path / "tidewatch.sqlite3"
     store = SqliteStore(path)
     for article in long_articles(3):
@@ -474,4 +474,70 @@ def test_the_checkpoint_thread_ends_when_commits_stop_and_comes_back_with_them(
         time.sleep(0.6)
         assert not checkpoint_threads(path)  # a store dropped without close() leaves none
     assert store.count() == 3
+    store.close()
+
+
+def segments(path: Path) -> int:
+    db = sqlite3.connect(path)
+    (n,) = db.execute("SELECT count(DISTINCT segid) FROM grams_idx").fetchone()
+    db.close()
+    return n
+
+
+def test_index_segments_are_merged_beside_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch leaves a segment (the writer does not merge them); the maintenance thread
+    merges them between batches, and every article stays findable."""
+    monkeypatch.setattr("store.sqlite.MAINTAINER_IDLE", 0.5)
+    path = tmp_path / "tidewatch.sqlite3"
+    store = SqliteStore(path)
+    made = long_articles(120)
+    for start in range(0, len(made), 3):  # 40 batches: 40 segments, unmerged
+        store.upsert_many(made[start : start + 3])
+    deadline = time.monotonic() + 20
+    while checkpoint_threads(path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert segments(path) < 16
+    assert store.count_matches(parse("。")).total == len(made)
+    store.close()
+
+
+def test_an_article_changed_by_another_process_while_a_batch_is_prepared_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch is prepared outside its transaction; what another process commits meanwhile
+    is seen inside it, and the batch's version still wins, whole."""
+    path = tmp_path / "tidewatch.sqlite3"
+    store = SqliteStore(path)
+    (first,) = long_articles(1)
+    store.upsert(first)
+    prepare = SqliteStore._prepared
+
+    def prepared_then_changed(self: SqliteStore, articles: list[Article]) -> object:
+        found = prepare(self, articles)
+        subprocess.run(  # another process corrects the article before our transaction
+            [sys.executable, "-c", textwrap.dedent(f"""
+                import dataclasses, pickle, sys
+                from pathlib import Path
+                from store.sqlite import SqliteStore
+                article = pickle.loads(bytes.fromhex({first_hex!r}))
+                store = SqliteStore(Path({str(path)!r}))
+                store.upsert(dataclasses.replace(article, body=article.body + "（他处更正）"))
+                store.close()
+            """)],
+            check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        return found
+
+    import pickle
+
+    first_hex = pickle.dumps(first).hex()
+    monkeypatch.setattr(SqliteStore, "_prepared", prepared_then_changed)
+    assert store.upsert(first) is Outcome.UPDATED  # prepared as unchanged, found changed
+    monkeypatch.undo()
+    stored = store.get(article_id(first.url))
+    assert stored is not None and stored.body == first.body and stored.version == 3
+    assert store.count_matches(parse("他处更正")).total == 0  # the other version left the index
+    assert store.count_matches(parse(first.title)).total == 1
     store.close()
