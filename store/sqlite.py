@@ -846,7 +846,7 @@ class _Maintainer:
             db = sqlitefile.connect(self.path)
             while self._woken():
                 try:
-                    while not self.writer_waiting.is_set() and self._merge_step(db):
+                    while not self._closing and self._merge_step(db):
                         pass
                     db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.Error as e:
