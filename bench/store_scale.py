@@ -217,8 +217,7 @@ def sqlite(count: int, runs: int, peer: bool) -> None:
 
 def index_alone(count: int) -> None:
     """The floor under the insert rate: the same articles' grams written straight into a bare
-    FTS5 table tuned like the store's but merging in its own commits, timing only SQLite (no
-    Python preparation, no rows, no thread beside it)."""
+    FTS5 table tuned like the store's, timing only SQLite (no Python preparation, no rows)."""
     with tempfile.TemporaryDirectory() as tmp:
         db = sqlite3.connect(Path(tmp) / "grams.sqlite3", isolation_level=None)
         db.execute("PRAGMA journal_mode = WAL")
@@ -228,7 +227,7 @@ def index_alone(count: int) -> None:
             "CREATE VIRTUAL TABLE g USING fts5 (b, t, m, tokenize = 'ascii', content = '', "
             "columnsize = 0)"
         )
-        for name, value in {**INDEX_TUNING, "automerge": 16}.items():  # merging as it goes
+        for name, value in INDEX_TUNING.items():
             db.execute("INSERT INTO g (g, rank) VALUES (?, ?)", (name, value))
         elapsed, cpu, rows = 0.0, 0.0, []
         for i, article in enumerate(synthetic(count)):

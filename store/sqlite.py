@@ -18,13 +18,17 @@ match and counts never read an article.
 
 Exactness: the index decides every query exactly except context exclusions (``钱塘 -钱塘江``
 counts a 钱塘 only outside 钱塘江). For those the index gives a lower bound (no context at
-all) and an upper bound (the term anywhere); only the articles in between are checked, in
-SQL on the stored text when that is exact (ideographs, see ``textnorm``), else in Python.
+all) and an upper bound (the term anywhere); only the articles in between are checked: by
+the index's positions when the context is the term and one character, else in SQL on the
+stored text when that is exact (ideographs, see ``textnorm``), else in Python.
+
+Writing: a batch is one transaction. What depends on the articles alone (normal forms,
+bigrams, compression) is made before it; index writes go in rowid order at its end; the WAL
+is checkpointed beside the writer (``_Checkpointer``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import json
@@ -65,15 +69,13 @@ SCHEMA_VERSION = 3
 GRAMS_VERSION = 3  # how text becomes tokens; a change rebuilds the index
 REVISION_TTL = 0.1  # seconds before revision() sees another process's commit
 WAL_BACKSTOP = 16384  # pages (64 MiB) of WAL before a commit checkpoints it itself
-MAINTAINER_IDLE = 5.0  # seconds without a commit before the maintenance thread ends
-MERGE_PAGES = 256  # index pages one merge step writes (~10 ms), between the writer's batches
+CHECKPOINTER_IDLE = 5.0  # seconds without a commit before the checkpoint thread ends
 SLOT_BITS = 16  # articles per publication day: 65,536
 EPOCH = date(1900, 1, 1)  # day 0 of the search key
-INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment; segments are merged 16
-    "hashsize": 32 << 20,  # at a time by _Maintainer, not in the writer's commit
-    "automerge": 0,
-    "usermerge": 16,
-    "crisismerge": 64,  # the writer still merges a level that reaches 64 segments
+INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment, merged 16 at a time
+    "hashsize": 32 << 20,
+    "automerge": 16,
+    "crisismerge": 64,
 }
 
 SCHEMA = """
@@ -194,7 +196,7 @@ class SqliteStore:
         self._revision_lock = threading.Lock()
         self._index_writes: list[tuple[int, int, tuple[str, str, str]]] = []
         self._lock = threading.RLock()
-        self._maintainer = _Maintainer(self.path)
+        self._checkpointer = _Checkpointer(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -208,7 +210,7 @@ class SqliteStore:
         try:
             self._db.create_function("body_text", 1, _text, deterministic=True)
             self._db.execute("PRAGMA cache_size = -32000")  # 32 MB: the index's hot pages
-            self._db.execute(f"PRAGMA wal_autocheckpoint = {WAL_BACKSTOP}")  # see _Maintainer
+            self._db.execute(f"PRAGMA wal_autocheckpoint = {WAL_BACKSTOP}")  # see _Checkpointer
             self._migrate()
         except BaseException:
             self._db.close()
@@ -329,7 +331,7 @@ class SqliteStore:
 
     def _committed(self) -> None:
         self._commits += 1
-        self._maintainer.wake()
+        self._checkpointer.wake()
 
     def revision(self) -> int:
         """Changes whenever articles are committed to the file: by this process at once
@@ -366,7 +368,7 @@ class SqliteStore:
         seen = iso(now())
         with self._lock:
             prepared = self._prepared([a for a, _ in batch])  # outside the transaction
-            with self._maintainer.writing(), self._transaction():
+            with self._transaction():
                 return [
                     self._write(a, p, seen, v.get("etag"), v.get("last_modified"))
                     for (a, v), p in zip(batch, prepared, strict=True)
@@ -374,8 +376,8 @@ class SqliteStore:
 
     def _prepared(self, articles: list[Article]) -> list[_Prepared]:
         """What each write needs that depends on the article alone, made before the batch's
-        transaction (while _Maintainer merges); rows only for articles not stored as they
-        are, which a re-crawl mostly finds."""
+        transaction, so that it holds the file's write lock for SQL alone; rows only for
+        articles not stored as they are, which a re-crawl mostly finds."""
         ids = [article_id(a.url) for a in articles]
         stored = dict(
             self._db.execute(
@@ -772,7 +774,7 @@ class SqliteStore:
         return {source: n for source, n in rows}
 
     def close(self) -> None:
-        self._maintainer.close()
+        self._checkpointer.close()
         with self._lock:
             self._db.close()
         with self._revision_lock:
@@ -791,33 +793,20 @@ class SqliteStore:
         )
 
 
-class _Maintainer:
-    """Merges the index's segments and copies committed WAL pages back into the store's
-    file, on a thread and connection of its own, after each commit: while the writer
-    prepares its next batch, which it does outside its transaction for this (an FTS5 merge
-    needs the write lock). Both used to run in the writer's commit: at 100k articles,
-    merges and checkpoint were ~45 % of a batch's time. Nothing depends on them for
-    safety: the WAL holds every commit; the writer still checkpoints by itself past
-    ``WAL_BACKSTOP`` pages and merges a level of ``crisismerge`` segments (so a failure
-    here, which is logged, also shows in the writer's own commits). A merge step yields to
-    a writer that is waiting (``turn``)."""
+class _Checkpointer:
+    """Copies committed WAL pages back into the store's file on a thread and connection of
+    its own, after each commit. A checkpoint is where SQLite (WAL, synchronous=NORMAL) syncs
+    and writes every page a second time: in the commit, it was ~40 % of a batch's time; here
+    it runs beside the next batch. Nothing depends on it for safety: the WAL already holds
+    every commit, and the writer still checkpoints by itself past ``WAL_BACKSTOP`` pages
+    (so a failure here, which is logged, also shows in the writer's own commits)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.turn = threading.Lock()  # held by the writer's transaction, or a merge step
-        self.writer_waiting = threading.Event()
         self._wake = threading.Event()
         self._closing = False
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()
-
-    @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
-        """The writer's turn: a merge step in progress finishes, no other starts."""
-        self.writer_waiting.set()
-        with self.turn:
-            self.writer_waiting.clear()
-            yield
 
     def wake(self) -> None:
         with self._guard:
@@ -826,7 +815,7 @@ class _Maintainer:
             self._wake.set()
             if self._thread is None:
                 self._thread = threading.Thread(
-                    target=self._run, name=f"maintain {self.path}", daemon=True
+                    target=self._run, name=f"checkpoint {self.path}", daemon=True
                 )
                 self._thread.start()
 
@@ -839,21 +828,19 @@ class _Maintainer:
             thread.join()
 
     def _run(self) -> None:
-        """Until the store closes, or no commit comes for ``MAINTAINER_IDLE`` seconds
+        """Until the store closes, or no commit comes for ``CHECKPOINTER_IDLE`` seconds
         (a store dropped without close() leaves no thread behind for long)."""
         db: sqlite3.Connection | None = None
         try:
-            db = sqlitefile.connect(self.path)
+            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             while self._woken():
                 try:
-                    while not self._closing and self._merge_step(db):
-                        pass
                     db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.Error as e:
-                    log.warning("%s: index merge or checkpoint failed (the WAL keeps every "
-                                "commit): %s", self.path, e)  # fmt: skip
+                    log.warning("%s: checkpoint failed (the WAL keeps every commit): %s",
+                                self.path, e)  # fmt: skip
         except sqlite3.Error as e:
-            log.warning("%s: the maintenance thread could not open the store: %s", self.path, e)
+            log.warning("%s: the checkpoint thread could not open the store: %s", self.path, e)
         finally:
             with self._guard:
                 if self._thread is threading.current_thread():
@@ -861,18 +848,8 @@ class _Maintainer:
             if db is not None:
                 db.close()
 
-    def _merge_step(self, db: sqlite3.Connection) -> bool:
-        """One bounded merge of the levels that hold ``usermerge`` segments; False when
-        there was nothing to merge (FTS5 then changes fewer than two rows)."""
-        with self.turn:
-            if self.writer_waiting.is_set():
-                return False
-            before = db.total_changes
-            db.execute("INSERT INTO grams (grams, rank) VALUES ('merge', ?)", (MERGE_PAGES,))
-            return db.total_changes - before >= 2
-
     def _woken(self) -> bool:
-        self._wake.wait(MAINTAINER_IDLE)
+        self._wake.wait(CHECKPOINTER_IDLE)
         with self._guard:  # decided under the guard: a wake() from now on starts a new thread
             if self._closing or not self._wake.is_set():
                 return False

@@ -438,7 +438,7 @@ def test_revision_sees_another_process_commit_within_its_ttl_and_never_queues(
 def checkpoint_threads(path: Path) -> list[str]:
     import threading
 
-    return [t.name for t in threading.enumerate() if t.name == f"maintain {path}"]
+    return [t.name for t in threading.enumerate() if t.name == f"checkpoint {path}"]
 
 
 def test_commits_are_checkpointed_beside_the_writer_which_never_waits_for_it(
@@ -465,7 +465,7 @@ def test_commits_are_checkpointed_beside_the_writer_which_never_waits_for_it(
 def test_the_checkpoint_thread_ends_when_commits_stop_and_comes_back_with_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("store.sqlite.MAINTAINER_IDLE", 0.2)
+    monkeypatch.setattr("store.sqlite.CHECKPOINTER_IDLE", 0.2)
     path = tmp_path / "tidewatch.sqlite3"
     store = SqliteStore(path)
     for article in long_articles(3):
@@ -474,32 +474,6 @@ def test_the_checkpoint_thread_ends_when_commits_stop_and_comes_back_with_them(
         time.sleep(0.6)
         assert not checkpoint_threads(path)  # a store dropped without close() leaves none
     assert store.count() == 3
-    store.close()
-
-
-def segments(path: Path) -> int:
-    db = sqlite3.connect(path)
-    (n,) = db.execute("SELECT count(DISTINCT segid) FROM grams_idx").fetchone()
-    db.close()
-    return n
-
-
-def test_index_segments_are_merged_beside_the_writer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each batch leaves a segment (the writer does not merge them); the maintenance thread
-    merges them between batches, and every article stays findable."""
-    monkeypatch.setattr("store.sqlite.MAINTAINER_IDLE", 0.5)
-    path = tmp_path / "tidewatch.sqlite3"
-    store = SqliteStore(path)
-    made = long_articles(120)
-    for start in range(0, len(made), 3):  # 40 batches: 40 segments, unmerged
-        store.upsert_many(made[start : start + 3])
-    deadline = time.monotonic() + 20
-    while checkpoint_threads(path) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert segments(path) < 16
-    assert store.count_matches(parse("。")).total == len(made)
     store.close()
 
 
