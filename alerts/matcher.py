@@ -12,9 +12,9 @@ share (a partner in many rules, 发展 or 经济, is a generic word). A common p
 (``发展 AND 钱塘新区``) thus costs nothing on the many articles that only mention 发展.
 
 Per article the work past normalising is kept to what a match needs: one scan of title and
-body (as UTF-16, by Hyperscan), whose hits also decide and locate the anchors; the other terms are looked
-up once each; spans are mapped back to the original text only for the fields that have
-them, from the few characters that do not normalise one for one.
+body (as UTF-16, by Hyperscan), whose hits also decide and locate the anchors; the other
+terms are looked up once each; spans are mapped back to the original text only for the
+fields that have them, from the few characters that do not normalise one for one.
 """
 
 from __future__ import annotations
