@@ -19,15 +19,12 @@ fields that have them, from the few characters that do not normalise one for one
 
 from __future__ import annotations
 
-import bisect
 import functools
-import re
+import operator
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 import ahocorasick_rs
 
@@ -39,7 +36,7 @@ except ImportError:  # pragma: no cover
 from alerts.subscriptions import Subscriber
 from store.base import StoredArticle
 from store.query import And, Node, Not, Or, Query, Term
-from store.textnorm import MARK, SPACES, NormalText, fold, normalize, normalize_with_map
+from store.textnorm import NormalForm, normalize
 
 Span = tuple[int, int]
 
@@ -168,7 +165,8 @@ class Matcher:
         return min(self.frequencies.get(g, 0.0) for g in grams)
 
     def match(self, article: StoredArticle) -> list[RuleMatch]:
-        fields = {"title": normalize(article.title), "body": normalize(article.body)}
+        forms = {"title": NormalForm(article.title), "body": NormalForm(article.body)}
+        fields = {name: form.text for name, form in forms.items()}
         # no anchor holds a line break (normalised, it is a space): nothing found spans both
         hits, exact = self._hits(f"{fields['title']}\n{fields['body']}")
         found = {needle for needle, _ in hits}
@@ -207,7 +205,6 @@ class Matcher:
                 spans[id(term)] = known
             return known
 
-        texts: dict[str, _Located] = {}  # mapped back to the original only on a match
         matches = []
         for index in sorted(candidates.union(self._always)):
             rule = self.rules[index]
@@ -218,11 +215,9 @@ class Matcher:
                 continue
             positive = [t for t in rule.query.terms if has(t)]
             located = {}
-            for name, normal in fields.items():
+            for name, form in forms.items():
                 merged = _merged([where(t)[name] for t in positive])
-                if merged and name not in texts:
-                    texts[name] = _mapped(getattr(article, name), normal)
-                located[name] = texts[name].spans(merged) if merged else merged
+                located[name] = form.spans(merged) if merged else []
             matches.append(
                 RuleMatch(
                     rule.subscriber.email,
@@ -325,8 +320,15 @@ def _spans(term: Term, text: str) -> list[Span]:
     return out
 
 
+_START, _END = operator.itemgetter(0), operator.itemgetter(1)
+
+
 def _merged(groups: list[list[Span]]) -> list[Span]:
     """All the spans, overlapping ones merged, in text order."""
+    if len(groups) == 1:  # one term's spans, in order: merged already unless some touch
+        group = groups[0]
+        if all(map(operator.lt, map(_END, group), map(_START, group[1:]))):
+            return group
     spans = [span for group in groups for span in group]
     if len(spans) < 2:
         return spans
@@ -337,125 +339,3 @@ def _merged(groups: list[list[Span]]) -> list[Span]:
         else:
             merged.append((s, e))
     return merged
-
-
-class _Located(Protocol):
-    def spans(self, spans: list[Span]) -> list[Span]: ...
-
-
-_SPACE_RUN = re.compile(f"[{re.escape(SPACES)}]{{2,}}")  # normalised to one space
-
-
-# What news text is mostly made of: ASCII, CJK punctuation, ideographs, full-width forms and
-# quotes. Each folds into one character (checked as the class is built), so the search for
-# irregular characters skips them at a few range tests each; whitespace has its own search.
-_COMMON = [(0x21, 0x7E), (0x2018, 0x2019), (0x201C, 0x201D), (0x3001, 0x3011)]
-_COMMON += [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF01, 0xFF5E)]
-
-
-@functools.cache
-def _irregular() -> re.Pattern[str]:
-    """A character that may be irregular: not whitespace and not one of the _COMMON ones."""
-    for first, last in _COMMON:
-        for char in map(chr, range(first, last + 1)):
-            own = not unicodedata.decomposition(char) and char.casefold() == char
-            if (not own or MARK.match(char)) and _folded(char) != (1, False):
-                raise AssertionError(f"U+{ord(char):04X} does not fold into one character")
-    common = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _COMMON)
-    return re.compile(f"[^{common}{re.escape(SPACES)}]")
-
-
-@functools.cache
-def _folded(char: str) -> tuple[int, bool]:
-    """The length of a character's normal form, and whether it is a mark or its form brings a
-    space or a mark (¨ → " ̈", ﾞ → U+3099), which joins it to its neighbours."""
-    folded = fold(char)
-    joins = any(c.isspace() or MARK.match(c) for c in folded) or bool(MARK.match(char))
-    return len(folded), joins
-
-
-class _Shifts:
-    """Normalised positions back to the original text, from the few places where
-    normalising is not one character for one (… → ..., ① → 1, a run of spaces → one);
-    what a character-by-character map would answer, without building one."""
-
-    def __init__(self, text: str, normal_length: int) -> None:
-        self.starts: list[int] = []  # normalised start of each irregular piece
-        self.pieces: list[tuple[int, int, int, int]] = []  # (norm end, orig start, end, shift)
-        # a mark, or a folded character bringing a space or a mark of its own (¨ → " ̈",
-        # ﾞ → U+3099), joins its neighbours: only the full map knows where it goes
-        self.joins = False
-        self.length = -1  # the normalised length; unknown when characters join
-        changes: list[tuple[int, int, int]] = []  # (orig start, end, normalised length)
-        for m in _irregular().finditer(text):
-            length, joins = _folded(m.group())
-            if length == 1 and not joins:
-                continue  # one for one after all (·, —, ～)
-            if joins:
-                self.joins = True
-                return
-            if length != 1:
-                changes.append((m.start(), m.end(), length))
-        grown = sum(length - 1 for _, _, length in changes)
-        if len(text) + grown != normal_length:  # only runs of spaces can account for it
-            changes = sorted(changes + [(*m.span(), 1) for m in _SPACE_RUN.finditer(text)])
-        shift = 0  # normalised minus original position after the pieces so far
-        for o0, o1, length in changes:
-            n0 = o0 + shift
-            shift += length - (o1 - o0)
-            self.starts.append(n0)
-            self.pieces.append((n0 + length, o0, o1, shift))
-        self.length = len(text) + shift
-
-    def _original(self, position: int) -> tuple[int, int]:
-        """The original [start, end) of the character at a normalised position."""
-        i = bisect.bisect_right(self.starts, position) - 1
-        if i >= 0:
-            n1, o0, o1, shift = self.pieces[i]
-            if position < n1:
-                return o0, o1
-            return position - shift, position - shift + 1
-        return position, position + 1
-
-    def span(self, start: int, end: int) -> Span:
-        return self._original(start)[0], self._original(end - 1)[1]
-
-    def spans(self, spans: list[Span]) -> list[Span]:
-        """``span`` of each, inlined: a common partner may have dozens."""
-        if not self.pieces:
-            return spans  # one character for one throughout
-        starts, pieces, out = self.starts, self.pieces, []
-        for s, e in spans:
-            i = bisect.bisect_right(starts, s) - 1
-            if i < 0:
-                start = s
-            else:
-                n1, o0, _, shift = pieces[i]
-                start = o0 if s < n1 else s - shift
-            i = bisect.bisect_right(starts, e - 1) - 1
-            if i < 0:
-                end = e
-            else:
-                n1, _, o1, shift = pieces[i]
-                end = o1 if e - 1 < n1 else e - shift
-            out.append((start, end))
-        return out
-
-
-class _FullMap:
-    """normalize_with_map's per-character map, for text whose characters join."""
-
-    def __init__(self, mapped: NormalText) -> None:
-        self.span = mapped.span
-
-    def spans(self, spans: list[Span]) -> list[Span]:
-        return [self.span(s, e) for s, e in spans]
-
-
-def _mapped(original: str, normal: str) -> _Located:
-    """A map from ``normal`` (= normalize(original)) back to ``original``: the cheap one
-    unless marks join characters."""
-    shifts = _Shifts(original, len(normal))
-    if not shifts.joins and shifts.length == len(normal):
-        return shifts
-    return _FullMap(normalize_with_map(original))
