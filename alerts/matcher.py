@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -121,7 +122,11 @@ class Matcher:
                 continue
             for needle in {t.text for t in anchor}:
                 self._by_anchor.setdefault(needle, []).append(index)
-        self._needles = list(self._by_anchor)
+        # one-character anchors are found by a character class instead: as two bytes of UTF-16
+        # they also match across characters, a hundred times an article for 5,000 of them
+        singles = [n for n in self._by_anchor if len(n) == 1]
+        self._singles = re.compile(f"[{''.join(map(re.escape, singles))}]") if singles else None
+        self._needles = [n for n in self._by_anchor if len(n) > 1]
         self._scan = _scanner([n.encode("utf-16-le", "surrogatepass") for n in self._needles])
         self.evaluated = 0  # candidate rules evaluated so far (for benchmarks)
 
@@ -234,20 +239,23 @@ class Matcher:
         return [needle for needle, _ in self._hits(text)[0]]
 
     def _hits(self, text: str) -> tuple[list[tuple[str, int]], bool]:
-        """Every occurrence of an anchor in ``text``: (anchor, start) in the order of their ends,
-        and whether the starts are exact (no lone surrogate, no character outside the BMP)."""
-        if self._scan is None:
+        """Every occurrence of an anchor in ``text``: (anchor, start), each anchor's in text
+        order, and whether the starts are exact (no lone surrogate, no astral character)."""
+        if self._scan is None and self._singles is None:
             return [], True
         try:
             encoded, exact = text.encode("utf-16-le"), True
         except UnicodeEncodeError:  # lone surrogates: two of them would pass for a pair
             encoded, exact = text.encode("utf-16-le", "surrogatepass"), False
-        found = self._scan(encoded)
+        exact = exact and len(encoded) == 2 * len(text)  # else two units for an astral character
         # an odd byte offset is not a character boundary: two characters' halves
+        found = self._scan(encoded) if self._scan is not None else []
         hits = [(self._needles[i], start // 2) for i, start in found if not start % 2]
         if not exact:
-            return [(needle, at) for needle, at in hits if needle in text], False
-        return hits, len(encoded) == 2 * len(text)  # else two units for an astral character
+            hits = [(needle, at) for needle, at in hits if needle in text]
+        if self._singles is not None:
+            hits += [(m.group(), m.start()) for m in self._singles.finditer(text)]
+        return hits, exact
 
 
 # every (pattern index, byte start) found, in the order of where each ends

@@ -68,3 +68,19 @@ def test_either_scan_gives_the_naive_evaluations_matches_and_spans(engine: str, 
         assert matcher.match(item) == want, (item.title, item.body)
         found += len(want)
     assert found > 50
+
+
+def test_one_character_anchors_are_found_by_their_class_exactly(engine: str) -> None:
+    """One-character terms, regex metacharacters among them, with longer ones sharing
+    their characters: the class and the scan together give the naive matches."""
+    singles = ["钱", "江", "]", "^", "-", "\\", "1", "𠀀", "a"]
+    rules = [*singles, "钱塘", "钱 江", "塘 -钱塘", "a OR 钱塘江", "𠀀 1", "NOT 江"]
+    people = list(subscribers(rules))
+    matcher = Matcher(people)
+    assert matcher._singles is not None and "钱塘" in matcher._needles
+    rng = random.Random(5)
+    pieces = [*singles, "塘", "钱塘江", "①", "…", " ", "\n", "Ａ", "𠀀", "\ud840"]
+    for _ in range(150):
+        body = "".join(rng.choices(pieces, k=rng.randint(0, 30)))
+        item = article(body[:3], body)
+        assert matcher.match(item) == oracle(people, item), body
