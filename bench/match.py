@@ -109,9 +109,8 @@ class Vocabulary:
             documents.update(grams)
         total = len(articles)
         self.rng = rng
-        self.common = [w for w, c in documents.most_common(400) if len(w) == 2 and c > 0.3 * total][
-            :40
-        ]
+        ranked = sorted(documents.items(), key=lambda wc: (-wc[1], wc[0]))  # ties: every run alike
+        self.common = [w for w, c in ranked[:400] if len(w) == 2 and c > 0.3 * total][:40]
         self.rare = sorted(w for w, c in documents.items() if c <= 0.05 * total)
         self.df = {w: documents[w] / total for w in self.rare}
         self.text = "\n".join(normalize(a.title + "\n" + a.body) for a in articles)
