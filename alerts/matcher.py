@@ -179,15 +179,18 @@ class Matcher:
         for needle, at in hits if exact else ():
             starts.setdefault(needle, []).append(at)
         cut = len(fields["title"]) + 1  # where the body begins in what was scanned
-        candidates = {i for needle in found for i in self._by_anchor[needle]}
+        anchors = self._by_anchor
+        candidates = {i for needle in found for i in anchors[needle]}
         # each term decided once per article, and located only for a match; keyed by the
         # term's identity, as hashing a frozen dataclass costs more than deciding the term
         present: dict[int, bool] = {}
         spans: dict[int, dict[str, list[Span]]] = {}
 
+        anchors = self._by_anchor
+
         def has(term: Term) -> bool:
             if (known := present.get(id(term))) is None:
-                if term.text in self._by_anchor and term.text not in found:
+                if term.text in anchors and term.text not in found:
                     known = False  # the scan found every anchor that occurs
                 elif term.text in found and not term.unless_in:
                     known = True
@@ -221,9 +224,10 @@ class Matcher:
             if not rule.decide(has):
                 continue
             positive = [t for t in rule.query.terms if has(t)]
+            places = [where(t) for t in positive]
             located = {}
             for name, form in forms.items():
-                merged = _merged([where(t)[name] for t in positive])
+                merged = _merged([place[name] for place in places])
                 located[name] = form.spans(merged) if merged else []
             matches.append(
                 RuleMatch(
@@ -332,16 +336,13 @@ _START, _END = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def _merged(groups: list[list[Span]]) -> list[Span]:
-    """All the spans, overlapping ones merged, in text order."""
-    if len(groups) == 1:  # one term's spans, in order: merged already unless some touch
-        group = groups[0]
-        if all(map(operator.lt, map(_END, group), map(_START, group[1:]))):
-            return group
-    spans = [span for group in groups for span in group]
-    if len(spans) < 2:
+    """All the spans, overlapping or touching ones merged, in text order."""
+    # one term's spans are in order already; and most spans touch none: checked at C speed
+    spans = groups[0] if len(groups) == 1 else sorted(s for group in groups for s in group)
+    if all(map(operator.lt, map(_END, spans), map(_START, spans[1:]))):
         return spans
     merged: list[Span] = []
-    for s, e in sorted(spans):
+    for s, e in spans:
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:

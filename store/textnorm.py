@@ -184,7 +184,10 @@ class _Pieces:
             if length < 0:
                 return None
             if length != 1:
-                changes.extend((i, i + 1, length) for i in _find_all(original, c))
+                at = original.find(c)
+                while at != -1:
+                    changes.append((at, at + 1, length))
+                    at = original.find(c, at + 1)
         grown = sum(length - 1 for _, _, length in changes)
         if len(original) + grown != len(normal):  # only runs of spaces can account for it
             changes.extend(_space_runs(original, specials & _SPACE_SET))
@@ -203,14 +206,18 @@ class _Pieces:
         if not self.pieces:
             return list(spans)  # one character for one throughout
         starts, pieces, out = self.starts, self.pieces, []
+        count = len(starts)
         for s, e in spans:  # a common word may have dozens: the lookups inlined
             i = bisect.bisect_right(starts, s) - 1
+            if i + 1 < count and starts[i + 1] <= e - 1:  # the end lies past another piece
+                j = bisect.bisect_right(starts, e - 1) - 1
+            else:
+                j = i
             if i >= 0:
                 n1, o0, _, shift = pieces[i]
                 s = o0 if s < n1 else s - shift
-            i = bisect.bisect_right(starts, e - 1) - 1
-            if i >= 0:
-                n1, _, o1, shift = pieces[i]
+            if j >= 0:
+                n1, _, o1, shift = pieces[j]
                 e = o1 if e - 1 < n1 else e - shift
             out.append((s, e))
         return out
