@@ -172,13 +172,14 @@ class Matcher:
     def match(self, article: StoredArticle) -> list[RuleMatch]:
         forms = {"title": NormalForm(article.title), "body": NormalForm(article.body)}
         fields = {name: form.text for name, form in forms.items()}
+        title, body = fields["title"], fields["body"]
         # no anchor holds a line break (normalised, it is a space): nothing found spans both
-        hits, exact = self._hits(f"{fields['title']}\n{fields['body']}")
+        hits, exact = self._hits(f"{title}\n{body}")
         found = {needle for needle, _ in hits}
         starts: dict[str, list[int]] = {}  # where the scan found each anchor, if exact
         for needle, at in hits if exact else ():
             starts.setdefault(needle, []).append(at)
-        cut = len(fields["title"]) + 1  # where the body begins in what was scanned
+        cut = len(title) + 1  # where the body begins in what was scanned
         anchors = self._by_anchor
         candidates = {i for needle in found for i in anchors[needle]}
         # each term decided once per article, and located only for a match; keyed by the
@@ -197,7 +198,7 @@ class Matcher:
                 elif term.unless_in:  # its spans decide it: kept, for where it matches
                     known = any(where(term).values())
                 else:
-                    known = any(term.text in t for t in fields.values())
+                    known = term.text in title or term.text in body
                 present[id(term)] = known
             return known
 
