@@ -2,9 +2,10 @@
 
 Each rule has an *anchor*: terms of which at least one must occur for the rule to be true
 (the rarest term an AND needs; every branch of an OR; a rule that can be true with no term
-at all, such as ``NOT 广告``, is evaluated on every article). Only the anchors go into the
-Aho–Corasick automaton, so an article's normalised title and body are scanned once and
-only the rules whose anchor occurs are evaluated, with the search language's own exact
+at all, such as ``NOT 广告``, is evaluated on every article). Only the anchors are searched
+for (Hyperscan's literal matcher, or an Aho–Corasick automaton where Hyperscan has no
+wheel), so an article's normalised title and body are scanned once and only the rules
+whose anchor occurs are evaluated, with the search language's own exact
 semantics (``Term.spans``). Rarity comes from character-gram document frequencies
 (``gram_frequencies`` over a sample of articles, e.g. the store's recent ones); without
 them the longest term is taken as the rarest, and of terms as long, the one fewer rules
@@ -14,7 +15,8 @@ share (a partner in many rules, 发展 or 经济, is a generic word). A common p
 Per article the work past normalising is kept to what a match needs: one scan of title and
 body (as UTF-16, by Hyperscan), whose hits also decide and locate the anchors; the other
 terms are looked up once each; spans are mapped back to the original text only for the
-fields that have them, from the few characters that do not normalise one for one.
+fields that have them (``store.textnorm.NormalForm``: from the few characters that do not
+normalise one for one).
 """
 
 from __future__ import annotations
@@ -186,8 +188,6 @@ class Matcher:
         # term's identity, as hashing a frozen dataclass costs more than deciding the term
         present: dict[int, bool] = {}
         spans: dict[int, dict[str, list[Span]]] = {}
-
-        anchors = self._by_anchor
 
         def has(term: Term) -> bool:
             if (known := present.get(id(term))) is None:

@@ -8,6 +8,8 @@ Speed: most characters of a Chinese article (ideographs, kana, ASCII) are their 
 form and their own grapheme cluster. Only runs of the other characters (full-width
 punctuation, ``…``, ``①``, whitespace) are folded one by one; the grapheme-cluster loop is
 kept for text with combining marks, where a base and its marks must be folded together.
+``NormalForm`` is ``normalize``'s text with the map built only when first asked (the alert
+matcher normalises every article and maps a few), from the characters that change length.
 """
 
 from __future__ import annotations
