@@ -166,19 +166,22 @@ class NormalForm:
         return self._pieces.spans(spans)
 
 
-@dataclass(frozen=True)
 class _Pieces:
     """Normalised positions back to the original, from the places where normalising is not
     one character for one; elsewhere a position moves by the growth of the pieces before it."""
 
-    starts: list[int]  # normalised start of each piece
-    pieces: list[tuple[int, int, int, int]]  # (normalised end, original start, end, shift)
+    __slots__ = ("pieces", "starts")
+
+    def __init__(self, starts: list[int], pieces: list[tuple[int, int, int, int]]) -> None:
+        self.starts = starts  # normalised start of each piece
+        self.pieces = pieces  # (normalised end, original start, original end, shift after)
 
     @staticmethod
     def of(original: str, normal: str, specials: set[str]) -> _Pieces | None:
         """The pieces of a text without marks (None if a fold brings a space or a mark,
         which joins its neighbours: ¨ → " ̈", ﾞ → U+3099)."""
         changes: list[tuple[int, int, int]] = []  # (original start, end, normalised length)
+        grown = 0
         for c in specials:
             if c in _SPACE_SET:
                 continue
@@ -189,8 +192,8 @@ class _Pieces:
                 at = original.find(c)
                 while at != -1:
                     changes.append((at, at + 1, length))
+                    grown += length - 1
                     at = original.find(c, at + 1)
-        grown = sum(length - 1 for _, _, length in changes)
         if len(original) + grown != len(normal):  # only runs of spaces can account for it
             changes.extend(_space_runs(original, specials & _SPACE_SET))
         changes.sort()
