@@ -2,9 +2,10 @@
 
 Each rule has an *anchor*: terms of which at least one must occur for the rule to be true
 (the rarest term an AND needs; every branch of an OR; a rule that can be true with no term
-at all, such as ``NOT 广告``, is evaluated on every article). Only the anchors go into the
-Aho–Corasick automaton, so an article's normalised title and body are scanned once and
-only the rules whose anchor occurs are evaluated, with the search language's own exact
+at all, such as ``NOT 广告``, is evaluated on every article). Only the anchors are searched
+for (Hyperscan's literal matcher, or an Aho–Corasick automaton where Hyperscan has no
+wheel), so an article's normalised title and body are scanned once and only the rules
+whose anchor occurs are evaluated, with the search language's own exact
 semantics (``Term.spans``). Rarity comes from character-gram document frequencies
 (``gram_frequencies`` over a sample of articles, e.g. the store's recent ones); without
 them the longest term is taken as the rarest, and of terms as long, the one fewer rules
@@ -12,28 +13,33 @@ share (a partner in many rules, 发展 or 经济, is a generic word). A common p
 (``发展 AND 钱塘新区``) thus costs nothing on the many articles that only mention 发展.
 
 Per article the work past normalising is kept to what a match needs: one scan of title and
-body (as UTF-16), whose hits also decide and locate the anchors; the other terms are looked
-up once each; spans are mapped back to the original text only for the fields that have
-them, from the few characters that do not normalise one for one.
+body (as UTF-16, by Hyperscan), whose hits also decide and locate the anchors; the other
+terms are looked up once each; spans are mapped back to the original text only for the
+fields that have them (``store.textnorm.NormalForm``: from the few characters that do not
+normalise one for one).
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
+import operator
 import re
-import unicodedata
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 import ahocorasick_rs
+
+try:  # not built for every platform (no Linux ARM wheel): Aho–Corasick stands in
+    import hyperscan
+except ImportError:  # pragma: no cover
+    hyperscan = None
 
 from alerts.subscriptions import Subscriber
 from store.base import StoredArticle
 from store.query import And, Node, Not, Or, Query, Term
-from store.textnorm import MARK, SPACES, NormalText, fold, normalize, normalize_with_map
+from store.textnorm import NormalForm, normalize
 
 Span = tuple[int, int]
 
@@ -118,15 +124,12 @@ class Matcher:
                 continue
             for needle in {t.text for t in anchor}:
                 self._by_anchor.setdefault(needle, []).append(index)
-        # ahocorasick_rs (Rust): 2–3× faster than pyahocorasick on 10,000 anchors (bench); on
-        # UTF-16 a Chinese text is 2 bytes a character instead of 3: 64 µs against 80 per
-        # article at 10,000 rules (its DFA, NFA and leftmost variants all scan alike)
-        self._needles = list(self._by_anchor)
-        encoded = [n.encode("utf-16-le", "surrogatepass") for n in self._needles]
-        standard = ahocorasick_rs.MatchKind.Standard
-        self._automaton = (
-            ahocorasick_rs.BytesAhoCorasick(encoded, matchkind=standard) if encoded else None
-        )
+        # one-character anchors are found by a character class instead: as two bytes of UTF-16
+        # they also match across characters, a hundred times an article for 5,000 of them
+        singles = [n for n in self._by_anchor if len(n) == 1]
+        self._singles = re.compile(f"[{''.join(map(re.escape, singles))}]") if singles else None
+        self._needles = [n for n in self._by_anchor if len(n) > 1]
+        self._scan = _scanner([n.encode("utf-16-le", "surrogatepass") for n in self._needles])
         self.evaluated = 0  # candidate rules evaluated so far (for benchmarks)
 
     def anchors(self) -> list[frozenset[str] | None]:
@@ -169,15 +172,18 @@ class Matcher:
         return min(self.frequencies.get(g, 0.0) for g in grams)
 
     def match(self, article: StoredArticle) -> list[RuleMatch]:
-        fields = {"title": normalize(article.title), "body": normalize(article.body)}
+        forms = {"title": NormalForm(article.title), "body": NormalForm(article.body)}
+        fields = {name: form.text for name, form in forms.items()}
+        title, body = fields["title"], fields["body"]
         # no anchor holds a line break (normalised, it is a space): nothing found spans both
-        hits, exact = self._hits(f"{fields['title']}\n{fields['body']}")
+        hits, exact = self._hits(f"{title}\n{body}")
         found = {needle for needle, _ in hits}
         starts: dict[str, list[int]] = {}  # where the scan found each anchor, if exact
         for needle, at in hits if exact else ():
             starts.setdefault(needle, []).append(at)
-        cut = len(fields["title"]) + 1  # where the body begins in what was scanned
-        candidates = {i for needle in found for i in self._by_anchor[needle]}
+        cut = len(title) + 1  # where the body begins in what was scanned
+        anchors = self._by_anchor
+        candidates = {i for needle in found for i in anchors[needle]}
         # each term decided once per article, and located only for a match; keyed by the
         # term's identity, as hashing a frozen dataclass costs more than deciding the term
         present: dict[int, bool] = {}
@@ -185,12 +191,14 @@ class Matcher:
 
         def has(term: Term) -> bool:
             if (known := present.get(id(term))) is None:
-                if term.text in self._by_anchor and term.text not in found:
+                if term.text in anchors and term.text not in found:
                     known = False  # the scan found every anchor that occurs
                 elif term.text in found and not term.unless_in:
                     known = True
+                elif term.unless_in:  # its spans decide it: kept, for where it matches
+                    known = any(where(term).values())
                 else:
-                    known = any(_occurs(term, t) for t in fields.values())
+                    known = term.text in title or term.text in body
                 present[id(term)] = known
             return known
 
@@ -208,7 +216,6 @@ class Matcher:
                 spans[id(term)] = known
             return known
 
-        texts: dict[str, _Located] = {}  # mapped back to the original only on a match
         matches = []
         for index in sorted(candidates.union(self._always)):
             rule = self.rules[index]
@@ -218,12 +225,11 @@ class Matcher:
             if not rule.decide(has):
                 continue
             positive = [t for t in rule.query.terms if has(t)]
+            places = [where(t) for t in positive]
             located = {}
-            for name, normal in fields.items():
-                merged = _merged([where(t)[name] for t in positive])
-                if merged and name not in texts:
-                    texts[name] = _mapped(getattr(article, name), normal)
-                located[name] = texts[name].spans(merged) if merged else merged
+            for name, form in forms.items():
+                merged = _merged([place[name] for place in places])
+                located[name] = form.spans(merged) if merged else []
             matches.append(
                 RuleMatch(
                     rule.subscriber.email,
@@ -240,36 +246,86 @@ class Matcher:
         return [needle for needle, _ in self._hits(text)[0]]
 
     def _hits(self, text: str) -> tuple[list[tuple[str, int]], bool]:
-        """Every occurrence of an anchor in ``text``: (anchor, start), in order, and whether
-        the starts are exact (no lone surrogate, no character outside the BMP)."""
-        if self._automaton is None:
+        """Every occurrence of an anchor in ``text``: (anchor, start), each anchor's in text
+        order, and whether the starts are exact (no lone surrogate, no astral character)."""
+        if self._scan is None and self._singles is None:
             return [], True
         try:
             encoded, exact = text.encode("utf-16-le"), True
         except UnicodeEncodeError:  # lone surrogates: two of them would pass for a pair
             encoded, exact = text.encode("utf-16-le", "surrogatepass"), False
-        found = self._automaton.find_matches_as_indexes(encoded, overlapping=True)
+        exact = exact and len(encoded) == 2 * len(text)  # else two units for an astral character
         # an odd byte offset is not a character boundary: two characters' halves
-        hits = [(self._needles[i], start // 2) for i, start, _ in found if not start % 2]
+        found = self._scan(encoded) if self._scan is not None else []
+        hits = [(self._needles[i], start // 2) for i, start in found if not start % 2]
         if not exact:
-            return [(needle, at) for needle, at in hits if needle in text], False
-        return hits, len(encoded) == 2 * len(text)  # else two units for an astral character
+            hits = [(needle, at) for needle, at in hits if needle in text]
+        if self._singles is not None:
+            hits += [(m.group(), m.start()) for m in self._singles.finditer(text)]
+        return hits, exact
 
 
-def _occurs(term: Term, text: str) -> bool:
-    """Whether ``term`` occurs in normalised ``text`` (``Term.spans``, without listing them
-    when no context is excluded)."""
-    if term.text not in text:
-        return False
-    return not term.unless_in or bool(term.spans(text))
+# every (pattern index, byte start) found, in the order of where each ends
+Scan = Callable[[bytes], list[tuple[int, int]]]
+
+
+def _scanner(patterns: list[bytes]) -> Scan | None:
+    """A scan for every occurrence of any of ``patterns``, overlapping ones included. On
+    10,000 rules' anchors in UTF-16, Hyperscan scans an article in 20 µs, the Aho–Corasick
+    automata of ahocorasick_rs (DFA or NFA alike) in 60 and pyahocorasick in 215: the
+    automaton outgrows the caches, while Hyperscan's literal matcher filters with a few
+    small tables first (bench/match.py)."""
+    if not patterns:
+        return None
+    if hyperscan is not None:
+        return _hyperscan(patterns)
+    automaton = ahocorasick_rs.BytesAhoCorasick(
+        patterns, matchkind=ahocorasick_rs.MatchKind.Standard
+    )
+    return lambda data: [
+        (i, start) for i, start, _ in automaton.find_matches_as_indexes(data, overlapping=True)
+    ]
+
+
+def _hyperscan(patterns: list[bytes]) -> Scan:
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(  # each byte escaped: the patterns are UTF-16 and hold NUL bytes
+        expressions=["".join(f"\\x{b:02x}" for b in p).encode() for p in patterns],
+        ids=list(range(len(patterns))),
+        elements=len(patterns),
+        flags=0,
+    )
+    lengths = [len(p) for p in patterns]
+    local = threading.local()  # a scratch space is for one scan at a time
+
+    def scan(data: bytes) -> list[tuple[int, int]]:
+        scratch = getattr(local, "scratch", None)
+        if scratch is None:
+            scratch = local.scratch = hyperscan.Scratch(database)
+        found: list[tuple[int, int]] = []
+        add = found.append
+        database.scan(
+            data,
+            match_event_handler=lambda i, _start, end, _flags, _context: add((i, end - lengths[i])),
+            scratch=scratch,
+        )
+        return found
+
+    return scan
 
 
 def _spans(term: Term, text: str) -> list[Span]:
-    """``term.spans(text)``; without contexts to exclude, a plain loop of ``find`` (2–3×
-    faster than its generator when the term is rare)."""
-    if term.unless_in:
-        return term.spans(text)
-    needle, length, out = term.text, len(term.text), []
+    """``term.spans(text)``, with plain loops of ``find`` (2–3× faster than its generators
+    when the term is rare)."""
+    out = _occurrences(text, term.text)
+    if not out or not term.unless_in:
+        return out
+    covers = [(q, q + len(c)) for c in term.unless_in for q, _ in _occurrences(text, c)]
+    return [(s, e) for s, e in out if not any(q <= s and e <= qe for q, qe in covers)]
+
+
+def _occurrences(text: str, needle: str) -> list[Span]:
+    length, out = len(needle), []
     at = text.find(needle)
     while at != -1:
         out.append((at, at + length))
@@ -277,137 +333,19 @@ def _spans(term: Term, text: str) -> list[Span]:
     return out
 
 
+_START, _END = operator.itemgetter(0), operator.itemgetter(1)
+
+
 def _merged(groups: list[list[Span]]) -> list[Span]:
-    """All the spans, overlapping ones merged, in text order."""
-    spans = [span for group in groups for span in group]
-    if len(spans) < 2:
+    """All the spans, overlapping or touching ones merged, in text order."""
+    # one term's spans are in order already; and most spans touch none: checked at C speed
+    spans = groups[0] if len(groups) == 1 else sorted(s for group in groups for s in group)
+    if all(map(operator.lt, map(_END, spans), map(_START, spans[1:]))):
         return spans
     merged: list[Span] = []
-    for s, e in sorted(spans):
+    for s, e in spans:
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
     return merged
-
-
-class _Located(Protocol):
-    def spans(self, spans: list[Span]) -> list[Span]: ...
-
-
-_SPACE_RUN = re.compile(f"[{re.escape(SPACES)}]{{2,}}")  # normalised to one space
-
-
-# What news text is mostly made of: ASCII, CJK punctuation, ideographs, full-width forms and
-# quotes. Each folds into one character (checked as the class is built), so the search for
-# irregular characters skips them at a few range tests each; whitespace has its own search.
-_COMMON = [(0x21, 0x7E), (0x2018, 0x2019), (0x201C, 0x201D), (0x3001, 0x3011)]
-_COMMON += [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF01, 0xFF5E)]
-
-
-@functools.cache
-def _irregular() -> re.Pattern[str]:
-    """A character that may be irregular: not whitespace and not one of the _COMMON ones."""
-    for first, last in _COMMON:
-        for char in map(chr, range(first, last + 1)):
-            own = not unicodedata.decomposition(char) and char.casefold() == char
-            if (not own or MARK.match(char)) and _folded(char) != (1, False):
-                raise AssertionError(f"U+{ord(char):04X} does not fold into one character")
-    common = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _COMMON)
-    return re.compile(f"[^{common}{re.escape(SPACES)}]")
-
-
-@functools.cache
-def _folded(char: str) -> tuple[int, bool]:
-    """The length of a character's normal form, and whether it is a mark or its form brings a
-    space or a mark (¨ → " ̈", ﾞ → U+3099), which joins it to its neighbours."""
-    folded = fold(char)
-    joins = any(c.isspace() or MARK.match(c) for c in folded) or bool(MARK.match(char))
-    return len(folded), joins
-
-
-class _Shifts:
-    """Normalised positions back to the original text, from the few places where
-    normalising is not one character for one (… → ..., ① → 1, a run of spaces → one);
-    what a character-by-character map would answer, without building one."""
-
-    def __init__(self, text: str, normal_length: int) -> None:
-        self.starts: list[int] = []  # normalised start of each irregular piece
-        self.pieces: list[tuple[int, int, int, int]] = []  # (norm end, orig start, end, shift)
-        # a mark, or a folded character bringing a space or a mark of its own (¨ → " ̈",
-        # ﾞ → U+3099), joins its neighbours: only the full map knows where it goes
-        self.joins = False
-        self.length = -1  # the normalised length; unknown when characters join
-        changes: list[tuple[int, int, int]] = []  # (orig start, end, normalised length)
-        for m in _irregular().finditer(text):
-            length, joins = _folded(m.group())
-            if length == 1 and not joins:
-                continue  # one for one after all (·, —, ～)
-            if joins:
-                self.joins = True
-                return
-            if length != 1:
-                changes.append((m.start(), m.end(), length))
-        grown = sum(length - 1 for _, _, length in changes)
-        if len(text) + grown != normal_length:  # only runs of spaces can account for it
-            changes = sorted(changes + [(*m.span(), 1) for m in _SPACE_RUN.finditer(text)])
-        shift = 0  # normalised minus original position after the pieces so far
-        for o0, o1, length in changes:
-            n0 = o0 + shift
-            shift += length - (o1 - o0)
-            self.starts.append(n0)
-            self.pieces.append((n0 + length, o0, o1, shift))
-        self.length = len(text) + shift
-
-    def _original(self, position: int) -> tuple[int, int]:
-        """The original [start, end) of the character at a normalised position."""
-        i = bisect.bisect_right(self.starts, position) - 1
-        if i >= 0:
-            n1, o0, o1, shift = self.pieces[i]
-            if position < n1:
-                return o0, o1
-            return position - shift, position - shift + 1
-        return position, position + 1
-
-    def span(self, start: int, end: int) -> Span:
-        return self._original(start)[0], self._original(end - 1)[1]
-
-    def spans(self, spans: list[Span]) -> list[Span]:
-        """``span`` of each, inlined: a common partner may have dozens."""
-        if not self.pieces:
-            return spans  # one character for one throughout
-        starts, pieces, out = self.starts, self.pieces, []
-        for s, e in spans:
-            i = bisect.bisect_right(starts, s) - 1
-            if i < 0:
-                start = s
-            else:
-                n1, o0, _, shift = pieces[i]
-                start = o0 if s < n1 else s - shift
-            i = bisect.bisect_right(starts, e - 1) - 1
-            if i < 0:
-                end = e
-            else:
-                n1, _, o1, shift = pieces[i]
-                end = o1 if e - 1 < n1 else e - shift
-            out.append((start, end))
-        return out
-
-
-class _FullMap:
-    """normalize_with_map's per-character map, for text whose characters join."""
-
-    def __init__(self, mapped: NormalText) -> None:
-        self.span = mapped.span
-
-    def spans(self, spans: list[Span]) -> list[Span]:
-        return [self.span(s, e) for s, e in spans]
-
-
-def _mapped(original: str, normal: str) -> _Located:
-    """A map from ``normal`` (= normalize(original)) back to ``original``: the cheap one
-    unless marks join characters."""
-    shifts = _Shifts(original, len(normal))
-    if not shifts.joins and shifts.length == len(normal):
-        return shifts
-    return _FullMap(normalize_with_map(original))

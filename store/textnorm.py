@@ -8,12 +8,16 @@ Speed: most characters of a Chinese article (ideographs, kana, ASCII) are their 
 form and their own grapheme cluster. Only runs of the other characters (full-width
 punctuation, ``…``, ``①``, whitespace) are folded one by one; the grapheme-cluster loop is
 kept for text with combining marks, where a base and its marks must be folded together.
+``NormalForm`` is ``normalize``'s text with the map built only when first asked (the alert
+matcher normalises every article and maps a few), from the characters that change length.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,6 +28,7 @@ _CLUSTER = regex.compile(r"\X")  # an extended grapheme cluster: a base and its 
 # Exactly str.isspace(): regex's \s disagrees on a few control characters (U+001C…U+001F).
 SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lies above U+3000
 _WHITESPACE = regex.compile(f"[{regex.escape(SPACES)}]+")
+_SPACE_SET = frozenset(SPACES)
 
 
 @dataclass(frozen=True)
@@ -109,18 +114,18 @@ def normalize_noting_raw(text: str) -> tuple[str, bool]:
     return _normalized(text, specials), _raw_exact(specials)
 
 
-def _specials(text: str) -> str:
-    """The distinct characters of ``text`` that are not their own plain normal form."""
-    return "".join(set("".join(_SPECIAL_RUN.findall(text))))
+def _specials(text: str) -> set[str]:
+    """The distinct characters of ``text`` that are not plain (see _is_plain)."""
+    return set("".join(_SPECIAL_RUN.findall(text)))
 
 
-def _normalized(text: str, specials: str) -> str:
-    if MARK.search(specials):  # marks are never plain, so they are among the specials
+def _normalized(text: str, specials: set[str]) -> str:
+    if MARK.search("".join(specials)):  # marks are never plain: they are among the specials
         return normalize_with_map(text).text
     return _fold_specials(text, specials)
 
 
-def _fold_specials(text: str, specials: str) -> str:
+def _fold_specials(text: str, specials: set[str]) -> str:
     """Each character not its own normal form folded, each whitespace run made one space. An
     article has a few distinct such characters (，：（）\n) many times over: replacing each
     distinct one is several times faster than a callback per run, and the same unless a
@@ -136,6 +141,136 @@ def _fold_specials(text: str, specials: str) -> str:
     for space in spaces - {" "}:
         text = text.replace(space, " ")
     return _SPACE_RUN.sub(" ", text) if "  " in text else text
+
+
+class NormalForm:
+    """``normalize(original)`` as ``text``, and a map of its positions back to the original
+    that is built only when first asked (most texts a matcher normalises have no hit), at the
+    cost of the few characters that do not fold one for one (…, ①, runs of spaces) instead of
+    one entry per character. It answers as normalize_with_map(original).span."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self._full: NormalText | None = None
+        self._pieces: _Pieces | None = None
+        if MARK.search(original):
+            self._full = normalize_with_map(original)
+            self.text = self._full.text
+            self._specials: set[str] = set()
+        else:
+            self._specials = _specials(original)
+            self.text = _fold_specials(original, self._specials)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a non-empty normalised [start, end) back to the original text."""
+        return self.spans([(start, end)])[0]
+
+    def spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """``span`` of each (non-empty) span."""
+        if self._full is None and self._pieces is None:
+            self._pieces = _Pieces.of(self.original, self.text, self._specials)
+            if self._pieces is None:  # a character joins its neighbours: the full map
+                self._full = normalize_with_map(self.original)
+        if self._full is not None:
+            return [self._full.span(s, e) for s, e in spans]
+        assert self._pieces is not None
+        return self._pieces.spans(spans)
+
+
+class _Pieces:
+    """Normalised positions back to the original, from the places where normalising is not
+    one character for one; elsewhere a position moves by the growth of the pieces before it."""
+
+    __slots__ = ("pieces", "starts")
+
+    def __init__(self, starts: list[int], pieces: list[tuple[int, int, int, int]]) -> None:
+        self.starts = starts  # normalised start of each piece
+        self.pieces = pieces  # (normalised end, original start, original end, shift after)
+
+    @staticmethod
+    def of(original: str, normal: str, specials: set[str]) -> _Pieces | None:
+        """The pieces of a text without marks (None if a fold brings a space or a mark,
+        which joins its neighbours: ¨ → " ̈", ﾞ → U+3099)."""
+        changes: list[tuple[int, int, int]] = []  # (original start, end, normalised length)
+        grown = 0
+        for c in specials:
+            if c in _SPACE_SET:
+                continue
+            length = _FOLDED_LENGTH[ord(c)]
+            if length < 0:
+                return None
+            if length != 1:
+                at = original.find(c)
+                while at != -1:
+                    changes.append((at, at + 1, length))
+                    grown += length - 1
+                    at = original.find(c, at + 1)
+        if len(original) + grown != len(normal):  # only runs of spaces can account for it
+            changes.extend(_space_runs(original, specials & _SPACE_SET))
+        changes.sort()
+        starts, pieces, shift = [], [], 0  # shift: normalised minus original position
+        for o0, o1, length in changes:
+            n0 = o0 + shift
+            shift += length - (o1 - o0)
+            starts.append(n0)
+            pieces.append((n0 + length, o0, o1, shift))
+        if len(original) + shift != len(normal):  # what the pieces miss: the full map knows
+            return None
+        return _Pieces(starts, pieces)
+
+    def spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        if not self.pieces:
+            return list(spans)  # one character for one throughout
+        starts, pieces, out = self.starts, self.pieces, []
+        count = len(starts)
+        for s, e in spans:  # a common word may have dozens: the lookups inlined
+            i = bisect.bisect_right(starts, s) - 1
+            if i + 1 < count and starts[i + 1] <= e - 1:  # the end lies past another piece
+                j = bisect.bisect_right(starts, e - 1) - 1
+            else:
+                j = i
+            if i >= 0:
+                n1, o0, _, shift = pieces[i]
+                s = o0 if s < n1 else s - shift
+            if j >= 0:
+                n1, _, o1, shift = pieces[j]
+                e = o1 if e - 1 < n1 else e - shift
+            out.append((s, e))
+        return out
+
+
+class _FoldedLength(dict[int, int]):
+    """The length of a character's normal form; -1 if it brings a space or a mark."""
+
+    def __missing__(self, code: int) -> int:
+        folded = _FOLD[code]
+        joins = any(x.isspace() or MARK.match(x) for x in folded)
+        length = self[code] = -1 if joins else len(folded)
+        return length
+
+
+_FOLDED_LENGTH = _FoldedLength()
+
+
+def _find_all(text: str, needle: str) -> Iterator[int]:
+    at = text.find(needle)
+    while at != -1:
+        yield at
+        at = text.find(needle, at + len(needle))
+
+
+def _space_runs(text: str, spaces: set[str]) -> list[tuple[int, int, int]]:
+    """(start, end, 1) of each run of two or more whitespace characters: found from the pairs
+    of the ones the text holds (str.find), not by testing every character for whitespace."""
+    runs: list[tuple[int, int, int]] = []
+    for start in sorted({at for a in spaces for b in spaces for at in _find_all(text, a + b)}):
+        if runs and start < runs[-1][1]:
+            continue  # inside the run already found
+        end = start + 2
+        while end < len(text) and text[end] in _SPACE_SET:
+            end += 1
+        runs.append((start, end, 1))
+    return runs
 
 
 def normalize_with_map(text: str) -> NormalText:
@@ -248,7 +383,7 @@ def ideographs_match_raw(text: str) -> bool:
     return _raw_exact(_specials(text))
 
 
-def _raw_exact(specials: str) -> bool:
-    if MARK.search(specials):
+def _raw_exact(specials: set[str]) -> bool:
+    if MARK.search("".join(specials)):
         return False
     return not any(not (folded := _FOLD[ord(c)]) or _IDEOGRAPH.search(folded) for c in specials)
