@@ -852,6 +852,7 @@ class _Checkpointer:
         self._wake.wait(CHECKPOINTER_IDLE)
         with self._guard:  # decided under the guard: a wake() from now on starts a new thread
             if self._closing or not self._wake.is_set():
+                self._thread = None
                 return False
             self._wake.clear()
             return True
