@@ -119,8 +119,14 @@ def _specials(text: str) -> set[str]:
     return set("".join(_SPECIAL_RUN.findall(text)))
 
 
+def _marked(specials: set[str]) -> bool:
+    """Whether the text holds a combining mark: marks are never plain, so they are among its
+    specials (a few characters, where the whole text is thousands)."""
+    return bool(MARK.search("".join(specials)))
+
+
 def _normalized(text: str, specials: set[str]) -> str:
-    if MARK.search("".join(specials)):  # marks are never plain: they are among the specials
+    if _marked(specials):
         return normalize_with_map(text).text
     return _fold_specials(text, specials)
 
@@ -153,12 +159,11 @@ class NormalForm:
         self.original = original
         self._full: NormalText | None = None
         self._pieces: _Pieces | None = None
-        if MARK.search(original):
+        self._specials = _specials(original)
+        if _marked(self._specials):
             self._full = normalize_with_map(original)
             self.text = self._full.text
-            self._specials: set[str] = set()
         else:
-            self._specials = _specials(original)
             self.text = _fold_specials(original, self._specials)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -384,6 +389,6 @@ def ideographs_match_raw(text: str) -> bool:
 
 
 def _raw_exact(specials: set[str]) -> bool:
-    if MARK.search("".join(specials)):
+    if _marked(specials):
         return False
     return not any(not (folded := _FOLD[ord(c)]) or _IDEOGRAPH.search(folded) for c in specials)
