@@ -31,13 +31,19 @@ def test_a_renamed_body_class_is_drift_counted_per_selector() -> None:
     assert (article.authors, article.contributors) == (["洪凯"], ["王敏"])
 
 
+def forbid_generic(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """Make the generic extractor fail the test if it runs."""
+
+    def no_generic(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"generic extraction ran {where}")
+
+    monkeypatch.setattr("crawler.spiders.html.generic", no_generic)
+
+
 def test_a_page_the_selectors_read_whole_has_no_drift_and_no_generic_pass(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def no_generic(*args: object, **kwargs: object) -> None:
-        raise AssertionError("generic extraction ran on a page the selectors read whole")
-
-    monkeypatch.setattr("crawler.spiders.html.generic", no_generic)
+    forbid_generic(monkeypatch, "on a page the selectors read whole")
     (article,), spider = parse("xsnet", "http://www.xsnet.cn/news/szjj/2019_1/3025270.shtml")
     assert not [k for k in spider.crawler.stats.get_stats() if "selector_miss" in k]
     assert article.extraction["body"] == "css:.xs_content"
@@ -134,10 +140,7 @@ NO_ENPPROPERTY = "https://xsrb.xsnet.cn/html/2026-03/18/content_79496_19374631.h
 def test_an_epaper_page_without_its_comment_is_dated_by_its_edition_without_a_generic_pass(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def no_generic(*args: object, **kwargs: object) -> None:
-        raise AssertionError("generic extraction ran for a date the URL gives")
-
-    monkeypatch.setattr("crawler.spiders.html.generic", no_generic)
+    forbid_generic(monkeypatch, "for a date the URL gives")
     (article,), _ = parse("xsrb", NO_ENPPROPERTY)
     assert article.extraction["published_at"] == "url:edition-date"
     assert article.published_at.isoformat() == "2026-03-18T00:00:00+08:00"
