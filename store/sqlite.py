@@ -62,7 +62,7 @@ from store.base import (
     article_id,
     highlight,
 )
-from store.query import And, Node, Not, Or, Query, Term
+from store.query import And, Node, Not, Or, Query, Term, _find_all
 from store.textnorm import is_ideographs, normalize, normalize_noting_raw
 
 SCHEMA_VERSION = 3
@@ -70,6 +70,10 @@ GRAMS_VERSION = 3  # how text becomes tokens; a change rebuilds the index
 REVISION_TTL = 0.1  # seconds before revision() sees another process's commit
 WAL_BACKSTOP = 16384  # pages (64 MiB) of WAL before a commit checkpoints it itself
 CHECKPOINTER_IDLE = 5.0  # seconds without a commit before the checkpoint thread ends
+PROOF_SAMPLE = 24  # articles read to learn what surrounds a term outside its contexts
+PROOF_PHRASES = 3  # at most, per term: each costs about one more pass over the term's index
+CHECK_RAW = 25  # reading an article and looking for a term costs about as much as reading
+CHECK_NORMALISED = 180  # this many index positions; normalising it first, this many
 SLOT_BITS = 16  # articles per publication day: 65,536
 EPOCH = date(1900, 1, 1)  # day 0 of the search key
 INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment, merged 16 at a time
@@ -138,6 +142,7 @@ _COMMON_SEPARATORS = ", .%+();?:!-/\"'"  # the most frequent in normalised news 
 _POSITIONS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_at USING fts5vocab(main, grams, instance)"
 )
+_TERM_TOTALS = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_row USING fts5vocab(main, grams, row)"
 _PAIRS = "CREATE TEMP TABLE IF NOT EXISTS pairs (rowid INTEGER PRIMARY KEY, source INTEGER)"
 _AT = "(doc << 25) + ((col = 't') << 24) + offset"  # an occurrence; bodies are far below 2**24
 _ALL_COVERED = f"""
@@ -660,8 +665,8 @@ class SqliteStore:
         counts: dict[str, Counter[int]] = {}
         with self._lock:
             sources = [source] if source else self._sources()
-            if (neighbour := _neighbour(query)) is not None:
-                return self._uncovered(neighbour, plan, sources)
+            if isinstance(query.root, Term) and query.root.unless_in:
+                return self._excluding(query.root, plan, sources)
             for src in sources:
                 rows = self._db.execute(
                     f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
@@ -674,14 +679,101 @@ class SqliteStore:
                     counts.setdefault(src, Counter())[day] += 1
         return counts
 
-    def _uncovered(
+    def _excluding(self, term: Term, plan: _Plan, sources: list[str]) -> dict[str, Counter[int]]:
+        """``T -C…``: every article with T, less those in which each occurrence of T is part of
+        a context. Those are among the articles with T and a context that no phrase learnt by
+        ``_learn`` proves; they are read (``_covered_in_text``), or found by the index's
+        positions (``_covered_at``) where that is estimated cheaper."""
+        time_sql, time_params = plan.time_sql
+        counts = {}
+        for src in sources:
+            rows = self._db.execute(
+                f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
+                f"{time_sql} GROUP BY 1",
+                (plan.filtered(plan.upper, src), *time_params),
+            )
+            counts[src] = Counter(dict(rows.fetchall()))
+        learnt = self._learn(term, plan)
+        neighbour = _neighbour(plan.query)
+        if learnt.covered is not None:
+            covered = learnt.covered
+        elif neighbour and self._positions_cheaper(neighbour, learnt, plan, counts):
+            covered = list(self._covered_at(neighbour, plan, sources))
+        else:
+            covered = self._covered_in_text(term, plan, _unproven(term, learnt.phrases), None)
+        for src, day, n in covered:
+            counts[src][day] -= n
+        return {src: +found for src, found in counts.items() if +found}
+
+    def _learn(self, term: Term, plan: _Plan) -> _Learnt:
+        """Phrases that prove an occurrence of ``term`` outside all its contexts: the term with
+        the character found most often after (or before) such occurrences, where no context
+        has that character. Learnt in rounds, each from the newest articles with the term and a
+        context that the phrases so far do not prove, while a phrase proves a quarter of them;
+        a round that finds fewer than PROOF_SAMPLE has read all of them, and decides them."""
+        phrases: list[str] = []
+        share = 1.0  # of the articles with the term and a context, left unproven
+        while True:
+            sample = list(self._read(term, plan, _unproven(term, phrases), PROOF_SAMPLE))
+            if len(sample) < PROOF_SAMPLE:
+                covered = [(src, day, 1) for src, day, texts in sample if _all_covered(term, texts)]
+                return _Learnt(tuple(phrases), covered, 0.0, 0.0)
+            seen = [_surroundings(term, *texts) for _, _, texts in sample]
+            tally = Counter(k for found in seen for k in found)
+            (side, char), proven = tally.most_common(1)[0] if tally else (("", ""), 0)
+            per_article = sum(len(_find_all(t, term.text)) for *_, ts in sample for t in ts)
+            if len(phrases) == PROOF_PHRASES or proven * 4 < len(sample):
+                share *= 1 - proven / len(sample)
+                return _Learnt(tuple(phrases), None, share, per_article / len(sample))
+            phrases.append(_phrase(term.text + char if side == "after" else char + term.text))
+            share *= 1 - proven / len(sample)
+
+    def _read(
+        self, term: Term, plan: _Plan, expr: str, limit: int | None
+    ) -> Iterator[tuple[str, int, tuple[str, str]]]:
+        """(source, day, (title, body)) of the articles matching ``expr``, newest first: the
+        texts as stored if the term can be looked for in them (``plan.raw_sql``), else
+        normalised."""
+        time_sql, time_params = plan.time_sql
+        rows = self._db.execute(
+            "SELECT a.source, g.rowid, a.raw_exact, a.title, a.body FROM grams g JOIN articles "
+            f"a ON a.rowid = g.rowid WHERE grams MATCH ? {time_sql} ORDER BY g.rowid DESC"
+            + (f" LIMIT {limit}" if limit else ""),
+            (plan.filtered(expr), *time_params),
+        )
+        raw = plan.raw_sql is not None
+        for src, rowid, raw_exact, title, body in rows:
+            texts = (title, _text(body))
+            if not (raw and raw_exact):
+                texts = (normalize(texts[0]), normalize(texts[1]))
+            yield src, rowid >> SLOT_BITS, texts
+
+    def _positions_cheaper(
+        self,
+        neighbour: tuple[str, str, int],
+        learnt: _Learnt,
+        plan: _Plan,
+        counts: dict[str, Counter[int]],
+    ) -> bool:
+        """Whether comparing the two bigrams' positions (all of them, in the whole index)
+        costs less than reading the articles that the phrases leave unproven. The context's
+        other bigram has those articles among its own; T's positions are estimated from the
+        sample."""
+        self._db.execute(_TERM_TOTALS)
+        (docs, positions) = self._db.execute(
+            "SELECT doc, cnt FROM temp.grams_row WHERE term = ?", (neighbour[1],)
+        ).fetchone() or (0, 0)
+        positions += learnt.per_article * sum(sum(c.values()) for c in counts.values())
+        check = CHECK_RAW if plan.raw_sql is not None else CHECK_NORMALISED
+        return positions < docs * learnt.unproven * check
+
+    def _covered_at(
         self, neighbour: tuple[str, str, int], plan: _Plan, sources: list[str]
-    ) -> dict[str, Counter[int]]:
-        """``T -C`` with C one character longer than a two-character T: every article with
-        T's bigram, less those in which each occurrence of it is part of a C. Those are among
-        the articles that also have C's other bigram (counted into ``temp.pairs``), and
-        positions (fts5vocab) decide which, in one SQL statement: the rows never reach Python,
-        which costs ~1 µs a row against SQLite's ~0.2."""
+    ) -> Iterator[tuple[str, int, int]]:
+        """(source, day, articles) in which every occurrence of the two-character T is part of
+        C, a character longer: among the articles that also have C's other bigram (counted
+        into ``temp.pairs``), positions (fts5vocab) decide which, in one SQL statement: the
+        rows never reach Python, which costs ~1 µs a row against SQLite's ~0.2."""
         term, context, step = neighbour
         time_sql, time_params = plan.time_sql
         both = f"({plan.upper}) AND {_TEXT} : {_phrase(context)}"
@@ -689,22 +781,22 @@ class SqliteStore:
         db.execute(_POSITIONS)
         db.execute(_PAIRS)
         db.execute("DELETE FROM temp.pairs")
-        counts: dict[str, Counter[int]] = {}
         for i, src in enumerate(sources):
-            rows = db.execute(
-                f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
-                f"{time_sql} GROUP BY 1",
-                (plan.filtered(plan.upper, src), *time_params),
-            )
-            counts[src] = Counter(dict(rows.fetchall()))
             db.execute(
                 f"INSERT INTO temp.pairs SELECT g.rowid, ? FROM grams g WHERE grams MATCH ? "
                 f"{time_sql}",
                 (i, plan.filtered(both, src), *time_params),
             )
-        for i, day, n in db.execute(_ALL_COVERED, (term, -step, context)):
-            counts[sources[i]][day] -= n
-        return {src: +found for src, found in counts.items() if +found}
+        for i, day, n in db.execute(_ALL_COVERED, (term, -step, context)).fetchall():
+            yield sources[i], day, n
+
+    def _covered_in_text(
+        self, term: Term, plan: _Plan, expr: str, limit: int | None
+    ) -> list[tuple[str, int, int]]:
+        """(source, day, 1) for each article matching ``expr`` in which ``term`` occurs only
+        inside its contexts."""
+        read = self._read(term, plan, expr, limit)
+        return [(src, day, 1) for src, day, texts in read if _all_covered(term, texts)]
 
     def _checked(
         self, plan: _Plan, time_sql: str, time_params: tuple[object, ...]
@@ -937,6 +1029,38 @@ def _match(node: Node, *, upper: bool) -> str:
     raise TypeError(node)
 
 
+def _unproven(term: Term, phrases: list[str] | tuple[str, ...]) -> str:
+    """Articles where the term may be covered by its contexts (the term and a context), less
+    those that ``phrases`` prove."""
+    contexts = " OR ".join(map(_phrase, term.unless_in))
+    expr = f"{_TEXT} : {_phrase(term.text)} AND {_TEXT} : ({contexts})"
+    return f"{expr} NOT {_TEXT} : ({' OR '.join(phrases)})" if phrases else expr
+
+
+def _all_covered(term: Term, texts: tuple[str, str]) -> bool:
+    return not any(term.spans(text) for text in texts)
+
+
+def _surroundings(term: Term, *texts: str) -> set[tuple[str, str]]:
+    """("after" or "before", character) beside the occurrences of ``term`` outside its
+    contexts, where that character proves it so: every context has another one there."""
+    at = [(c, i, i + len(term.text)) for c in term.unless_in for i in _offsets(c, term.text)]
+    after = {c[end : end + 1] for c, _, end in at}  # "": a context ends with the term
+    before = {c[i - 1 : i] if i else "" for c, i, _ in at}
+    seen = set()
+    for text in texts:
+        for start, end in term.spans(text):
+            if end < len(text) and "" not in after and text[end] not in after:
+                seen.add(("after", text[end]))
+            if start and "" not in before and text[start - 1] not in before:
+                seen.add(("before", text[start - 1]))
+    return seen
+
+
+def _offsets(context: str, term: str) -> list[int]:
+    return [i for i in range(len(context) - len(term) + 1) if context.startswith(term, i)]
+
+
 def _raw_sql(query: Query) -> tuple[str, list[str]] | None:
     """The whole query as SQL on the stored title and body, if that is exact: every term and
     context is ideographs (so stored text and normal form agree, see ``raw_exact``), and each
@@ -1083,6 +1207,14 @@ class _Row:
     body: bytes
     raw_exact: bool
     grams: tuple[str, str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Learnt:
+    phrases: tuple[str, ...]  # each proves the term outside its contexts
+    covered: list[tuple[str, int, int]] | None  # decided, if every unproven article was read
+    unproven: float  # else the estimated share of the articles with the term and a context
+    per_article: float  # occurrences of the term in a sampled article
 
 
 @dataclasses.dataclass(frozen=True)

@@ -28,6 +28,8 @@ from scrapy.utils.test import get_crawler
 from crawler.seeds import load_sources
 from crawler.spiderloader import spider_class
 from model.article import Article
+from store.query import parse
+from store.textnorm import normalize
 from tidewatch.config import REPO_ROOT, Config
 from tidewatch.mirror import Mirror, MirrorServer
 
@@ -210,4 +212,23 @@ def assert_chinese_glyphs_render(page: Page, font_of: str = "body") -> None:
     assert not missing, (
         f"{len(missing)} Chinese characters render as empty boxes ({''.join(missing[:20])}…): "
         "no Chinese font is installed; run `apt-get install fonts-wqy-microhei` (.ci/run does this)"
+    )
+
+
+def truth(text: str, made: list[Article], **filters: object) -> list[Article]:
+    """The exact matches, decided here from the articles as written, newest first."""
+    query = parse(text)
+    since, until = filters.get("since"), filters.get("until")
+    return sorted(
+        (
+            a
+            for a in made
+            if query.matches_text(normalize(a.title), normalize(a.body))
+            and filters.get("source") in (None, a.source)
+            and filters.get("channel") in (None, a.channel)
+            and (since is None or a.published_at >= since)
+            and (until is None or a.published_at < until)
+        ),
+        key=lambda a: a.published_at,
+        reverse=True,
     )

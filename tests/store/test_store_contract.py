@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import EXPECTED, expected, expected_article
+from support import EXPECTED, expected, expected_article, truth
 
 from model.article import Article
 from model.clock import SHANGHAI
@@ -21,7 +21,6 @@ from store.base import EXPORT_FIELDS, ArticleStore, Outcome, article_id
 from store.elasticsearch import ElasticsearchStore
 from store.query import parse
 from store.sqlite import SqliteStore
-from store.textnorm import normalize
 
 SEED_XS = ("www.xsnet.cn", "3025263")  # 萧山: 数字经济, 钱江世纪城 …
 SEED_TIDE = ("tidenews.com.cn", "3041187")  # 钱塘新区, 新型工业化
@@ -352,25 +351,6 @@ def crowded(
             backend.es.indices.delete(index=index)
         backend.es.indices.delete_index_template(name=backend.alias)
     backend.close()
-
-
-def truth(text: str, made: list[Article], **filters: object) -> list[Article]:
-    """The exact matches, decided here from the articles as written, newest first."""
-    query = parse(text)
-    since, until = filters.get("since"), filters.get("until")
-    return sorted(
-        (
-            a
-            for a in made
-            if query.matches_text(normalize(a.title), normalize(a.body))
-            and filters.get("source") in (None, a.source)
-            and filters.get("channel") in (None, a.channel)
-            and (since is None or a.published_at >= since)
-            and (until is None or a.published_at < until)
-        ),
-        key=lambda a: a.published_at,
-        reverse=True,
-    )
 
 
 def test_exclusion_finds_the_old_matches_under_a_crowd_of_contexts(crowded) -> None:
