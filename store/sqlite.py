@@ -1030,11 +1030,10 @@ def _match(node: Node, *, upper: bool) -> str:
 
 
 def _unproven(term: Term, phrases: list[str] | tuple[str, ...]) -> str:
-    """Articles where the term may be covered by its contexts (the term and a context), less
+    """Articles where the term may be covered by its contexts (those with a context), less
     those that ``phrases`` prove."""
-    contexts = " OR ".join(map(_phrase, term.unless_in))
-    expr = f"{_TEXT} : {_phrase(term.text)} AND {_TEXT} : ({contexts})"
-    return f"{expr} NOT {_TEXT} : ({' OR '.join(phrases)})" if phrases else expr
+    expr = f"{_TEXT} : ({' OR '.join(map(_phrase, term.unless_in))})"  # each holds the term
+    return expr + "".join(f" NOT {_TEXT} : {phrase}" for phrase in phrases)
 
 
 def _all_covered(term: Term, texts: tuple[str, str]) -> bool:
