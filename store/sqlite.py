@@ -18,9 +18,12 @@ match and counts never read an article.
 
 Exactness: the index decides every query exactly except context exclusions (``钱塘 -钱塘江``
 counts a 钱塘 only outside 钱塘江). For those the index gives a lower bound (no context at
-all) and an upper bound (the term anywhere); only the articles in between are checked: by
-the index's positions when the context is the term and one character, else in SQL on the
-stored text when that is exact (ideographs, see ``textnorm``), else in Python.
+all) and an upper bound (the term anywhere); only the articles in between are checked, in
+SQL on the stored text when that is exact (ideographs, see ``textnorm``), else in Python. A
+query that is one such term is counted as the upper bound less the articles where every
+occurrence is covered: phrases learnt from samples (钱塘 followed by 区) prove most articles
+in the index alone; the rest are read, or decided by the index's positions where that is
+estimated cheaper.
 
 Writing: a batch is one transaction. What depends on the articles alone (normal forms,
 bigrams, compression) is made before it; index writes go in rowid order at its end; the WAL
@@ -62,7 +65,7 @@ from store.base import (
     article_id,
     highlight,
 )
-from store.query import And, Node, Not, Or, Query, Term, _find_all
+from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import is_ideographs, normalize, normalize_noting_raw
 
 SCHEMA_VERSION = 3
@@ -661,22 +664,27 @@ class SqliteStore:
     ) -> dict[str, Counter[int]]:
         """Exact matches per source and publication day, by count queries on the index."""
         plan = _Plan(query, source, channel, since, until)
-        time_sql, time_params = plan.time_sql
-        counts: dict[str, Counter[int]] = {}
         with self._lock:
             sources = [source] if source else self._sources()
             if isinstance(query.root, Term) and query.root.unless_in:
                 return self._excluding(query.root, plan, sources)
-            for src in sources:
-                rows = self._db.execute(
-                    f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
-                    f"{time_sql} GROUP BY 1",
-                    (plan.filtered(plan.lower, src), *time_params),
-                )
-                counts[src] = Counter(dict(rows.fetchall()))
+            counts = self._days(plan.lower, plan, sources)
             if not plan.exact:
-                for src, day in self._checked(plan, time_sql, time_params):
+                for src, day in self._checked(plan, *plan.time_sql):
                     counts.setdefault(src, Counter())[day] += 1
+        return counts
+
+    def _days(self, expr: str, plan: _Plan, sources: list[str]) -> dict[str, Counter[int]]:
+        """Articles matching ``expr`` per source and publication day: count queries."""
+        time_sql, time_params = plan.time_sql
+        counts = {}
+        for src in sources:
+            rows = self._db.execute(
+                f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
+                f"{time_sql} GROUP BY 1",
+                (plan.filtered(expr, src), *time_params),
+            )
+            counts[src] = Counter(dict(rows.fetchall()))
         return counts
 
     def _excluding(self, term: Term, plan: _Plan, sources: list[str]) -> dict[str, Counter[int]]:
@@ -684,15 +692,7 @@ class SqliteStore:
         a context. Those are among the articles with T and a context that no phrase learnt by
         ``_learn`` proves; they are read (``_covered_in_text``), or found by the index's
         positions (``_covered_at``) where that is estimated cheaper."""
-        time_sql, time_params = plan.time_sql
-        counts = {}
-        for src in sources:
-            rows = self._db.execute(
-                f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
-                f"{time_sql} GROUP BY 1",
-                (plan.filtered(plan.upper, src), *time_params),
-            )
-            counts[src] = Counter(dict(rows.fetchall()))
+        counts = self._days(plan.upper, plan, sources)
         learnt = self._learn(term, plan)
         neighbour = _neighbour(plan.query)
         if learnt.covered is not None:
@@ -700,7 +700,7 @@ class SqliteStore:
         elif neighbour and self._positions_cheaper(neighbour, learnt, plan, counts):
             covered = list(self._covered_at(neighbour, plan, sources))
         else:
-            covered = self._covered_in_text(term, plan, _unproven(term, learnt.phrases), None)
+            covered = self._covered_in_text(term, plan, _unproven(term, learnt.phrases))
         for src, day, n in covered:
             counts[src][day] -= n
         return {src: +found for src, found in counts.items() if +found}
@@ -714,22 +714,20 @@ class SqliteStore:
         phrases: list[str] = []
         share = 1.0  # of the articles with the term and a context, left unproven
         while True:
-            sample = list(self._read(term, plan, _unproven(term, phrases), PROOF_SAMPLE))
+            sample = list(self._read(plan, _unproven(term, phrases), PROOF_SAMPLE))
             if len(sample) < PROOF_SAMPLE:
                 covered = [(src, day, 1) for src, day, texts in sample if _all_covered(term, texts)]
                 return _Learnt(tuple(phrases), covered, 0.0, 0.0)
-            seen = [_surroundings(term, *texts) for _, _, texts in sample]
-            tally = Counter(k for found in seen for k in found)
+            tally = Counter(k for *_, texts in sample for k in _surroundings(term, *texts))
             (side, char), proven = tally.most_common(1)[0] if tally else (("", ""), 0)
-            per_article = sum(len(_find_all(t, term.text)) for *_, ts in sample for t in ts)
             if len(phrases) == PROOF_PHRASES or proven * 4 < len(sample):
-                share *= 1 - proven / len(sample)
-                return _Learnt(tuple(phrases), None, share, per_article / len(sample))
+                occurrences = sum(t.count(term.text) for *_, texts in sample for t in texts)
+                return _Learnt(tuple(phrases), None, share, occurrences / len(sample))
             phrases.append(_phrase(term.text + char if side == "after" else char + term.text))
             share *= 1 - proven / len(sample)
 
     def _read(
-        self, term: Term, plan: _Plan, expr: str, limit: int | None
+        self, plan: _Plan, expr: str, limit: int | None
     ) -> Iterator[tuple[str, int, tuple[str, str]]]:
         """(source, day, (title, body)) of the articles matching ``expr``, newest first: the
         texts as stored if the term can be looked for in them (``plan.raw_sql``), else
@@ -790,12 +788,10 @@ class SqliteStore:
         for i, day, n in db.execute(_ALL_COVERED, (term, -step, context)).fetchall():
             yield sources[i], day, n
 
-    def _covered_in_text(
-        self, term: Term, plan: _Plan, expr: str, limit: int | None
-    ) -> list[tuple[str, int, int]]:
+    def _covered_in_text(self, term: Term, plan: _Plan, expr: str) -> list[tuple[str, int, int]]:
         """(source, day, 1) for each article matching ``expr`` in which ``term`` occurs only
         inside its contexts."""
-        read = self._read(term, plan, expr, limit)
+        read = self._read(plan, expr, None)
         return [(src, day, 1) for src, day, texts in read if _all_covered(term, texts)]
 
     def _checked(
