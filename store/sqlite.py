@@ -75,8 +75,9 @@ WAL_BACKSTOP = 16384  # pages (64 MiB) of WAL before a commit checkpoints it its
 CHECKPOINTER_IDLE = 5.0  # seconds without a commit before the checkpoint thread ends
 PROOF_SAMPLE = 24  # articles read to learn what surrounds a term outside its contexts
 PROOF_PHRASES = 3  # at most, per term: each costs about one more pass over the term's index
-CHECK_RAW = 25  # reading an article and looking for a term costs about as much as reading
-CHECK_NORMALISED = 180  # this many index positions; normalising it first, this many
+# checking an article for a term, in index positions read at the same cost: as stored, and
+# normalised first (see _positions_cheaper)
+CHECK_RAW, CHECK_NORMALISED = 25, 180
 SLOT_BITS = 16  # articles per publication day: 65,536
 EPOCH = date(1900, 1, 1)  # day 0 of the search key
 INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment, merged 16 at a time
@@ -698,7 +699,7 @@ class SqliteStore:
         if learnt.covered is not None:
             covered = learnt.covered
         elif neighbour and self._positions_cheaper(neighbour, learnt, plan, counts):
-            covered = list(self._covered_at(neighbour, plan, sources))
+            covered = self._covered_at(neighbour, plan, sources)
         else:
             covered = self._covered_in_text(term, plan, _unproven(term, learnt.phrases))
         for src, day, n in covered:
@@ -729,9 +730,9 @@ class SqliteStore:
     def _read(
         self, plan: _Plan, expr: str, limit: int | None
     ) -> Iterator[tuple[str, int, tuple[str, str]]]:
-        """(source, day, (title, body)) of the articles matching ``expr``, newest first: the
-        texts as stored if the term can be looked for in them (``plan.raw_sql``), else
-        normalised."""
+        """(source, day, (title, body)) of the articles matching ``expr``, newest first: as
+        stored where the query's terms can be looked for in them (``plan.raw_sql``, and the
+        article's ``raw_exact``), else normalised."""
         time_sql, time_params = plan.time_sql
         rows = self._db.execute(
             "SELECT a.source, g.rowid, a.raw_exact, a.title, a.body FROM grams g JOIN articles "
@@ -767,7 +768,7 @@ class SqliteStore:
 
     def _covered_at(
         self, neighbour: tuple[str, str, int], plan: _Plan, sources: list[str]
-    ) -> Iterator[tuple[str, int, int]]:
+    ) -> list[tuple[str, int, int]]:
         """(source, day, articles) in which every occurrence of the two-character T is part of
         C, a character longer: among the articles that also have C's other bigram (counted
         into ``temp.pairs``), positions (fts5vocab) decide which, in one SQL statement: the
@@ -785,8 +786,8 @@ class SqliteStore:
                 f"{time_sql}",
                 (i, plan.filtered(both, src), *time_params),
             )
-        for i, day, n in db.execute(_ALL_COVERED, (term, -step, context)).fetchall():
-            yield sources[i], day, n
+        covered = db.execute(_ALL_COVERED, (term, -step, context)).fetchall()
+        return [(sources[i], day, n) for i, day, n in covered]
 
     def _covered_in_text(self, term: Term, plan: _Plan, expr: str) -> list[tuple[str, int, int]]:
         """(source, day, 1) for each article matching ``expr`` in which ``term`` occurs only
