@@ -5,7 +5,8 @@ Layout, all named after the alias ``<alias>``:
 * articles in ``<alias>-v<N>`` behind the alias (a mapping change is a put-mapping when it
   only adds fields, a reindex and an alias switch otherwise, never a data loss);
 * ``<alias>-changes``: the change feed, ordered by a ``seq`` that the counter document in
-  ``<alias>-seq`` hands out per batch;
+  ``<alias>-seq`` hands out per batch (a reader waits at numbers reserved by a writer that
+  has not written them yet, up to GAP_WAIT);
 * ``<alias>-versions``: every version of every article (``versions(id)``), compressed;
 * ``<alias>-seen``: ``last_seen`` and HTTP validators, so re-seeing an unchanged article
   writes a tiny side document, never the article.
@@ -64,6 +65,7 @@ SCAN_PAGE = 500  # candidates per request when the exact pass pages through them
 MAX_PAGE = 1_000  # the most hits one request asks for
 MAX_SOURCES = 1_000  # terms-aggregation size for per-source counts
 PIT_KEEP_ALIVE = "2m"
+GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
 
 
 class BulkError(StoreError):
@@ -606,8 +608,12 @@ class ElasticsearchStore:
         found = self._with_seen([_stored(d["_source"]) for d in docs if d.get("found")])
         articles = {a.id: a for a in found}
         changes = []
+        expected = after + 1
         for hit in feed:
             change = hit["_source"]
+            if change["seq"] > expected and not self._gap_abandoned(expected, change):
+                break
+            expected = change["seq"] + 1
             article = articles.get(change["article_id"])
             if article is None or article.version < change["version"]:
                 # announced before its article was written (a failed or running write):
@@ -621,6 +627,25 @@ class ElasticsearchStore:
                 break
             changes.append(Change(change["seq"], Outcome(change["kind"]), article))
         return changes
+
+    @staticmethod
+    def _gap_abandoned(missing: int, later: dict[str, Any]) -> bool:
+        """Numbers before ``later`` are missing: another writer reserved them and may not have
+        written its changes yet (they become searchable at its refresh), so a reader stops
+        there rather than pass them. A writer that reserved them before ``later``'s writer
+        and has not written them in GAP_WAIT seconds stopped: the gap is passed, and logged
+        (its articles were not written either, so a later crawl records them again)."""
+        waited = (now() - datetime.fromisoformat(later["at"])).total_seconds()
+        if waited < GAP_WAIT:
+            log.info("change feed waits for seq %s…%s", missing, later["seq"] - 1)
+            return False
+        log.warning(
+            "change feed passes seq %s…%s: reserved %.0f s ago and never written",
+            missing,
+            later["seq"] - 1,
+            waited,
+        )
+        return True
 
     def count(self, source: str | None = None) -> int:
         self._refresh()

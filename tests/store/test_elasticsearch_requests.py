@@ -14,6 +14,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -1043,6 +1044,62 @@ def test_changes_reads_the_feed_after_a_cursor_then_the_articles(
     fake.clear()
     assert es.changes(after=3) == []
     assert calls(fake) == [("POST", f"/{CHANGES}/_search")]  # nothing to fetch
+
+
+def test_a_reader_waits_at_numbers_another_writer_has_reserved_but_not_written(
+    fake: FakeElasticsearch, es: ElasticsearchStore
+) -> None:
+    """Two writers: the first reserves seq 2 and 3, then is slow to write them; the second
+    writes seq 4 meanwhile. A reader stops before 2 instead of passing it, then reads all in
+    order once the slow writer is done."""
+    a, b, c = article(*PAGES[0]), article(*PAGES[1]), article(*PAGES[2])
+    es.upsert_many([a])
+    slow = ElasticsearchStore(fake.url)
+    reserved, release = threading.Event(), threading.Event()
+    bulk = slow._bulk
+
+    def held(actions: list[dict[str, Any]], **kwargs: Any) -> list[dict[str, Any]]:
+        reserved.set()  # its numbers are taken; its change documents not yet written
+        release.wait(10)
+        return bulk(actions, **kwargs)
+
+    slow._bulk = held  # type: ignore[method-assign]
+    writer = threading.Thread(target=slow.upsert_many, args=([b, dataclasses.replace(c)],))
+    writer.start()
+    assert reserved.wait(10)
+    es.upsert_many([dataclasses.replace(a, title=a.title + "（更新）")])
+    es.count()  # searchable
+    assert [change.seq for change in es.changes(after=0)] == [1]
+    assert es.changes(after=1) == []
+    release.set()
+    writer.join(10)
+    slow._refresh()
+    assert [(ch.seq, ch.article.url) for ch in es.changes(after=1)] == [
+        (2, b.url),
+        (3, c.url),
+        (4, a.url),
+    ]
+    slow.close()
+
+
+def test_numbers_a_stopped_writer_never_wrote_are_passed_after_the_wait(
+    fake: FakeElasticsearch,
+    es: ElasticsearchStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    a, b = article(*PAGES[0]), article(*PAGES[1])
+    es.upsert_many([a])
+    ElasticsearchStore(fake.url)._reserve(2)  # a writer that stopped after reserving 2 and 3
+    es.upsert_many([b])
+    es.count()
+    waited = NOW + timedelta(seconds=es_module.GAP_WAIT - 1)
+    monkeypatch.setattr(es_module, "now", lambda: waited)
+    assert [change.seq for change in es.changes(after=0)] == [1]
+    waited = NOW + timedelta(seconds=es_module.GAP_WAIT)
+    with caplog.at_level(logging.WARNING, logger="store.elasticsearch"):
+        assert [(ch.seq, ch.article.url) for ch in es.changes(after=0)] == [(1, a.url), (4, b.url)]
+    assert "passes seq 2…3: reserved 300 s ago and never written" in caplog.text
 
 
 def test_count_and_counts_by_source(fake: FakeElasticsearch, es: ElasticsearchStore) -> None:
