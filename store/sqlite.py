@@ -755,16 +755,17 @@ class SqliteStore:
         counts: dict[str, Counter[int]],
     ) -> bool:
         """Whether comparing the two bigrams' positions (all of them, in the whole index)
-        costs less than reading the articles that the phrases leave unproven. The context's
-        other bigram has those articles among its own; T's positions are estimated from the
-        sample."""
+        costs less than reading the articles that the phrases leave unproven. Those are among
+        the articles with T (``counts``, filtered) and with the context's other bigram (in the
+        whole index); T's positions are estimated from the sample."""
         self._db.execute(_TERM_TOTALS)
         (docs, positions) = self._db.execute(
             "SELECT doc, cnt FROM temp.grams_row WHERE term = ?", (neighbour[1],)
         ).fetchone() or (0, 0)
-        positions += learnt.per_article * sum(sum(c.values()) for c in counts.values())
+        with_term = sum(sum(c.values()) for c in counts.values())
+        positions += learnt.per_article * with_term
         check = CHECK_RAW if plan.raw_sql is not None else CHECK_NORMALISED
-        return positions < docs * learnt.unproven * check
+        return positions < min(docs, with_term) * learnt.unproven * check
 
     def _covered_at(
         self, neighbour: tuple[str, str, int], plan: _Plan, sources: list[str]
