@@ -1040,17 +1040,21 @@ def _all_covered(term: Term, texts: tuple[str, str]) -> bool:
 
 def _surroundings(term: Term, *texts: str) -> set[tuple[str, str]]:
     """("after" or "before", character) beside the occurrences of ``term`` outside its
-    contexts, where that character proves it so: every context has another one there."""
+    contexts, where that character proves it so: every context has another one there. The
+    character is as the index has it (a text read as stored has its own whitespace and
+    full-width forms); a phrase of it can only match where it really is."""
     at = [(c, i, i + len(term.text)) for c in term.unless_in for i in _offsets(c, term.text)]
     after = {c[end : end + 1] for c, _, end in at}  # "": a context ends with the term
     before = {c[i - 1 : i] if i else "" for c, i, _ in at}
     seen = set()
     for text in texts:
         for start, end in term.spans(text):
-            if end < len(text) and "" not in after and text[end] not in after:
-                seen.add(("after", text[end]))
-            if start and "" not in before and text[start - 1] not in before:
-                seen.add(("before", text[start - 1]))
+            following = normalize(text[end : end + 1])[:1]
+            if following and "" not in after and following not in after:
+                seen.add(("after", following))
+            preceding = normalize(text[start - 1 : start] if start else "")[-1:]
+            if preceding and "" not in before and preceding not in before:
+                seen.add(("before", preceding))
     return seen
 
 

@@ -121,6 +121,15 @@ def test_a_learnt_surrounding_proves_the_term_outside_every_context(text: str) -
     assert not _surroundings(term, term.unless_in[0])  # inside a context: nothing proven
 
 
+def test_a_surrounding_read_as_stored_is_the_character_the_index_holds() -> None:
+    """A text read as stored keeps its ideographic spaces, line ends and full-width commas;
+    the index holds their normal forms, which a proof must name to match anything."""
+    (term,) = parse("钱塘 -钱塘江").all_terms()
+    assert _surroundings(term, "沿钱塘\n", "钱塘　好，到钱塘，") == {("after", " "), ("after", ",")}
+    (term,) = parse("塘江 -钱塘江").all_terms()  # the context has a character before, none after
+    assert _surroundings(term, "　塘江，\t塘江") == {("before", " ")}
+
+
 def test_positions_are_compared_where_they_are_few_and_articles_read_where_they_are_many(
     tmp_path: Path,
 ) -> None:
