@@ -59,25 +59,37 @@ class _Rule:
     text: str
     query: Query
     terms: frozenset[Term]  # every term, negated ones included: what decides the rule
-    decide: Decision  # query.evaluate, compiled
+    decide: Decision  # query.evaluate, compiled over the matcher's term numbers
+    positive: _Positive  # query.terms
+    sources: frozenset[str] | None  # the subscriber's sources (None: all)
 
 
-Oracle = Callable[[Term], bool]
+@dataclass(frozen=True, eq=False)  # one for each distinct list: compared (and hashed) by identity
+class _Positive:
+    """A rule's positive terms: (term number, as written) each, and the distinct numbers."""
+
+    terms: tuple[tuple[int, str], ...]
+    numbers: tuple[int, ...]
+    raws: tuple[str, ...]
+
+
+Oracle = Callable[[int], bool]  # is the term of this number present?
 Decision = Callable[[Oracle], bool]
 
 
-def _compiled(node: Node) -> Decision:
+def _compiled(node: Node, number: Callable[[Term], int]) -> Decision:
     """``Query.evaluate`` for one node as nested closures, in the same order (and/or
     short-circuit left to right): a rule is decided without walking its tree each time."""
     match node:
         case Term():
-            return lambda has: has(node)
+            n = number(node)
+            return lambda has: has(n)
         case And(parts):
-            return functools.reduce(_both, map(_compiled, parts))
+            return functools.reduce(_both, (_compiled(p, number) for p in parts))
         case Or(parts):
-            return functools.reduce(_either, map(_compiled, parts))
+            return functools.reduce(_either, (_compiled(p, number) for p in parts))
         case Not(part):
-            inner = _compiled(part)
+            inner = _compiled(part, number)
             return lambda has: not inner(has)
     raise TypeError(node)
 
@@ -106,8 +118,38 @@ class Matcher:
     def __init__(
         self, subscribers: Iterable[Subscriber], *, frequencies: Mapping[str, float] | None = None
     ) -> None:
+        # one number per distinct term (its text and excluded contexts): rules that share a
+        # term share its answers for an article
+        numbers: dict[tuple[str, frozenset[str]], int] = {}
+        self.terms: list[Term] = []
+
+        def number(term: Term) -> int:
+            key = (term.text, frozenset(term.unless_in))
+            if (n := numbers.get(key)) is None:
+                n = numbers[key] = len(self.terms)
+                self.terms.append(term)
+            return n
+
+        # one _Positive for each distinct list of positive terms: rules with the same list
+        # share an article's answer for it
+        positives: dict[tuple[tuple[int, str], ...], _Positive] = {}
+
+        def positive(terms: tuple[tuple[int, str], ...]) -> _Positive:
+            if (known := positives.get(terms)) is None:
+                numbers = tuple(dict.fromkeys(n for n, _ in terms))
+                known = positives[terms] = _Positive(terms, numbers, tuple(r for _, r in terms))
+            return known
+
         self.rules = [
-            _Rule(s, text, q, frozenset(q.all_terms()), _compiled(q.root))
+            _Rule(
+                s,
+                text,
+                q,
+                frozenset(q.all_terms()),
+                _compiled(q.root, number),
+                positive(tuple((number(t), t.raw) for t in q.terms)),
+                None if s.sources is None else frozenset(s.sources),
+            )
             for s in subscribers
             for text, q in s.queries()
         ]
@@ -124,6 +166,8 @@ class Matcher:
                 continue
             for needle in {t.text for t in anchor}:
                 self._by_anchor.setdefault(needle, []).append(index)
+        self._scanned = frozenset(self._by_anchor)
+        self._scanned_term = [t.text in self._scanned for t in self.terms]
         # one-character anchors are found by a character class instead: as two bytes of UTF-16
         # they also match across characters, a hundred times an article for 5,000 of them
         singles = [n for n in self._by_anchor if len(n) == 1]
@@ -172,97 +216,137 @@ class Matcher:
         return min(self.frequencies.get(g, 0.0) for g in grams)
 
     def match(self, article: StoredArticle) -> list[RuleMatch]:
-        forms = {"title": NormalForm(article.title), "body": NormalForm(article.body)}
-        fields = {name: form.text for name, form in forms.items()}
-        title, body = fields["title"], fields["body"]
-        # no anchor holds a line break (normalised, it is a space): nothing found spans both
-        hits, exact = self._hits(f"{title}\n{body}")
-        found = {needle for needle, _ in hits}
-        starts: dict[str, list[int]] = {}  # where the scan found each anchor, if exact
-        for needle, at in hits if exact else ():
-            starts.setdefault(needle, []).append(at)
-        cut = len(title) + 1  # where the body begins in what was scanned
+        title, body = NormalForm(article.title), NormalForm(article.body)
+        # no needle holds a line break (normalised, it is a space): nothing found spans both
+        starts, exact = self._starts(f"{title.text}\n{body.text}")
         anchors = self._by_anchor
-        candidates = {i for needle in found for i in anchors[needle]}
-        # each term decided once per article, and located only for a match; keyed by the
-        # term's identity, as hashing a frozen dataclass costs more than deciding the term
-        present: dict[int, bool] = {}
-        spans: dict[int, dict[str, list[Span]]] = {}
-
-        def has(term: Term) -> bool:
-            if (known := present.get(id(term))) is None:
-                if term.text in anchors and term.text not in found:
-                    known = False  # the scan found every anchor that occurs
-                elif term.text in found and not term.unless_in:
-                    known = True
-                elif term.unless_in:  # its spans decide it: kept, for where it matches
-                    known = any(where(term).values())
-                else:
-                    known = term.text in title or term.text in body
-                present[id(term)] = known
-            return known
-
-        def where(term: Term) -> dict[str, list[Span]]:
-            if (known := spans.get(id(term))) is None:
-                if term.text in starts and not term.unless_in:  # the scan found them all
-                    n = len(term.text)
-                    at = starts[term.text]
-                    known = {
-                        "title": [(s, s + n) for s in at if s < cut],
-                        "body": [(s - cut, s - cut + n) for s in at if s >= cut],
-                    }
-                else:
-                    known = {name: term.spans(t) for name, t in fields.items()}
-                spans[id(term)] = known
-            return known
-
-        matches = []
+        candidates = {i for needle in starts if (rules := anchors.get(needle)) for i in rules}
+        if not candidates and not self._always:
+            return []
+        look = _Look(self, title, body, starts, exact)
+        has, source, rules, matches, evaluated = look.has, article.source, self.rules, [], 0
         for index in sorted(candidates.union(self._always)):
-            rule = self.rules[index]
-            if not rule.subscriber.wants(article.source):
-                continue
-            self.evaluated += 1
-            if not rule.decide(has):
-                continue
-            positive = [t for t in rule.query.terms if has(t)]
-            places = [where(t) for t in positive]
-            located = {}
-            for name, form in forms.items():
-                merged = _merged([place[name] for place in places])
-                located[name] = form.spans(merged) if merged else []
-            matches.append(
-                RuleMatch(
-                    rule.subscriber.email,
-                    rule.text,
-                    tuple(t.raw for t in positive),
-                    bool(located["title"]),
-                    located,
-                )
-            )
+            rule = rules[index]
+            if rule.sources is None or source in rule.sources:
+                evaluated += 1
+                if rule.decide(has):
+                    matches.append(look.rule_match(rule))
+        self.evaluated += evaluated
         return matches
 
     def _found(self, text: str) -> list[str]:
         """The anchors that occur in ``text`` (with repeats)."""
-        return [needle for needle, _ in self._hits(text)[0]]
+        return [needle for needle, at in self._starts(text)[0].items() for _ in at]
 
-    def _hits(self, text: str) -> tuple[list[tuple[str, int]], bool]:
-        """Every occurrence of an anchor in ``text``: (anchor, start), each anchor's in text
-        order, and whether the starts are exact (no lone surrogate, no astral character)."""
+    def _starts(self, text: str) -> tuple[dict[str, list[int]], bool]:
+        """Where each anchor occurs in ``text``: its starts in text order, if they are exact
+        (no lone surrogate, no astral character; else only which anchors occur is)."""
+        starts: dict[str, list[int]] = {}
         if self._scan is None and self._singles is None:
-            return [], True
+            return starts, True
         try:
             encoded, exact = text.encode("utf-16-le"), True
         except UnicodeEncodeError:  # lone surrogates: two of them would pass for a pair
             encoded, exact = text.encode("utf-16-le", "surrogatepass"), False
         exact = exact and len(encoded) == 2 * len(text)  # else two units for an astral character
-        # an odd byte offset is not a character boundary: two characters' halves
-        found = self._scan(encoded) if self._scan is not None else []
-        hits = [(self._needles[i], start // 2) for i, start in found if not start % 2]
+        needles = self._needles
+        for i, start in self._scan(encoded) if self._scan is not None else ():
+            if not start % 2:  # an odd byte offset is not a character boundary: two halves
+                starts.setdefault(needles[i], []).append(start // 2)
         if not exact:
-            hits = [(needle, at) for needle, at in hits if needle in text]
+            starts = {needle: at for needle, at in starts.items() if needle in text}
         if self._singles is not None:
-            hits += [(m.group(), m.start()) for m in self._singles.finditer(text)]
-        return hits, exact
+            for m in self._singles.finditer(text):
+                starts.setdefault(m.group(), []).append(m.start())
+        return starts, exact
+
+
+class _Look:
+    """One article as the rules see it: each term decided and located once, and each list
+    of positive terms answered once, for all the rules that share them; from the scan's
+    starts where the scan saw every occurrence."""
+
+    __slots__ = ("answers", "body", "cut", "exact", "matcher", "places_", "present", "starts")
+    __slots__ += ("title",)
+
+    def __init__(
+        self,
+        matcher: Matcher,
+        title: NormalForm,
+        body: NormalForm,
+        starts: dict[str, list[int]],
+        exact: bool,
+    ) -> None:
+        self.matcher, self.title, self.body = matcher, title, body
+        self.starts, self.exact = starts, exact  # in what was scanned: title, line break, body
+        self.cut = len(title.text) + 1  # where the body begins in it
+        self.present: dict[int, bool] = {}
+        self.places_: dict[int, tuple[list[Span], list[Span]]] = {}
+        self.answers: dict[_Positive, tuple[tuple[str, ...], dict[str, list[Span]]]] = {}
+
+    def has(self, n: int) -> bool:
+        """Whether the term numbered ``n`` occurs (outside its excluded contexts)."""
+        if (known := self.present.get(n)) is None:
+            term = self.matcher.terms[n]
+            if term.unless_in:  # its places decide it: kept, for where it matches
+                known = any(self.places(n))
+            elif self.matcher._scanned_term[n]:  # the scan found every anchor present
+                known = term.text in self.starts
+            else:
+                known = term.text in self.title.text or term.text in self.body.text
+            self.present[n] = known
+        return known
+
+    def places(self, n: int) -> tuple[list[Span], list[Span]]:
+        """Where the term numbered ``n`` occurs in the normalised title and body."""
+        if (known := self.places_.get(n)) is None:
+            term = self.matcher.terms[n]
+            if not self.matcher._scanned_term[n] or not self.exact or term.unless_in:
+                known = (term.spans(self.title.text), term.spans(self.body.text))
+            elif (at := self.starts.get(term.text)) is None:
+                known = ([], [])
+            else:  # from the scan's starts
+                length, cut = len(term.text), self.cut
+                if at[0] >= cut:
+                    known = ([], [(s - cut, s - cut + length) for s in at])
+                else:
+                    known = (
+                        [(s, s + length) for s in at if s < cut],
+                        [(s - cut, s - cut + length) for s in at if s >= cut],
+                    )
+            self.places_[n] = known
+        return known
+
+    def rule_match(self, rule: _Rule) -> RuleMatch:
+        """The match of a rule found true: its positive terms present, and where they are in
+        the original title and body (their spans merged and mapped back)."""
+        positive = rule.positive
+        if (known := self.answers.get(positive)) is None:
+            known = self.answers[positive] = self._answer(positive)
+        else:  # a further rule with these terms: lists of its own
+            known = (known[0], {name: list(s) for name, s in known[1].items()})
+        terms, spans = known
+        return RuleMatch(rule.subscriber.email, rule.text, terms, bool(spans["title"]), spans)
+
+    def _answer(self, positive: _Positive) -> tuple[tuple[str, ...], dict[str, list[Span]]]:
+        has, numbers = self.has, positive.numbers
+        if len(numbers) == 1 and has(numbers[0]):  # most rules: one term, found
+            title, body = self.places(numbers[0])
+            return positive.raws, {
+                "title": self.title.spans(_merged([title])) if title else [],
+                "body": self.body.spans(_merged([body])) if body else [],
+            }
+        found = [(n, raw) for n, raw in positive.terms if has(n)]
+        places = [self.places(n) for n in dict.fromkeys(n for n, _ in found)]
+        return tuple(raw for _, raw in found), {
+            "title": _mapped(self.title, [p[0] for p in places]),
+            "body": _mapped(self.body, [p[1] for p in places]),
+        }
+
+
+def _mapped(form: NormalForm, groups: list[list[Span]]) -> list[Span]:
+    merged = _merged(groups)
+    return form.spans(merged) if merged else []
 
 
 # every (pattern index, byte start) found, in the order of where each ends
@@ -321,7 +405,7 @@ def _merged(groups: list[list[Span]]) -> list[Span]:
     """All the spans, overlapping or touching ones merged, in text order."""
     # one term's spans are in order already; and most spans touch none: checked at C speed
     spans = groups[0] if len(groups) == 1 else sorted(s for group in groups for s in group)
-    if all(map(operator.lt, map(_END, spans), map(_START, spans[1:]))):
+    if len(spans) < 2 or all(map(operator.lt, map(_END, spans), map(_START, spans[1:]))):
         return spans
     merged: list[Span] = []
     for s, e in spans:
