@@ -22,6 +22,7 @@ normalise one for one).
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import re
 import threading
@@ -166,8 +167,11 @@ class Matcher:
                 continue
             for needle in {t.text for t in anchor}:
                 self._by_anchor.setdefault(needle, []).append(index)
-        self._scanned = frozenset(self._by_anchor)
-        self._scanned_term = [t.text in self._scanned for t in self.terms]
+        # each term's text if the scan finds all of its occurrences that count (an anchor
+        # excluding no context), else None: the term is searched for in the text
+        self._scanned = [
+            t.text if t.text in self._by_anchor and not t.unless_in else None for t in self.terms
+        ]
         # one-character anchors are found by a character class instead: as two bytes of UTF-16
         # they also match across characters, a hundred times an article for 5,000 of them
         singles = [n for n in self._by_anchor if len(n) == 1]
@@ -266,8 +270,7 @@ class _Look:
     of positive terms answered once, for all the rules that share them; from the scan's
     starts where the scan saw every occurrence."""
 
-    __slots__ = ("answers", "body", "cut", "exact", "matcher", "places_", "present", "starts")
-    __slots__ += ("title",)
+    __slots__ = ("answers", "body", "cut", "matcher", "places_", "present", "starts", "title")
 
     def __init__(
         self,
@@ -278,43 +281,46 @@ class _Look:
         exact: bool,
     ) -> None:
         self.matcher, self.title, self.body = matcher, title, body
-        self.starts, self.exact = starts, exact  # in what was scanned: title, line break, body
+        # in what was scanned (title, line break, body); None if only which needles occur
+        # is exact, not where
+        self.starts, self.places_ = starts, {} if exact else None
         self.cut = len(title.text) + 1  # where the body begins in it
         self.present: dict[int, bool] = {}
-        self.places_: dict[int, tuple[list[Span], list[Span]]] = {}
         self.answers: dict[_Positive, tuple[tuple[str, ...], dict[str, list[Span]]]] = {}
 
     def has(self, n: int) -> bool:
         """Whether the term numbered ``n`` occurs (outside its excluded contexts)."""
         if (known := self.present.get(n)) is None:
-            term = self.matcher.terms[n]
-            if term.unless_in:  # its places decide it: kept, for where it matches
+            if (text := self.matcher._scanned[n]) is not None:  # the scan finds all it holds
+                known = text in self.starts
+            elif self.matcher.terms[n].unless_in:  # its places decide it: kept, for the match
                 known = any(self.places(n))
-            elif self.matcher._scanned_term[n]:  # the scan found every anchor present
-                known = term.text in self.starts
             else:
-                known = term.text in self.title.text or term.text in self.body.text
+                text = self.matcher.terms[n].text
+                known = text in self.title.text or text in self.body.text
             self.present[n] = known
         return known
 
     def places(self, n: int) -> tuple[list[Span], list[Span]]:
         """Where the term numbered ``n`` occurs in the normalised title and body."""
-        if (known := self.places_.get(n)) is None:
+        places = self.places_
+        if places is not None and (known := places.get(n)) is not None:
+            return known
+        text = self.matcher._scanned[n]
+        if text is None or places is None:
             term = self.matcher.terms[n]
-            if not self.matcher._scanned_term[n] or not self.exact or term.unless_in:
-                known = (term.spans(self.title.text), term.spans(self.body.text))
-            elif (at := self.starts.get(term.text)) is None:
-                known = ([], [])
-            else:  # from the scan's starts
-                length, cut = len(term.text), self.cut
-                if at[0] >= cut:
-                    known = ([], [(s - cut, s - cut + length) for s in at])
-                else:
-                    known = (
-                        [(s, s + length) for s in at if s < cut],
-                        [(s - cut, s - cut + length) for s in at if s >= cut],
-                    )
-            self.places_[n] = known
+            known = (term.spans(self.title.text), term.spans(self.body.text))
+        else:  # from the scan's starts
+            at, length, cut = self.starts.get(text, ()), len(text), self.cut
+            if not at or at[0] >= cut:  # the body only: most often
+                known = ([], [(s - cut, s - cut + length) for s in at])
+            else:
+                known = (
+                    [(s, s + length) for s in at if s < cut],
+                    [(s - cut, s - cut + length) for s in at if s >= cut],
+                )
+        if places is not None:
+            places[n] = known
         return known
 
     def rule_match(self, rule: _Rule) -> RuleMatch:
@@ -330,23 +336,23 @@ class _Look:
 
     def _answer(self, positive: _Positive) -> tuple[tuple[str, ...], dict[str, list[Span]]]:
         has, numbers = self.has, positive.numbers
-        if len(numbers) == 1 and has(numbers[0]):  # most rules: one term, found
-            title, body = self.places(numbers[0])
-            return positive.raws, {
-                "title": self.title.spans(_merged([title])) if title else [],
-                "body": self.body.spans(_merged([body])) if body else [],
-            }
-        found = [(n, raw) for n, raw in positive.terms if has(n)]
-        places = [self.places(n) for n in dict.fromkeys(n for n, _ in found)]
-        return tuple(raw for _, raw in found), {
-            "title": _mapped(self.title, [p[0] for p in places]),
-            "body": _mapped(self.body, [p[1] for p in places]),
+        if len(numbers) == 1:  # most rules
+            found = numbers if has(numbers[0]) else ()
+        else:
+            found = [n for n in numbers if has(n)]
+        raws = positive.raws
+        if len(found) < len(numbers):  # an OR's other branch, a NOT's term
+            raws = tuple(raw for n, raw in positive.terms if has(n))
+        if len(found) == 1:  # most matches: their spans are the term's own
+            title, body = self.places(found[0])
+        else:
+            places = [self.places(n) for n in found]
+            title = sorted(itertools.chain.from_iterable(p[0] for p in places))
+            body = sorted(itertools.chain.from_iterable(p[1] for p in places))
+        return raws, {
+            "title": self.title.spans(_merged(title)) if title else [],
+            "body": self.body.spans(_merged(body)) if body else [],
         }
-
-
-def _mapped(form: NormalForm, groups: list[list[Span]]) -> list[Span]:
-    merged = _merged(groups)
-    return form.spans(merged) if merged else []
 
 
 # every (pattern index, byte start) found, in the order of where each ends
@@ -401,10 +407,9 @@ def _hyperscan(patterns: list[bytes]) -> Scan:
 _START, _END = operator.itemgetter(0), operator.itemgetter(1)
 
 
-def _merged(groups: list[list[Span]]) -> list[Span]:
-    """All the spans, overlapping or touching ones merged, in text order."""
-    # one term's spans are in order already; and most spans touch none: checked at C speed
-    spans = groups[0] if len(groups) == 1 else sorted(s for group in groups for s in group)
+def _merged(spans: list[Span]) -> list[Span]:
+    """Spans in text order with overlapping or touching ones merged."""
+    # most spans touch none: checked at C speed
     if len(spans) < 2 or all(map(operator.lt, map(_END, spans), map(_START, spans[1:]))):
         return spans
     merged: list[Span] = []
