@@ -60,7 +60,7 @@ class _Rule:
     text: str
     query: Query
     terms: frozenset[Term]  # every term, negated ones included: what decides the rule
-    decide: Decision  # query.evaluate, compiled over the matcher's term numbers
+    decide: Decision | None  # query.evaluate compiled; None: true wherever its anchor occurs
     positive: _Positive  # query.terms
     sources: frozenset[str] | None  # the subscriber's sources (None: all)
 
@@ -93,6 +93,17 @@ def _compiled(node: Node, number: Callable[[Term], int]) -> Decision:
             inner = _compiled(part, number)
             return lambda has: not inner(has)
     raise TypeError(node)
+
+
+def _any_term(node: Node) -> bool:
+    """Whether ``node`` is a term or an OR of terms (with no excluded contexts): true where
+    any of them occurs, which is where its anchor does."""
+    match node:
+        case Term():
+            return not node.unless_in
+        case Or(parts):
+            return all(map(_any_term, parts))
+    return False
 
 
 def _both(a: Decision, b: Decision) -> Decision:
@@ -147,7 +158,7 @@ class Matcher:
                 text,
                 q,
                 frozenset(q.all_terms()),
-                _compiled(q.root, number),
+                None if _any_term(q.root) else _compiled(q.root, number),
                 positive(tuple((number(t), t.raw) for t in q.terms)),
                 None if s.sources is None else frozenset(s.sources),
             )
@@ -233,7 +244,7 @@ class Matcher:
             rule = rules[index]
             if rule.sources is None or source in rule.sources:
                 evaluated += 1
-                if rule.decide(has):
+                if rule.decide is None or rule.decide(has):
                     matches.append(look.rule_match(rule))
         self.evaluated += evaluated
         return matches
@@ -290,10 +301,10 @@ class _Look:
 
     def has(self, n: int) -> bool:
         """Whether the term numbered ``n`` occurs (outside its excluded contexts)."""
+        if (text := self.matcher._scanned[n]) is not None:  # the scan finds all it holds
+            return text in self.starts
         if (known := self.present.get(n)) is None:
-            if (text := self.matcher._scanned[n]) is not None:  # the scan finds all it holds
-                known = text in self.starts
-            elif self.matcher.terms[n].unless_in:  # its places decide it: kept, for the match
+            if self.matcher.terms[n].unless_in:  # its places decide it: kept, for the match
                 known = any(self.places(n))
             else:
                 text = self.matcher.terms[n].text
