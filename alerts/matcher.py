@@ -178,10 +178,19 @@ class Matcher:
                 continue
             for needle in {t.text for t in anchor}:
                 self._by_anchor.setdefault(needle, []).append(index)
-        # each term's text if the scan finds all of its occurrences that count (an anchor
-        # excluding no context), else None: the term is searched for in the text
-        self._scanned = [
-            t.text if t.text in self._by_anchor and not t.unless_in else None for t in self.terms
+        # each term's text if the scan finds all of its occurrences (an anchor), else None:
+        # the term is searched for in the text
+        self._scanned = [t.text if t.text in self._by_anchor else None for t in self.terms]
+        # each term's excluded contexts, with each place the term has in them: an occurrence
+        # the scan found is excluded if the text holds a context around it there
+        self._covers = [
+            tuple(
+                (c, k)
+                for c in t.unless_in
+                for k in range(len(c) - len(t.text) + 1)
+                if c.startswith(t.text, k)
+            )
+            for t in self.terms
         ]
         # one-character anchors are found by a character class instead: as two bytes of UTF-16
         # they also match across characters, a hundred times an article for 5,000 of them
@@ -233,12 +242,13 @@ class Matcher:
     def match(self, article: StoredArticle) -> list[RuleMatch]:
         title, body = NormalForm(article.title), NormalForm(article.body)
         # no needle holds a line break (normalised, it is a space): nothing found spans both
-        starts, exact = self._starts(f"{title.text}\n{body.text}")
+        scanned = f"{title.text}\n{body.text}"
+        starts, exact = self._starts(scanned)
         anchors = self._by_anchor
         candidates = {i for needle in starts if (rules := anchors.get(needle)) for i in rules}
         if not candidates and not self._always:
             return []
-        look = _Look(self, title, body, starts, exact)
+        look = _Look(self, title, body, scanned, starts, exact)
         has, source, rules, matches, evaluated = look.has, article.source, self.rules, [], 0
         for index in sorted(candidates.union(self._always)):
             rule = rules[index]
@@ -281,20 +291,22 @@ class _Look:
     of positive terms answered once, for all the rules that share them; from the scan's
     starts where the scan saw every occurrence."""
 
-    __slots__ = ("answers", "body", "cut", "matcher", "places_", "present", "starts", "title")
+    __slots__ = ("answers", "body", "cut", "matcher", "places_", "present", "scanned", "starts")
+    __slots__ += ("title",)
 
     def __init__(
         self,
         matcher: Matcher,
         title: NormalForm,
         body: NormalForm,
+        scanned: str,
         starts: dict[str, list[int]],
         exact: bool,
     ) -> None:
         self.matcher, self.title, self.body = matcher, title, body
-        # in what was scanned (title, line break, body); None if only which needles occur
-        # is exact, not where
-        self.starts, self.places_ = starts, {} if exact else None
+        # the needles' starts in what was scanned (title, line break, body); places_ is None
+        # if only which needles occur is exact, not where
+        self.scanned, self.starts, self.places_ = scanned, starts, {} if exact else None
         self.cut = len(title.text) + 1  # where the body begins in it
         self.present: dict[int, bool] = {}
         self.answers: dict[_Positive, tuple[tuple[str, ...], dict[str, list[Span]]]] = {}
@@ -302,7 +314,10 @@ class _Look:
     def has(self, n: int) -> bool:
         """Whether the term numbered ``n`` occurs (outside its excluded contexts)."""
         if (text := self.matcher._scanned[n]) is not None:  # the scan finds all it holds
-            return text in self.starts
+            if text not in self.starts:
+                return False
+            if not self.matcher._covers[n]:
+                return True
         if (known := self.present.get(n)) is None:
             if self.matcher.terms[n].unless_in:  # its places decide it: kept, for the match
                 known = any(self.places(n))
@@ -321,8 +336,15 @@ class _Look:
         if text is None or places is None:
             term = self.matcher.terms[n]
             known = (term.spans(self.title.text), term.spans(self.body.text))
-        else:  # from the scan's starts
+        else:  # from the scan's starts, less those inside an excluded context
             at, length, cut = self.starts.get(text, ()), len(text), self.cut
+            if at and (covers := self.matcher._covers[n]):
+                joined = self.scanned
+                at = [
+                    s
+                    for s in at
+                    if not any(k <= s and joined.startswith(c, s - k) for c, k in covers)
+                ]
             if not at or at[0] >= cut:  # the body only: most often
                 known = ([], [(s - cut, s - cut + length) for s in at])
             else:
