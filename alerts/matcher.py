@@ -29,6 +29,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -45,8 +46,7 @@ from store.textnorm import NormalForm, normalize
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True)
-class RuleMatch:
+class RuleMatch(NamedTuple):  # one is built for every match: at a third of a dataclass's cost
     subscriber: str
     rule: str
     terms: tuple[str, ...]  # the rule's positive terms found, as written
