@@ -13,10 +13,13 @@ share (a partner in many rules, 发展 or 经济, is a generic word). A common p
 (``发展 AND 钱塘新区``) thus costs nothing on the many articles that only mention 发展.
 
 Per article the work past normalising is kept to what a match needs: one scan of title and
-body (as UTF-16, by Hyperscan), whose hits also decide and locate the anchors; the other
-terms are looked up once each; spans are mapped back to the original text only for the
-fields that have them (``store.textnorm.NormalForm``: from the few characters that do not
-normalise one for one).
+body (as UTF-16, by Hyperscan), whose hits also decide and locate the anchors, and their
+excluded contexts are checked at those hits (``钱塘 -钱塘江``: is 钱塘江 written around
+this 钱塘?) instead of searched for; a rule that is a term or an OR of terms is true
+wherever its anchor occurs. Rules share their terms' answers: each distinct term is decided
+and located once per article, the other terms by a search of title and body, and each
+distinct list of positive terms is answered (found terms, spans merged and mapped back to
+the original text by ``store.textnorm.NormalForm``) once for all the rules holding it.
 """
 
 from __future__ import annotations
@@ -126,45 +129,60 @@ def gram_frequencies(texts: Iterable[str]) -> dict[str, float]:
     return {gram: n / documents for gram, n in counts.items()} if documents else {}
 
 
+def _numbered(subscribers: Iterable[Subscriber]) -> tuple[list[Term], list[_Rule]]:
+    """The distinct terms (by text and excluded contexts) and the rules over their numbers,
+    with one _Positive for each distinct list of positive terms: rules that share a term or
+    a list share its answers for an article."""
+    terms: list[Term] = []
+    numbers: dict[tuple[str, frozenset[str]], int] = {}
+    positives: dict[tuple[tuple[int, str], ...], _Positive] = {}
+
+    def number(term: Term) -> int:
+        key = (term.text, frozenset(term.unless_in))
+        if (n := numbers.get(key)) is None:
+            n = numbers[key] = len(terms)
+            terms.append(term)
+        return n
+
+    def positive(query: Query) -> _Positive:
+        pairs = tuple((number(t), t.raw) for t in query.terms)
+        if (known := positives.get(pairs)) is None:
+            distinct = tuple(dict.fromkeys(n for n, _ in pairs))
+            known = positives[pairs] = _Positive(pairs, distinct, tuple(r for _, r in pairs))
+        return known
+
+    rules = [
+        _Rule(
+            s,
+            text,
+            q,
+            frozenset(q.all_terms()),
+            None if _any_term(q.root) else _compiled(q.root, number),
+            positive(q),
+            None if s.sources is None else frozenset(s.sources),
+        )
+        for s in subscribers
+        for text, q in s.queries()
+    ]
+    return terms, rules
+
+
+def _covers(term: Term) -> tuple[tuple[str, int], ...]:
+    """Each excluded context of ``term`` with each place the term has in it: an occurrence
+    of the term at ``s`` does not count if the text holds the context at ``s`` less that."""
+    return tuple(
+        (c, k)
+        for c in term.unless_in
+        for k in range(len(c) - len(term.text) + 1)
+        if c.startswith(term.text, k)
+    )
+
+
 class Matcher:
     def __init__(
         self, subscribers: Iterable[Subscriber], *, frequencies: Mapping[str, float] | None = None
     ) -> None:
-        # one number per distinct term (its text and excluded contexts): rules that share a
-        # term share its answers for an article
-        numbers: dict[tuple[str, frozenset[str]], int] = {}
-        self.terms: list[Term] = []
-
-        def number(term: Term) -> int:
-            key = (term.text, frozenset(term.unless_in))
-            if (n := numbers.get(key)) is None:
-                n = numbers[key] = len(self.terms)
-                self.terms.append(term)
-            return n
-
-        # one _Positive for each distinct list of positive terms: rules with the same list
-        # share an article's answer for it
-        positives: dict[tuple[tuple[int, str], ...], _Positive] = {}
-
-        def positive(terms: tuple[tuple[int, str], ...]) -> _Positive:
-            if (known := positives.get(terms)) is None:
-                numbers = tuple(dict.fromkeys(n for n, _ in terms))
-                known = positives[terms] = _Positive(terms, numbers, tuple(r for _, r in terms))
-            return known
-
-        self.rules = [
-            _Rule(
-                s,
-                text,
-                q,
-                frozenset(q.all_terms()),
-                None if _any_term(q.root) else _compiled(q.root, number),
-                positive(tuple((number(t), t.raw) for t in q.terms)),
-                None if s.sources is None else frozenset(s.sources),
-            )
-            for s in subscribers
-            for text, q in s.queries()
-        ]
+        self.terms, self.rules = _numbered(subscribers)
         self.frequencies = frequencies or {}
         # how many rules use each term: of two terms as long and as rare by the estimate (or
         # with no estimate), the one many rules share is the generic partner (发展, 经济)
@@ -181,17 +199,7 @@ class Matcher:
         # each term's text if the scan finds all of its occurrences (an anchor), else None:
         # the term is searched for in the text
         self._scanned = [t.text if t.text in self._by_anchor else None for t in self.terms]
-        # each term's excluded contexts, with each place the term has in them: an occurrence
-        # the scan found is excluded if the text holds a context around it there
-        self._covers = [
-            tuple(
-                (c, k)
-                for c in t.unless_in
-                for k in range(len(c) - len(t.text) + 1)
-                if c.startswith(t.text, k)
-            )
-            for t in self.terms
-        ]
+        self._covers = [_covers(t) for t in self.terms]
         # one-character anchors are found by a character class instead: as two bytes of UTF-16
         # they also match across characters, a hundred times an article for 5,000 of them
         singles = [n for n in self._by_anchor if len(n) == 1]
@@ -250,7 +258,7 @@ class Matcher:
             return []
         look = _Look(self, title, body, scanned, starts, exact)
         has, source, rules, matches, evaluated = look.has, article.source, self.rules, [], 0
-        for index in sorted(candidates.union(self._always)):
+        for index in sorted(candidates.union(self._always) if self._always else candidates):
             rule = rules[index]
             if rule.sources is None or source in rule.sources:
                 evaluated += 1
