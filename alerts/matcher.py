@@ -168,8 +168,8 @@ def _numbered(subscribers: Iterable[Subscriber]) -> tuple[list[Term], list[_Rule
 
 
 def _covers(term: Term) -> tuple[tuple[str, int], ...]:
-    """Each excluded context of ``term`` with each place the term has in it: an occurrence
-    of the term at ``s`` does not count if the text holds the context at ``s`` less that."""
+    """(context, k) for each excluded context of ``term`` and each place k the term has in
+    it: an occurrence of the term at s does not count if the text holds the context at s-k."""
     return tuple(
         (c, k)
         for c in term.unless_in
@@ -299,8 +299,17 @@ class _Look:
     of positive terms answered once, for all the rules that share them; from the scan's
     starts where the scan saw every occurrence."""
 
-    __slots__ = ("answers", "body", "cut", "matcher", "places_", "present", "scanned", "starts")
-    __slots__ += ("title",)
+    __slots__ = (
+        "answers",
+        "body",
+        "cut",
+        "matcher",
+        "places_",
+        "present",
+        "scanned",
+        "starts",
+        "title",
+    )
 
     def __init__(
         self,
