@@ -13,21 +13,26 @@ share (a partner in many rules, 发展 or 经济, is a generic word). A common p
 (``发展 AND 钱塘新区``) thus costs nothing on the many articles that only mention 发展.
 
 Per article the work past normalising is kept to what a match needs: one scan of title and
-body (as UTF-16, by Hyperscan), whose hits also decide and locate the anchors; the other
-terms are looked up once each; spans are mapped back to the original text only for the
-fields that have them (``store.textnorm.NormalForm``: from the few characters that do not
-normalise one for one).
+body (as UTF-16, by Hyperscan), whose hits also decide and locate the anchors, and their
+excluded contexts are checked at those hits (``钱塘 -钱塘江``: is 钱塘江 written around
+this 钱塘?) instead of searched for; a rule that is a term or an OR of terms is true
+wherever its anchor occurs. Rules share their terms' answers: each distinct term is decided
+and located once per article, the other terms by a search of title and body, and each
+distinct list of positive terms is answered (found terms, spans merged and mapped back to
+the original text by ``store.textnorm.NormalForm``) once for all the rules holding it.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -44,8 +49,7 @@ from store.textnorm import NormalForm, normalize
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True)
-class RuleMatch:
+class RuleMatch(NamedTuple):  # one is built for every match: at a third of a dataclass's cost
     subscriber: str
     rule: str
     terms: tuple[str, ...]  # the rule's positive terms found, as written
@@ -59,27 +63,50 @@ class _Rule:
     text: str
     query: Query
     terms: frozenset[Term]  # every term, negated ones included: what decides the rule
-    decide: Decision  # query.evaluate, compiled
+    decide: Decision | None  # query.evaluate compiled; None: true wherever its anchor occurs
+    positive: _Positive  # query.terms
+    sources: frozenset[str] | None  # the subscriber's sources (None: all)
 
 
-Oracle = Callable[[Term], bool]
+@dataclass(frozen=True, eq=False)  # one for each distinct list: compared (and hashed) by identity
+class _Positive:
+    """A rule's positive terms: (term number, as written) each, and the distinct numbers."""
+
+    terms: tuple[tuple[int, str], ...]
+    numbers: tuple[int, ...]
+    raws: tuple[str, ...]
+
+
+Oracle = Callable[[int], bool]  # is the term of this number present?
 Decision = Callable[[Oracle], bool]
 
 
-def _compiled(node: Node) -> Decision:
+def _compiled(node: Node, number: Callable[[Term], int]) -> Decision:
     """``Query.evaluate`` for one node as nested closures, in the same order (and/or
     short-circuit left to right): a rule is decided without walking its tree each time."""
     match node:
         case Term():
-            return lambda has: has(node)
+            n = number(node)
+            return lambda has: has(n)
         case And(parts):
-            return functools.reduce(_both, map(_compiled, parts))
+            return functools.reduce(_both, (_compiled(p, number) for p in parts))
         case Or(parts):
-            return functools.reduce(_either, map(_compiled, parts))
+            return functools.reduce(_either, (_compiled(p, number) for p in parts))
         case Not(part):
-            inner = _compiled(part)
+            inner = _compiled(part, number)
             return lambda has: not inner(has)
     raise TypeError(node)
+
+
+def _any_term(node: Node) -> bool:
+    """Whether ``node`` is a term or an OR of terms (with no excluded contexts): true where
+    any of them occurs, which is where its anchor does."""
+    match node:
+        case Term():
+            return not node.unless_in
+        case Or(parts):
+            return all(map(_any_term, parts))
+    return False
 
 
 def _both(a: Decision, b: Decision) -> Decision:
@@ -102,15 +129,60 @@ def gram_frequencies(texts: Iterable[str]) -> dict[str, float]:
     return {gram: n / documents for gram, n in counts.items()} if documents else {}
 
 
+def _numbered(subscribers: Iterable[Subscriber]) -> tuple[list[Term], list[_Rule]]:
+    """The distinct terms (by text and excluded contexts) and the rules over their numbers,
+    with one _Positive for each distinct list of positive terms: rules that share a term or
+    a list share its answers for an article."""
+    terms: list[Term] = []
+    numbers: dict[tuple[str, frozenset[str]], int] = {}
+    positives: dict[tuple[tuple[int, str], ...], _Positive] = {}
+
+    def number(term: Term) -> int:
+        key = (term.text, frozenset(term.unless_in))
+        if (n := numbers.get(key)) is None:
+            n = numbers[key] = len(terms)
+            terms.append(term)
+        return n
+
+    def positive(query: Query) -> _Positive:
+        pairs = tuple((number(t), t.raw) for t in query.terms)
+        if (known := positives.get(pairs)) is None:
+            distinct = tuple(dict.fromkeys(n for n, _ in pairs))
+            known = positives[pairs] = _Positive(pairs, distinct, tuple(r for _, r in pairs))
+        return known
+
+    rules = [
+        _Rule(
+            s,
+            text,
+            q,
+            frozenset(q.all_terms()),
+            None if _any_term(q.root) else _compiled(q.root, number),
+            positive(q),
+            None if s.sources is None else frozenset(s.sources),
+        )
+        for s in subscribers
+        for text, q in s.queries()
+    ]
+    return terms, rules
+
+
+def _covers(term: Term) -> tuple[tuple[str, int], ...]:
+    """(context, k) for each excluded context of ``term`` and each place k the term has in
+    it: an occurrence of the term at s does not count if the text holds the context at s-k."""
+    return tuple(
+        (c, k)
+        for c in term.unless_in
+        for k in range(len(c) - len(term.text) + 1)
+        if c.startswith(term.text, k)
+    )
+
+
 class Matcher:
     def __init__(
         self, subscribers: Iterable[Subscriber], *, frequencies: Mapping[str, float] | None = None
     ) -> None:
-        self.rules = [
-            _Rule(s, text, q, frozenset(q.all_terms()), _compiled(q.root))
-            for s in subscribers
-            for text, q in s.queries()
-        ]
+        self.terms, self.rules = _numbered(subscribers)
         self.frequencies = frequencies or {}
         # how many rules use each term: of two terms as long and as rare by the estimate (or
         # with no estimate), the one many rules share is the generic partner (发展, 经济)
@@ -124,6 +196,10 @@ class Matcher:
                 continue
             for needle in {t.text for t in anchor}:
                 self._by_anchor.setdefault(needle, []).append(index)
+        # each term's text if the scan finds all of its occurrences (an anchor), else None:
+        # the term is searched for in the text
+        self._scanned = [t.text if t.text in self._by_anchor else None for t in self.terms]
+        self._covers = [_covers(t) for t in self.terms]
         # one-character anchors are found by a character class instead: as two bytes of UTF-16
         # they also match across characters, a hundred times an article for 5,000 of them
         singles = [n for n in self._by_anchor if len(n) == 1]
@@ -172,97 +248,161 @@ class Matcher:
         return min(self.frequencies.get(g, 0.0) for g in grams)
 
     def match(self, article: StoredArticle) -> list[RuleMatch]:
-        forms = {"title": NormalForm(article.title), "body": NormalForm(article.body)}
-        fields = {name: form.text for name, form in forms.items()}
-        title, body = fields["title"], fields["body"]
-        # no anchor holds a line break (normalised, it is a space): nothing found spans both
-        hits, exact = self._hits(f"{title}\n{body}")
-        found = {needle for needle, _ in hits}
-        starts: dict[str, list[int]] = {}  # where the scan found each anchor, if exact
-        for needle, at in hits if exact else ():
-            starts.setdefault(needle, []).append(at)
-        cut = len(title) + 1  # where the body begins in what was scanned
+        title, body = NormalForm(article.title), NormalForm(article.body)
+        # no needle holds a line break (normalised, it is a space): nothing found spans both
+        scanned = f"{title.text}\n{body.text}"
+        starts, exact = self._starts(scanned)
         anchors = self._by_anchor
-        candidates = {i for needle in found for i in anchors[needle]}
-        # each term decided once per article, and located only for a match; keyed by the
-        # term's identity, as hashing a frozen dataclass costs more than deciding the term
-        present: dict[int, bool] = {}
-        spans: dict[int, dict[str, list[Span]]] = {}
-
-        def has(term: Term) -> bool:
-            if (known := present.get(id(term))) is None:
-                if term.text in anchors and term.text not in found:
-                    known = False  # the scan found every anchor that occurs
-                elif term.text in found and not term.unless_in:
-                    known = True
-                elif term.unless_in:  # its spans decide it: kept, for where it matches
-                    known = any(where(term).values())
-                else:
-                    known = term.text in title or term.text in body
-                present[id(term)] = known
-            return known
-
-        def where(term: Term) -> dict[str, list[Span]]:
-            if (known := spans.get(id(term))) is None:
-                if term.text in starts and not term.unless_in:  # the scan found them all
-                    n = len(term.text)
-                    at = starts[term.text]
-                    known = {
-                        "title": [(s, s + n) for s in at if s < cut],
-                        "body": [(s - cut, s - cut + n) for s in at if s >= cut],
-                    }
-                else:
-                    known = {name: term.spans(t) for name, t in fields.items()}
-                spans[id(term)] = known
-            return known
-
-        matches = []
-        for index in sorted(candidates.union(self._always)):
-            rule = self.rules[index]
-            if not rule.subscriber.wants(article.source):
-                continue
-            self.evaluated += 1
-            if not rule.decide(has):
-                continue
-            positive = [t for t in rule.query.terms if has(t)]
-            places = [where(t) for t in positive]
-            located = {}
-            for name, form in forms.items():
-                merged = _merged([place[name] for place in places])
-                located[name] = form.spans(merged) if merged else []
-            matches.append(
-                RuleMatch(
-                    rule.subscriber.email,
-                    rule.text,
-                    tuple(t.raw for t in positive),
-                    bool(located["title"]),
-                    located,
-                )
-            )
+        candidates = {i for needle in starts if (rules := anchors.get(needle)) for i in rules}
+        if not candidates and not self._always:
+            return []
+        look = _Look(self, title, body, scanned, starts, exact)
+        has, source, rules, matches, evaluated = look.has, article.source, self.rules, [], 0
+        for index in sorted(candidates.union(self._always) if self._always else candidates):
+            rule = rules[index]
+            if rule.sources is None or source in rule.sources:
+                evaluated += 1
+                if rule.decide is None or rule.decide(has):
+                    matches.append(look.rule_match(rule))
+        self.evaluated += evaluated
         return matches
 
     def _found(self, text: str) -> list[str]:
         """The anchors that occur in ``text`` (with repeats)."""
-        return [needle for needle, _ in self._hits(text)[0]]
+        return [needle for needle, at in self._starts(text)[0].items() for _ in at]
 
-    def _hits(self, text: str) -> tuple[list[tuple[str, int]], bool]:
-        """Every occurrence of an anchor in ``text``: (anchor, start), each anchor's in text
-        order, and whether the starts are exact (no lone surrogate, no astral character)."""
+    def _starts(self, text: str) -> tuple[dict[str, list[int]], bool]:
+        """Where each anchor occurs in ``text``: its starts in text order, if they are exact
+        (no lone surrogate, no astral character; else only which anchors occur is)."""
+        starts: dict[str, list[int]] = {}
         if self._scan is None and self._singles is None:
-            return [], True
+            return starts, True
         try:
             encoded, exact = text.encode("utf-16-le"), True
         except UnicodeEncodeError:  # lone surrogates: two of them would pass for a pair
             encoded, exact = text.encode("utf-16-le", "surrogatepass"), False
         exact = exact and len(encoded) == 2 * len(text)  # else two units for an astral character
-        # an odd byte offset is not a character boundary: two characters' halves
-        found = self._scan(encoded) if self._scan is not None else []
-        hits = [(self._needles[i], start // 2) for i, start in found if not start % 2]
+        needles = self._needles
+        for i, start in self._scan(encoded) if self._scan is not None else ():
+            if not start % 2:  # an odd byte offset is not a character boundary: two halves
+                starts.setdefault(needles[i], []).append(start // 2)
         if not exact:
-            hits = [(needle, at) for needle, at in hits if needle in text]
+            starts = {needle: at for needle, at in starts.items() if needle in text}
         if self._singles is not None:
-            hits += [(m.group(), m.start()) for m in self._singles.finditer(text)]
-        return hits, exact
+            for m in self._singles.finditer(text):
+                starts.setdefault(m.group(), []).append(m.start())
+        return starts, exact
+
+
+class _Look:
+    """One article as the rules see it: each term decided and located once, and each list
+    of positive terms answered once, for all the rules that share them; from the scan's
+    starts where the scan saw every occurrence."""
+
+    __slots__ = (
+        "answers",
+        "body",
+        "cut",
+        "matcher",
+        "places_",
+        "present",
+        "scanned",
+        "starts",
+        "title",
+    )
+
+    def __init__(
+        self,
+        matcher: Matcher,
+        title: NormalForm,
+        body: NormalForm,
+        scanned: str,
+        starts: dict[str, list[int]],
+        exact: bool,
+    ) -> None:
+        self.matcher, self.title, self.body = matcher, title, body
+        # the needles' starts in what was scanned (title, line break, body); places_ is None
+        # if only which needles occur is exact, not where
+        self.scanned, self.starts, self.places_ = scanned, starts, {} if exact else None
+        self.cut = len(title.text) + 1  # where the body begins in it
+        self.present: dict[int, bool] = {}
+        self.answers: dict[_Positive, tuple[tuple[str, ...], dict[str, list[Span]]]] = {}
+
+    def has(self, n: int) -> bool:
+        """Whether the term numbered ``n`` occurs (outside its excluded contexts)."""
+        if (text := self.matcher._scanned[n]) is not None:  # the scan finds all it holds
+            if text not in self.starts:
+                return False
+            if not self.matcher._covers[n]:
+                return True
+        if (known := self.present.get(n)) is None:
+            if self.matcher.terms[n].unless_in:  # its places decide it: kept, for the match
+                known = any(self.places(n))
+            else:
+                text = self.matcher.terms[n].text
+                known = text in self.title.text or text in self.body.text
+            self.present[n] = known
+        return known
+
+    def places(self, n: int) -> tuple[list[Span], list[Span]]:
+        """Where the term numbered ``n`` occurs in the normalised title and body."""
+        places = self.places_
+        if places is not None and (known := places.get(n)) is not None:
+            return known
+        text = self.matcher._scanned[n]
+        if text is None or places is None:
+            term = self.matcher.terms[n]
+            known = (term.spans(self.title.text), term.spans(self.body.text))
+        else:  # from the scan's starts, less those inside an excluded context
+            at, length, cut = self.starts.get(text, ()), len(text), self.cut
+            if at and (covers := self.matcher._covers[n]):
+                joined = self.scanned
+                at = [
+                    s
+                    for s in at
+                    if not any(k <= s and joined.startswith(c, s - k) for c, k in covers)
+                ]
+            if not at or at[0] >= cut:  # the body only: most often
+                known = ([], [(s - cut, s - cut + length) for s in at])
+            else:
+                known = (
+                    [(s, s + length) for s in at if s < cut],
+                    [(s - cut, s - cut + length) for s in at if s >= cut],
+                )
+        if places is not None:
+            places[n] = known
+        return known
+
+    def rule_match(self, rule: _Rule) -> RuleMatch:
+        """The match of a rule found true: its positive terms present, and where they are in
+        the original title and body (their spans merged and mapped back)."""
+        positive = rule.positive
+        if (known := self.answers.get(positive)) is None:
+            known = self.answers[positive] = self._answer(positive)
+        else:  # a further rule with these terms: lists of its own
+            known = (known[0], {name: list(s) for name, s in known[1].items()})
+        terms, spans = known
+        return RuleMatch(rule.subscriber.email, rule.text, terms, bool(spans["title"]), spans)
+
+    def _answer(self, positive: _Positive) -> tuple[tuple[str, ...], dict[str, list[Span]]]:
+        has, numbers = self.has, positive.numbers
+        if len(numbers) == 1:  # most rules
+            found = numbers if has(numbers[0]) else ()
+        else:
+            found = [n for n in numbers if has(n)]
+        raws = positive.raws
+        if len(found) < len(numbers):  # an OR's other branch, a NOT's term
+            raws = tuple(raw for n, raw in positive.terms if has(n))
+        if len(found) == 1:  # most matches: their spans are the term's own
+            title, body = self.places(found[0])
+        else:
+            places = [self.places(n) for n in found]
+            title = sorted(itertools.chain.from_iterable(p[0] for p in places))
+            body = sorted(itertools.chain.from_iterable(p[1] for p in places))
+        return raws, {
+            "title": self.title.spans(_merged(title)) if title else [],
+            "body": self.body.spans(_merged(body)) if body else [],
+        }
 
 
 # every (pattern index, byte start) found, in the order of where each ends
@@ -317,11 +457,10 @@ def _hyperscan(patterns: list[bytes]) -> Scan:
 _START, _END = operator.itemgetter(0), operator.itemgetter(1)
 
 
-def _merged(groups: list[list[Span]]) -> list[Span]:
-    """All the spans, overlapping or touching ones merged, in text order."""
-    # one term's spans are in order already; and most spans touch none: checked at C speed
-    spans = groups[0] if len(groups) == 1 else sorted(s for group in groups for s in group)
-    if all(map(operator.lt, map(_END, spans), map(_START, spans[1:]))):
+def _merged(spans: list[Span]) -> list[Span]:
+    """Spans in text order with overlapping or touching ones merged."""
+    # most spans touch none: checked at C speed
+    if len(spans) < 2 or all(map(operator.lt, map(_END, spans), map(_START, spans[1:]))):
         return spans
     merged: list[Span] = []
     for s, e in spans:

@@ -17,11 +17,12 @@ slows every size alike instead of one row. ``--profile`` adds a cProfile of the 
 size. Figures are still noisy on a shared machine: compare sizes within one run.
 
 ``--mix`` checks that the figures hold for other rule sets: every rule ANDing common words
-(partners), ORs of three to six keywords (or), exclusions and NOTs only (exclusions), or
-issue 11's mix with half of the terms one character long (short).
+(partners), ORs of three to six keywords (or), exclusions and NOTs only (exclusions),
+issue 11's mix with half of the terms one character long (short), or issue 11's mix over a
+pool of 300 keywords, so that many rules and subscribers share each term (shared).
 
     python bench/match.py [--seconds 3] [--sizes 10 1000 10000] [--articles 200] [--profile]
-        [--mix news|short|partners|or|exclusions]
+        [--mix news|short|shared|partners|or|exclusions]
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ SOURCES = [None, None, None, ["tidenews"], ["xsnet", "xsrb"]]  # most subscriber
 ARTICLE_CHARS = 2_300
 FIRING = 3.0  # rules firing per article at 10,000 rules
 CALIBRATION_SIZE = 10_000
+SHARED_POOL = 300  # keywords of the shared mix
 
 
 def replica_articles() -> list[StoredArticle]:
@@ -120,6 +122,7 @@ class Vocabulary:
                 self.contexts.setdefault(word[:2], []).append(word)
         self.real = 0.1  # share of terms that occur at all: calibrated
         self.mix = "news"
+        self.pool: tuple[float, list[str]] = (-1.0, [])  # shared: (for which real, the words)
         chars = Counter(c for a in articles for c in set(normalize(a.title + "\n" + a.body)))
         present = set(self.text)
         ideographs = sorted((n, c) for c, n in chars.items() if "\u4e00" <= c <= "\u9fff")
@@ -127,6 +130,12 @@ class Vocabulary:
         self.absent_chars = [c for c in map(chr, range(0x4E00, 0x9FA6)) if c not in present]
 
     def term(self) -> str:
+        if self.mix == "shared":  # a few hundred keywords that everyone watches
+            if self.pool[0] != self.real:  # drawn again for each calibration step
+                self.mix = "news"
+                self.pool = (self.real, [self.term() for _ in range(SHARED_POOL)])
+                self.mix = "shared"
+            return self.rng.choice(self.pool[1])
         if self.mix == "short" and self.rng.random() < 0.5:  # one character
             real = self.rng.random() < self.real
             return self.rng.choice(self.rare_chars if real else self.absent_chars)
@@ -176,6 +185,7 @@ def exclusions(v: Vocabulary) -> str:
 MIXES: dict[str, Callable[[Vocabulary], str]] = {
     "news": Vocabulary.news,  # issue 11's mix, the figures' one
     "short": Vocabulary.news,  # the same, half of the terms one character long (see term)
+    "shared": Vocabulary.news,  # the same over SHARED_POOL keywords (see term)
     "partners": partners,
     "or": branches,
     "exclusions": exclusions,
