@@ -167,17 +167,6 @@ def _numbered(subscribers: Iterable[Subscriber]) -> tuple[list[Term], list[_Rule
     return terms, rules
 
 
-def _covers(term: Term) -> tuple[tuple[str, int], ...]:
-    """(context, k) for each excluded context of ``term`` and each place k the term has in
-    it: an occurrence of the term at s does not count if the text holds the context at s-k."""
-    return tuple(
-        (c, k)
-        for c in term.unless_in
-        for k in range(len(c) - len(term.text) + 1)
-        if c.startswith(term.text, k)
-    )
-
-
 class Matcher:
     def __init__(
         self, subscribers: Iterable[Subscriber], *, frequencies: Mapping[str, float] | None = None
@@ -199,7 +188,7 @@ class Matcher:
         # each term's text if the scan finds all of its occurrences (an anchor), else None:
         # the term is searched for in the text
         self._scanned = [t.text if t.text in self._by_anchor else None for t in self.terms]
-        self._covers = [_covers(t) for t in self.terms]
+        self._covers = [t.in_contexts() for t in self.terms]
         # one-character anchors are found by a character class instead: as two bytes of UTF-16
         # they also match across characters, a hundred times an article for 5,000 of them
         singles = [n for n in self._by_anchor if len(n) == 1]

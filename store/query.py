@@ -46,6 +46,16 @@ class Term:
         covers = [(q, q + len(c)) for c in self.unless_in for q, _ in _find_all(text, c)]
         return [(s, e) for s, e in spans if not any(q <= s and e <= qe for q, qe in covers)]
 
+    def in_contexts(self) -> tuple[tuple[str, int], ...]:
+        """(context, k) for each excluded context and each place k this term has in it: an
+        occurrence at s does not count where the text holds that context at s - k."""
+        return tuple(
+            (c, k)
+            for c in self.unless_in
+            for k in range(len(c) - len(self.text) + 1)
+            if c.startswith(self.text, k)
+        )
+
 
 @dataclass(frozen=True)
 class And:

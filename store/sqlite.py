@@ -1043,9 +1043,9 @@ def _surroundings(term: Term, *texts: str) -> set[tuple[str, str]]:
     contexts, where that character proves it so: every context has another one there. The
     character is as the index has it (a text read as stored has its own whitespace and
     full-width forms); a phrase of it can only match where it really is."""
-    at = [(c, i, i + len(term.text)) for c in term.unless_in for i in _offsets(c, term.text)]
-    after = {c[end : end + 1] for c, _, end in at}  # "": a context ends with the term
-    before = {c[i - 1 : i] if i else "" for c, i, _ in at}
+    n = len(term.text)
+    after = {c[k + n : k + n + 1] for c, k in term.in_contexts()}  # "": it ends a context
+    before = {c[k - 1 : k] if k else "" for c, k in term.in_contexts()}
     seen = set()
     for text in texts:
         for start, end in term.spans(text):
@@ -1056,10 +1056,6 @@ def _surroundings(term: Term, *texts: str) -> set[tuple[str, str]]:
             if preceding and "" not in before and preceding not in before:
                 seen.add(("before", preceding))
     return seen
-
-
-def _offsets(context: str, term: str) -> list[int]:
-    return [i for i in range(len(context) - len(term) + 1) if context.startswith(term, i)]
 
 
 def _raw_sql(query: Query) -> tuple[str, list[str]] | None:
