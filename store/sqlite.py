@@ -43,7 +43,7 @@ import time
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from itertools import groupby, pairwise
 from pathlib import Path
@@ -691,7 +691,7 @@ class SqliteStore:
     def _excluding(self, term: Term, plan: _Plan, sources: list[str]) -> dict[str, Counter[int]]:
         """``T -C…``: every article with T, less those in which each occurrence of T is part of
         a context. Those are among the articles with T and a context that no phrase learnt by
-        ``_learn`` proves; they are read (``_covered_in_text``), or found by the index's
+        ``_learn`` proves; they are read (``_covered``), or found by the index's
         positions (``_covered_at``) where that is estimated cheaper."""
         counts = self._days(plan.upper, plan, sources)
         learnt = self._learn(term, plan)
@@ -701,7 +701,7 @@ class SqliteStore:
         elif neighbour and self._positions_cheaper(neighbour, learnt, plan, counts):
             covered = self._covered_at(neighbour, plan, sources)
         else:
-            covered = self._covered_in_text(term, plan, _unproven(term, learnt.phrases))
+            covered = _covered(term, self._read(plan, _unproven(term, learnt.phrases), None))
         for src, day, n in covered:
             counts[src][day] -= n
         return {src: +found for src, found in counts.items() if +found}
@@ -717,8 +717,7 @@ class SqliteStore:
         while True:
             sample = list(self._read(plan, _unproven(term, phrases), PROOF_SAMPLE))
             if len(sample) < PROOF_SAMPLE:
-                covered = [(src, day, 1) for src, day, texts in sample if _all_covered(term, texts)]
-                return _Learnt(tuple(phrases), covered, 0.0, 0.0)
+                return _Learnt(tuple(phrases), _covered(term, sample), 0.0, 0.0)
             tally = Counter(k for *_, texts in sample for k in _surroundings(term, *texts))
             (side, char), proven = tally.most_common(1)[0] if tally else (("", ""), 0)
             if len(phrases) == PROOF_PHRASES or proven * 4 < len(sample):
@@ -789,12 +788,6 @@ class SqliteStore:
             )
         covered = db.execute(_ALL_COVERED, (term, -step, context)).fetchall()
         return [(sources[i], day, n) for i, day, n in covered]
-
-    def _covered_in_text(self, term: Term, plan: _Plan, expr: str) -> list[tuple[str, int, int]]:
-        """(source, day, 1) for each article matching ``expr`` in which ``term`` occurs only
-        inside its contexts."""
-        read = self._read(plan, expr, None)
-        return [(src, day, 1) for src, day, texts in read if _all_covered(term, texts)]
 
     def _checked(
         self, plan: _Plan, time_sql: str, time_params: tuple[object, ...]
@@ -1034,8 +1027,12 @@ def _unproven(term: Term, phrases: list[str] | tuple[str, ...]) -> str:
     return expr + "".join(f" NOT {_TEXT} : {phrase}" for phrase in phrases)
 
 
-def _all_covered(term: Term, texts: tuple[str, str]) -> bool:
-    return not any(term.spans(text) for text in texts)
+def _covered(
+    term: Term, read: Iterable[tuple[str, int, tuple[str, str]]]
+) -> list[tuple[str, int, int]]:
+    """(source, day, 1) for each article read (``_read``) in which ``term`` occurs only
+    inside its contexts."""
+    return [(src, day, 1) for src, day, texts in read if not any(map(term.spans, texts))]
 
 
 def _surroundings(term: Term, *texts: str) -> set[tuple[str, str]]:
