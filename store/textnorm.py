@@ -257,7 +257,8 @@ class _FoldedLength(dict[int, int]):
 _FOLDED_LENGTH = _FoldedLength()
 
 
-def _find_all(text: str, needle: str) -> Iterator[int]:
+def _starts_apart(text: str, needle: str) -> Iterator[int]:
+    """Where ``needle`` starts, occurrences not overlapping."""
     at = text.find(needle)
     while at != -1:
         yield at
@@ -268,7 +269,7 @@ def _space_runs(text: str, spaces: set[str]) -> list[tuple[int, int, int]]:
     """(start, end, 1) of each run of two or more whitespace characters: found from the pairs
     of the ones the text holds (str.find), not by testing every character for whitespace."""
     runs: list[tuple[int, int, int]] = []
-    for start in sorted({at for a in spaces for b in spaces for at in _find_all(text, a + b)}):
+    for start in sorted({at for a in spaces for b in spaces for at in _starts_apart(text, a + b)}):
         if runs and start < runs[-1][1]:
             continue  # inside the run already found
         end = start + 2
@@ -279,8 +280,9 @@ def _space_runs(text: str, spaces: set[str]) -> list[tuple[int, int, int]]:
 
 
 def normalize_with_map(text: str) -> NormalText:
-    if not MARK.search(text):
-        folded = normalize(text)
+    specials = _specials(text)
+    if not _marked(specials):
+        folded = _fold_specials(text, specials)
         # Nothing shrank (so nothing grew, … and ① against runs of spaces): one for one
         if (
             len(folded) == len(text)
