@@ -39,11 +39,16 @@ FILTERS = [
 ]
 
 
+def replica_article() -> Article:
+    """The first saved 萧山网 article, as the spider extracts it."""
+    return expected_article("www.xsnet.cn", sorted(EXPECTED.glob("www.xsnet.cn/*.json"))[0].stem)
+
+
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteStore, list[Article]]:
     """Replica sentences with the pieces strewn among them, over three sources and a month."""
     rng = random.Random(29)
-    base = expected_article("www.xsnet.cn", sorted(EXPECTED.glob("www.xsnet.cn/*.json"))[0].stem)
+    base = replica_article()
     sentences = [s for s in base.body.split("。") if s]
     start = datetime(2024, 3, 1, 8, tzinfo=SHANGHAI)
 
@@ -137,7 +142,7 @@ def test_positions_are_compared_where_they_are_few_and_articles_read_where_they_
     萧山 outside 萧山区: the estimate compares the context's few positions for the first, and
     reads the articles for the second, whose term fills them twenty times over."""
     store = SqliteStore(tmp_path / "a.sqlite3")
-    base = expected_article("www.xsnet.cn", sorted(EXPECTED.glob("www.xsnet.cn/*.json"))[0].stem)
+    base = replica_article()
     plain = base.body.replace("钱塘", "").replace("萧山", "")
     start = datetime(2023, 1, 1, tzinfo=SHANGHAI)
     made = [
