@@ -9,12 +9,13 @@ positions: a term is a phrase of its bigrams, and a phrase match is exactly a su
 match; a one-character term is a bigram prefix. The text itself is stored once, compressed,
 in ``articles``; old versions are zlib deltas against the next version.
 
-Order without sorting: an article's rowid is its search key, ``day << 16 | n`` (the
-Asia/Shanghai publication day, then a number within the day), so FTS5 hands matches out
-newest day first (``ORDER BY rowid DESC``) and the store sorts only within one day. Date
-filters are rowid ranges; trends count matches per ``rowid >> 16``. Source, channel and a
-token every article has (for NOT) are tokens of the column ``m``, so filters are part of the
-match and counts never read an article.
+Order without sorting: an article's rowid is its search key, ``day << 26 | s << 14 | n``
+(the Asia/Shanghai publication day, the source's number, a number within the source's day),
+so FTS5 hands matches out newest day first (``ORDER BY rowid DESC``) and the store sorts only
+within one day. Date filters are rowid ranges; one pass over the index counts matches per
+source and day. Source, channel and a token every article has (for
+NOT) are tokens of the column ``m``, so filters are part of the match and counts never read an
+article.
 
 Exactness: the index decides every query exactly except context exclusions (``钱塘 -钱塘江``
 counts a 钱塘 only outside 钱塘江). For those the index gives a lower bound (no context at
@@ -68,17 +69,21 @@ from store.base import (
 from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import is_ideographs, normalize, normalize_noting_raw
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 GRAMS_VERSION = 3  # how text becomes tokens; a change rebuilds the index
 REVISION_TTL = 0.1  # seconds before revision() sees another process's commit
 WAL_BACKSTOP = 16384  # pages (64 MiB) of WAL before a commit checkpoints it itself
 CHECKPOINTER_IDLE = 5.0  # seconds without a commit before the checkpoint thread ends
 PROOF_SAMPLE = 24  # articles read to learn what surrounds a term outside its contexts
-PROOF_PHRASES = 3  # at most, per term: each costs about one more pass over the term's index
+PROOF_PHRASES = 8  # at most, per term: each round costs up to one more pass over its index
+PROOF_ENOUGH = 300  # articles left unproven that are read in about the time of another round
 # checking an article for a term, in index positions read at the same cost: as stored, and
 # normalised first (see _positions_cheaper)
 CHECK_RAW, CHECK_NORMALISED = 25, 180
-SLOT_BITS = 16  # articles per publication day: 65,536
+NUMBER_BITS = 14  # articles a day from one source: 16,384
+SOURCE_BITS = 12  # sources, numbered from 1: 4,095
+SLOT_BITS = SOURCE_BITS + NUMBER_BITS  # below the day in a rowid
+SOURCE_MASK = (1 << SOURCE_BITS) - 1
 EPOCH = date(1900, 1, 1)  # day 0 of the search key
 INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment, merged 16 at a time
     "hashsize": 32 << 20,
@@ -88,7 +93,7 @@ INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment, merged 16 at
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
-    rowid         INTEGER PRIMARY KEY,  -- the search key: day << 16 | n
+    rowid         INTEGER PRIMARY KEY,  -- the search key: day << 26 | source << 14 | n
     id            TEXT NOT NULL UNIQUE,
     url           TEXT NOT NULL UNIQUE,
     source        TEXT NOT NULL,
@@ -129,6 +134,7 @@ CREATE TABLE IF NOT EXISTS changes (
     kind       TEXT NOT NULL,
     at         TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sources (n INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS store_meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5 (
     b, t, m, tokenize = 'ascii', content = '', columnsize = 0
@@ -147,16 +153,16 @@ _POSITIONS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_at USING fts5vocab(main, grams, instance)"
 )
 _TERM_TOTALS = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_row USING fts5vocab(main, grams, row)"
-_PAIRS = "CREATE TEMP TABLE IF NOT EXISTS pairs (rowid INTEGER PRIMARY KEY, source INTEGER)"
+_PAIRS = "CREATE TEMP TABLE IF NOT EXISTS pairs (rowid INTEGER PRIMARY KEY)"
 _AT = "(doc << 25) + ((col = 't') << 24) + offset"  # an occurrence; bodies are far below 2**24
 _ALL_COVERED = f"""
-SELECT source, rowid >> {SLOT_BITS}, count(*) FROM temp.pairs WHERE rowid NOT IN (
+SELECT rowid >> {NUMBER_BITS}, count(*) FROM temp.pairs WHERE rowid NOT IN (
     SELECT doc FROM temp.grams_at WHERE term = ?1 AND doc IN (SELECT rowid FROM temp.pairs)
     AND {_AT} NOT IN (
         SELECT {_AT} + ?2 FROM temp.grams_at WHERE term = ?3 AND offset + ?2 >= 0
         AND doc IN (SELECT rowid FROM temp.pairs)
     )
-) GROUP BY 1, 2"""  # per source and day: the pairs in which every occurrence of ?1 is covered
+) GROUP BY 1"""  # per day and source: the pairs in which every occurrence of ?1 is covered
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -267,6 +273,8 @@ class SqliteStore:
                         "DEFAULT 'minute'"
                     )
                 self._from_schema_2()
+            elif version == 3:
+                self._from_schema_3()
             elif version == 0:
                 self._create()
             else:
@@ -328,11 +336,51 @@ class SqliteStore:
         db.execute("DROP TABLE articles_v2")
         db.execute("DROP TABLE article_versions_v2")
 
+    def _from_schema_3(self) -> None:
+        """Schema 3 to 4: the source's number joins the rowid (``day << 16 | n`` becomes
+        ``day << 26 | s << 14 | n``), so that one pass over the index counts every source."""
+        db = self._db
+        for statement in (
+            "DROP INDEX articles_by_time",
+            "DROP INDEX articles_by_source",
+            "ALTER TABLE articles RENAME TO articles_v3",
+        ):
+            db.execute(statement)
+        self._create()
+        db.execute("INSERT INTO sources (name) SELECT DISTINCT source FROM articles_v3")
+        (sources,) = db.execute("SELECT max(n) FROM sources").fetchone()
+        (busiest,) = db.execute(
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM articles_v3 "
+            "GROUP BY rowid >> 16, source)"
+        ).fetchone()
+        if (sources or 0) > SOURCE_MASK or (busiest or 0) > 1 << NUMBER_BITS:
+            raise StoreError(
+                f"{self.path}: {sources} sources, or {busiest} articles from one source on one "
+                f"day: more than this schema numbers ({SOURCE_MASK:,}; {1 << NUMBER_BITS:,})"
+            )
+        columns = ", ".join([*_COLUMNS, "etag", "last_modified", "raw_exact"])
+        number = "row_number() OVER (PARTITION BY a.rowid >> 16, a.source ORDER BY a.rowid) - 1"
+        key = f"((a.rowid >> 16) << {SLOT_BITS}) | (s.n << {NUMBER_BITS}) | ({number})"
+        db.execute(
+            f"INSERT INTO articles (rowid, {columns}) SELECT {key}, "
+            + ", ".join(f"a.{c}" for c in columns.split(", "))
+            + " FROM articles_v3 a JOIN sources s ON s.name = a.source ORDER BY 1"
+        )
+        db.execute("DROP TABLE articles_v3")
+        self._rebuild_index()
+
     def _rebuild_index(self) -> None:
-        self._db.execute("INSERT INTO grams (grams) VALUES ('delete-all')")
-        for row in self._db.execute("SELECT * FROM articles").fetchall():
-            self._index_writes.append((row["rowid"], 1, _grams(row)))
-        self._db.execute("INSERT OR REPLACE INTO store_meta VALUES ('grams', ?)", (GRAMS_VERSION,))
+        """Every article's tokens again, in rowid order and a thousand at a time: a year of
+        articles' tokens would not fit in memory at once."""
+        db = self._db
+        db.execute("INSERT INTO grams (grams) VALUES ('delete-all')")
+        rows = db.execute("SELECT rowid, title, body, source, channel FROM articles ORDER BY 1")
+        while chunk := rows.fetchmany(1000):
+            db.executemany(
+                "INSERT INTO grams (rowid, b, t, m) VALUES (?, ?, ?, ?)",
+                ((row["rowid"], *_grams(row)) for row in chunk),
+            )
+        db.execute("INSERT OR REPLACE INTO store_meta VALUES ('grams', ?)", (GRAMS_VERSION,))
 
     def _transaction(self) -> _Transaction:
         self._index_writes = []  # none left over from a transaction rolled back
@@ -449,7 +497,7 @@ class SqliteStore:
         row: _Row | None = None,
     ) -> None:
         row = row or _row(values)
-        key = self._key(str(values["published_at"]), keep, str(values["url"]))
+        key = self._key(values, keep)
         names = [*_COLUMNS, "etag", "last_modified", "raw_exact"]
         self._db.execute(
             f"INSERT INTO articles (rowid, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
@@ -463,25 +511,41 @@ class SqliteStore:
         )
         self._index_writes.append((key, 1, row.grams))
 
-    def _key(self, published_at: str, keep: int | None, url: str) -> int:
-        """The article's rowid: its publication day, then the next free number that day."""
+    def _key(self, values: dict[str, object], keep: int | None) -> int:
+        """The article's rowid: its publication day, the next free number that day, and its
+        source's number."""
+        published_at, url = str(values["published_at"]), values["url"]
         try:
             day = (date.fromisoformat(published_at[:10]) - EPOCH).days
         except ValueError:
             raise StoreError(f"{self.path}: {url}: published_at {published_at!r}") from None
         if day < 0:
             raise StoreError(f"{self.path}: {url}: published_at {published_at} is before 1900")
-        if keep is not None and keep >> SLOT_BITS == day:
+        source = self._source_number(str(values["source"]))
+        low = day << SLOT_BITS | source << NUMBER_BITS
+        if keep is not None and keep >> NUMBER_BITS == low >> NUMBER_BITS:
             return keep
-        low = day << SLOT_BITS
         (last,) = self._db.execute(
             "SELECT max(rowid) FROM articles WHERE rowid >= ? AND rowid < ?",
-            (low, low + (1 << SLOT_BITS)),
+            (low, low + (1 << NUMBER_BITS)),
         ).fetchone()
         key = low if last is None else last + 1
-        if key >> SLOT_BITS != day:
-            raise StoreError(f"{self.path}: more than 65,536 articles on {published_at[:10]}")
+        if key >> NUMBER_BITS != low >> NUMBER_BITS:
+            raise StoreError(
+                f"{self.path}: more than {1 << NUMBER_BITS:,} articles from {values['source']} on "
+                f"{published_at[:10]}"
+            )
         return key
+
+    def _source_number(self, name: str) -> int:
+        """The source's number in rowids, given to a new source by the write that brings it."""
+        row = self._db.execute("SELECT n FROM sources WHERE name = ?", (name,)).fetchone()
+        if row:
+            return int(row[0])
+        number = self._db.execute("INSERT INTO sources (name) VALUES (?)", (name,)).lastrowid
+        if not number or number > SOURCE_MASK:
+            raise StoreError(f"{self.path}: {name}: more than {SOURCE_MASK:,} sources")
+        return number
 
     def _unindex(self, row: sqlite3.Row) -> None:
         """Contentless FTS5 forgets a row given exactly the tokens it was indexed with."""
@@ -651,8 +715,7 @@ class SqliteStore:
         out: dict[str, Counter[str]] = {}
         for src, per_day in self._per_day(query, source, channel, since, until).items():
             for day, n in per_day.items():
-                label = (EPOCH + timedelta(days=day)).isoformat()[:width]
-                out.setdefault(label, Counter())[src] += n
+                out.setdefault(_day_label(day)[:width], Counter())[src] += n
         return {label: dict(out[label]) for label in sorted(out)}
 
     def _per_day(
@@ -666,52 +729,58 @@ class SqliteStore:
         """Exact matches per source and publication day, by count queries on the index."""
         plan = _Plan(query, source, channel, since, until)
         with self._lock:
-            sources = [source] if source else self._sources()
             if isinstance(query.root, Term) and query.root.unless_in:
-                return self._excluding(query.root, plan, sources)
-            counts = self._days(plan.lower, plan, sources)
+                return self._excluding(query.root, plan)
+            counts = self._days(plan.lower, plan)
             if not plan.exact:
                 for src, day in self._checked(plan, *plan.time_sql):
                     counts.setdefault(src, Counter())[day] += 1
         return counts
 
-    def _days(self, expr: str, plan: _Plan, sources: list[str]) -> dict[str, Counter[int]]:
-        """Articles matching ``expr`` per source and publication day: count queries."""
+    def _days(self, expr: str, plan: _Plan) -> dict[str, Counter[int]]:
+        """Articles matching ``expr`` per source and publication day: one count query."""
         time_sql, time_params = plan.time_sql
-        counts = {}
-        for src in sources:
-            rows = self._db.execute(
-                f"SELECT g.rowid >> {SLOT_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
-                f"{time_sql} GROUP BY 1",
-                (plan.filtered(expr, src), *time_params),
-            )
-            counts[src] = Counter(dict(rows.fetchall()))
+        rows = self._db.execute(
+            f"SELECT g.rowid >> {NUMBER_BITS}, count(*) FROM grams g WHERE grams MATCH ? "
+            f"{time_sql} GROUP BY 1",
+            (plan.filtered(expr), *time_params),
+        )
+        return self._per_source(rows)
+
+    def _per_source(self, rows: Iterable[tuple[int, int]]) -> dict[str, Counter[int]]:
+        """(rowid >> NUMBER_BITS, articles), that is (day and source, articles), as articles
+        per source name and day: one sorting key is cheaper for SQLite to group by than two."""
+        names = dict(self._db.execute("SELECT n, name FROM sources"))
+        counts: dict[str, Counter[int]] = {}
+        for key, n in rows:
+            counts.setdefault(names[key & SOURCE_MASK], Counter())[key >> SOURCE_BITS] = n
         return counts
 
-    def _excluding(self, term: Term, plan: _Plan, sources: list[str]) -> dict[str, Counter[int]]:
+    def _excluding(self, term: Term, plan: _Plan) -> dict[str, Counter[int]]:
         """``T -C…``: every article with T, less those in which each occurrence of T is part of
         a context. Those are among the articles with T and a context that no phrase learnt by
         ``_learn`` proves; they are read (``_covered``), or found by the index's
         positions (``_covered_at``) where that is estimated cheaper."""
-        counts = self._days(plan.upper, plan, sources)
-        learnt = self._learn(term, plan)
+        counts = self._days(plan.upper, plan)
+        learnt = self._learn(term, plan, sum(sum(c.values()) for c in counts.values()))
         neighbour = _neighbour(plan.query)
         if learnt.covered is not None:
             covered = learnt.covered
         elif neighbour and self._positions_cheaper(neighbour, learnt, plan, counts):
-            covered = self._covered_at(neighbour, plan, sources)
+            covered = self._covered_at(neighbour, plan)
         else:
             covered = _covered(term, self._read(plan, _unproven(term, learnt.phrases), None))
         for src, day, n in covered:
             counts[src][day] -= n
         return {src: +found for src, found in counts.items() if +found}
 
-    def _learn(self, term: Term, plan: _Plan) -> _Learnt:
+    def _learn(self, term: Term, plan: _Plan, with_term: int) -> _Learnt:
         """Phrases that prove an occurrence of ``term`` outside all its contexts: the term with
         the character found most often after (or before) such occurrences, where no context
         has that character. Learnt in rounds, each from the newest articles with the term and a
-        context that the phrases so far do not prove, while a phrase proves a quarter of them;
-        a round that finds fewer than PROOF_SAMPLE has read all of them, and decides them."""
+        context that the phrases so far do not prove, while a phrase proves a quarter of them
+        and more than PROOF_ENOUGH of the ``with_term`` articles may be left; a round that
+        finds fewer than PROOF_SAMPLE has read all of them, and decides them."""
         phrases: list[str] = []
         share = 1.0  # of the articles with the term and a context, left unproven
         while True:
@@ -720,11 +789,12 @@ class SqliteStore:
                 return _Learnt(tuple(phrases), _covered(term, sample), 0.0, 0.0)
             tally = Counter(k for *_, texts in sample for k in _surroundings(term, *texts))
             (side, char), proven = tally.most_common(1)[0] if tally else (("", ""), 0)
-            if len(phrases) == PROOF_PHRASES or proven * 4 < len(sample):
+            few_left = share * with_term <= PROOF_ENOUGH
+            if len(phrases) == PROOF_PHRASES or proven * 4 < len(sample) or few_left:
                 occurrences = sum(t.count(term.text) for *_, texts in sample for t in texts)
                 return _Learnt(tuple(phrases), None, share, occurrences / len(sample))
             phrases.append(_phrase(term.text + char if side == "after" else char + term.text))
-            share *= 1 - proven / len(sample)
+            share *= (len(sample) - proven + 1) / (len(sample) + 2)  # never 0 from a sample
 
     def _read(
         self, plan: _Plan, expr: str, limit: int | None
@@ -767,7 +837,7 @@ class SqliteStore:
         return positions < min(docs, with_term) * learnt.unproven * check
 
     def _covered_at(
-        self, neighbour: tuple[str, str, int], plan: _Plan, sources: list[str]
+        self, neighbour: tuple[str, str, int], plan: _Plan
     ) -> list[tuple[str, int, int]]:
         """(source, day, articles) in which every occurrence of the two-character T is part of
         C, a character longer: among the articles that also have C's other bigram (counted
@@ -780,14 +850,12 @@ class SqliteStore:
         db.execute(_POSITIONS)
         db.execute(_PAIRS)
         db.execute("DELETE FROM temp.pairs")
-        for i, src in enumerate(sources):
-            db.execute(
-                f"INSERT INTO temp.pairs SELECT g.rowid, ? FROM grams g WHERE grams MATCH ? "
-                f"{time_sql}",
-                (i, plan.filtered(both, src), *time_params),
-            )
-        covered = db.execute(_ALL_COVERED, (term, -step, context)).fetchall()
-        return [(sources[i], day, n) for i, day, n in covered]
+        db.execute(
+            f"INSERT INTO temp.pairs SELECT g.rowid FROM grams g WHERE grams MATCH ? {time_sql}",
+            (plan.filtered(both), *time_params),
+        )
+        per_source = self._per_source(db.execute(_ALL_COVERED, (term, -step, context)))
+        return [(src, day, n) for src, days in per_source.items() for day, n in days.items()]
 
     def _checked(
         self, plan: _Plan, time_sql: str, time_params: tuple[object, ...]
@@ -813,17 +881,6 @@ class SqliteStore:
         for src, rowid, title, body in rows:
             if plan.query.matches_text(normalize(title), normalize(_text(body))):
                 yield src, rowid >> SLOT_BITS
-
-    def _sources(self) -> list[str]:
-        """Distinct sources by index seeks, one per source."""
-        found: list[str] = []
-        while True:
-            (nxt,) = self._db.execute(
-                "SELECT min(source) FROM articles WHERE source > ?", (found[-1] if found else "",)
-            ).fetchone()
-            if nxt is None:
-                return found
-            found.append(nxt)
 
     @_guarded
     def articles(
@@ -1021,9 +1078,16 @@ def _match(node: Node, *, upper: bool) -> str:
 
 
 def _unproven(term: Term, phrases: list[str] | tuple[str, ...]) -> str:
-    """Articles where the term may be covered by its contexts (those with a context), less
-    those that ``phrases`` prove."""
-    expr = f"{_TEXT} : ({' OR '.join(map(_phrase, term.unless_in))})"  # each holds the term
+    """Articles where the term may be covered by its contexts, less those that ``phrases``
+    prove. Those with a context are found as those with the term and the bigrams that a
+    context adds to it: a superset, which reading decides, and much cheaper than the context's
+    phrase, whose positions FTS5 would compare in every article that has the term."""
+    own = set(_bigrams(term.text))
+    alternatives = []
+    for context in term.unless_in:
+        added = [f'"{b}"' for b in dict.fromkeys(_bigrams(context)) if b not in own]
+        alternatives.append(" AND ".join(added) if added else _phrase(context))
+    expr = f"{_TEXT} : {_phrase(term.text)} AND {_TEXT} : (({') OR ('.join(alternatives)}))"
     return expr + "".join(f" NOT {_TEXT} : {phrase}" for phrase in phrases)
 
 
@@ -1139,10 +1203,14 @@ def _tokens(text: str) -> str:
 
 def _phrase(text: str) -> str:
     """A term as a phrase of its bigrams; one character as a bigram prefix."""
-    chars = _safe(text)
-    if len(chars) < 2:
-        return f'"{chars}" *'
-    return '"' + " ".join(a + b for a, b in pairwise(chars)) + '"'
+    if len(text) < 2:
+        return f'"{_safe(text)}" *'
+    return '"' + " ".join(_bigrams(text)) + '"'
+
+
+def _bigrams(text: str) -> list[str]:
+    """The index tokens of a text's bigrams (none for one character)."""
+    return [a + b for a, b in pairwise(_safe(text))]
 
 
 def _meta(kind: str, value: str) -> str:
@@ -1160,6 +1228,11 @@ def _index_tokens(title: str, body: str, row: Any) -> tuple[str, str, str]:
     if row["channel"]:
         meta.append(_meta("c", row["channel"]))
     return _tokens(body), _tokens(title), " ".join(meta)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a trend labels thousands of days, each many times
+def _day_label(day: int) -> str:
+    return (EPOCH + timedelta(days=day)).isoformat()
 
 
 def _time_range(since: datetime | None, until: datetime | None) -> tuple[str, tuple[object, ...]]:

@@ -19,9 +19,11 @@ from model.clock import SHANGHAI
 from store.query import parse
 from store.sqlite import SqliteStore, _surroundings
 
-# the terms and contexts below, side by side, overlapping, across punctuation and spaces
+# the terms and contexts below, side by side, overlapping, across punctuation and spaces, and
+# a context's bigrams apart from its term (塘江, 山区)
 PIECES = ["钱塘江", "钱塘", "钱塘区", "钱塘江大桥", "在钱塘江", "沿钱塘", "钱 塘", "钱塘，", "江"]
 PIECES += ["萧山区", "萧山", "萧山网", "新萧山", "萧山 区", "ＸＳ萧山", "。", "，", "\n"]
+PIECES += ["塘江", "山区"]
 QUERIES = [
     "钱塘 -钱塘江",  # context to the right, one character longer
     "塘江 -钱塘江",  # context to the left
@@ -78,16 +80,20 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteStore, list[A
 
 @pytest.mark.parametrize("way", ["reading", "positions"])
 @pytest.mark.parametrize("sample", [3, 24, 100_000])
+@pytest.mark.parametrize("enough", [0, sqlite_store.PROOF_ENOUGH])
 def test_every_way_of_counting_an_exclusion_is_exact(
     mixed: tuple[SqliteStore, list[Article]],
     monkeypatch: pytest.MonkeyPatch,
     way: str,
     sample: int,
+    enough: int,
 ) -> None:
-    """Small samples learn phrases in many rounds and leave articles to read or to compare by
-    positions; a sample larger than the store reads every candidate."""
+    """Small samples learn phrases in many rounds (as many as allowed, with ``enough`` 0) and
+    leave articles to read or to compare by positions; a sample larger than the store reads
+    every candidate."""
     store, made = mixed
     monkeypatch.setattr(sqlite_store, "PROOF_SAMPLE", sample)
+    monkeypatch.setattr(sqlite_store, "PROOF_ENOUGH", enough)
     cost = 0 if way == "reading" else 10**12  # of reading an article, in index positions
     monkeypatch.setattr(sqlite_store, "CHECK_RAW", cost)
     monkeypatch.setattr(sqlite_store, "CHECK_NORMALISED", cost)

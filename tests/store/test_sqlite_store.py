@@ -1,5 +1,6 @@
-"""SQLite-only behaviour: the schema-2 migration, storage per article, and real faults (a lock
-held by another process, a full tmpfs, a corrupt file, SIGKILL in the middle of a crawl)."""
+"""SQLite-only behaviour: migrations from schemas 2 and 3, source numbers in the keys,
+storage per article, and real faults (a lock held by another process, a full tmpfs, a corrupt
+file, SIGKILL in the middle of a crawl)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,10 @@ from model.article import Article, Precision
 from model.clock import SHANGHAI
 from store.base import Outcome, StoreError, article_id
 from store.query import parse
-from store.sqlite import SCHEMA_VERSION, SqliteStore
+from store.sqlite import EPOCH, NUMBER_BITS, SCHEMA_VERSION, SLOT_BITS, SOURCE_MASK, SqliteStore
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_2 = ROOT / "tests" / "fixtures" / "store" / "schema2.sqlite3"  # written by schema-2 code
+STORES = ROOT / "tests" / "fixtures" / "store"  # schemaN.sqlite3: written by schema-N code
 
 
 def replica_articles() -> list[Article]:
@@ -41,8 +42,9 @@ def replica_articles() -> list[Article]:
     return made
 
 
-def long_articles(count: int, seed: int = 3) -> list[Article]:
-    """About 2,300 characters each, sentences drawn from the replica's bodies."""
+def long_articles(count: int, seed: int = 3, days: int = 5 * 365) -> list[Article]:
+    """About 2,300 characters each, sentences drawn from the replica's bodies, published
+    within ``days``."""
     rng = random.Random(seed)
     sentences = [
         s + "。"
@@ -62,7 +64,7 @@ def long_articles(count: int, seed: int = 3) -> list[Article]:
                 url=f"http://www.xsnet.cn/long/{i}.shtml",
                 source=rng.choice(["xsnet", "tidenews", "xsrb"]),
                 title=rng.choice(sentences)[:20],
-                published_at=start + timedelta(hours=rng.randrange(5 * 365 * 24)),
+                published_at=start + timedelta(hours=rng.randrange(days * 24)),
                 body="\n".join("".join(body[k : k + 5]) for k in range(0, len(body), 5)),
                 channel=rng.choice(["时政经济", "社会民生", "文化体育"]),
             )
@@ -73,16 +75,24 @@ def long_articles(count: int, seed: int = 3) -> list[Article]:
 # -- migration --------------------------------------------------------------------------------
 
 
-def test_a_schema_2_store_is_migrated_with_its_versions_and_precision(tmp_path: Path) -> None:
+@pytest.mark.parametrize("schema", [2, 3])
+def test_an_older_store_is_migrated_with_its_versions_and_precision(
+    tmp_path: Path, schema: int
+) -> None:
     path = tmp_path / "tidewatch.sqlite3"
-    shutil.copy(SCHEMA_2, path)
+    shutil.copy(STORES / f"schema{schema}.sqlite3", path)
     store = SqliteStore(path)
     fresh = SqliteStore(tmp_path / "fresh.sqlite3")
     held = {a.url for a in store.articles()}  # the replica as it was when the fixture was made
     fresh.upsert_many([a for a in replica_articles() if a.url in held])
     assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     tables = {r[0] for r in store._db.execute("SELECT name FROM sqlite_master")}
-    assert "articles_fts" not in tables and "articles_v2" not in tables
+    assert not tables & {"articles_fts", "articles_v2", "articles_v3"}
+    numbers = dict(store._db.execute("SELECT name, n FROM sources"))
+    keys = store._db.execute("SELECT rowid, source, published_at FROM articles").fetchall()
+    for rowid, source, published_at in keys:  # each key names its source and day
+        assert rowid >> NUMBER_BITS & SOURCE_MASK == numbers[source], source
+        assert EPOCH + timedelta(days=rowid >> SLOT_BITS) == date.fromisoformat(published_at[:10])
     assert store.counts_by_source() == fresh.counts_by_source() and store.count() == 16
     for text in ("钱塘", "钱塘 -钱塘江", "数字经济", "区", "NOT 钱塘"):
         got = [h.article.url for h in store.search(parse(text), limit=50)]
@@ -101,6 +111,42 @@ def test_a_schema_2_store_is_migrated_with_its_versions_and_precision(tmp_path: 
     again.close()
 
 
+def test_each_source_is_counted_apart_in_one_pass_however_many_there_are(
+    tmp_path: Path,
+) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    made = long_articles(60)
+    made = [dataclasses.replace(a, source=f"src{i % 7}") for i, a in enumerate(made)]
+    store.upsert_many(made[:30])
+    store.upsert_many(made[30:])  # sources first seen in a later batch get numbers too
+    for text in ("钱塘", "的", "NOT 钱塘", "数字经济 OR 萧山"):
+        truth: dict[str, int] = {}
+        for a in made:
+            if parse(text).matches_text(a.title, a.body):
+                truth[a.source] = truth.get(a.source, 0) + 1
+        counts = store.count_matches(parse(text))
+        assert counts.by_source == truth and counts.total == sum(truth.values()), text
+        assert store.count_matches(parse(text), source="src3").by_source == (
+            {"src3": truth["src3"]} if "src3" in truth else {}
+        )
+
+
+def test_the_source_beyond_what_keys_can_number_is_refused_by_name(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    first, known, newcomer = long_articles(3)
+    store.upsert(first)
+    with store._db:
+        store._db.executemany(
+            "INSERT INTO sources (name) VALUES (?)", ((f"s{i}",) for i in range(SOURCE_MASK - 1))
+        )
+    known = dataclasses.replace(known, source=first.source)
+    newcomer = dataclasses.replace(newcomer, source="newcomer")
+    with pytest.raises(StoreError, match="newcomer: more than 4,095 sources"):
+        store.upsert_many([known, newcomer])
+    assert store.count() == 1  # the whole batch was refused
+    assert not store._db.execute("SELECT 1 FROM sources WHERE name = 'newcomer'").fetchone()
+
+
 def test_a_store_from_a_newer_tidewatch_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
     with sqlite3.connect(path) as db:
@@ -115,7 +161,7 @@ def test_a_store_from_a_newer_tidewatch_is_refused(tmp_path: Path) -> None:
 def test_storage_per_article_and_per_old_version(tmp_path: Path) -> None:
     path = tmp_path / "size.sqlite3"
     store = SqliteStore(path)
-    made = long_articles(1000)
+    made = long_articles(1000, days=20)  # 50 a day, as in bench/store_scale.py at 100k
     for start in range(0, len(made), 250):
         store.upsert_many(made[start : start + 250])
 
@@ -124,7 +170,7 @@ def test_storage_per_article_and_per_old_version(tmp_path: Path) -> None:
         return path.stat().st_size
 
     per_article = size() / len(made)
-    assert per_article <= 16 * 1024, per_article  # 14–15 KiB; at 100k see bench/store_scale.py
+    assert per_article <= 15 * 1024, per_article  # at 100k see bench/store_scale.py
     edited = [dataclasses.replace(a, body=a.body + "\n（更正）") for a in made[:200]]
     store.upsert_many(edited)
     (versions,) = store._db.execute(
