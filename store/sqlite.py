@@ -70,10 +70,12 @@ from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import is_ideographs, normalize, normalize_noting_raw
 
 SCHEMA_VERSION = 4
-GRAMS_VERSION = 3  # how text becomes tokens; a change rebuilds the index
+GRAMS_VERSION = 4  # how text becomes tokens; a change rebuilds the index
 REVISION_TTL = 0.1  # seconds before revision() sees another process's commit
 WAL_BACKSTOP = 16384  # pages (64 MiB) of WAL before a commit checkpoints it itself
 CHECKPOINTER_IDLE = 5.0  # seconds without a commit before the checkpoint thread ends
+SCAN_FIRST = 32  # articles read before a one-character term's share of them is judged
+SCAN_SHARE = 8  # reading goes on while at least one in this many holds the character
 PROOF_SAMPLE = 24  # articles read to learn what surrounds a term outside its contexts
 PROOF_PHRASES = 8  # at most, per term: each round costs up to one more pass over its index
 PROOF_ENOUGH = 300  # articles left unproven that are read in about the time of another round
@@ -647,18 +649,46 @@ class SqliteStore:
     def _page_order(self, plan: _Plan) -> Iterator[tuple[int, bool]]:
         """(rowid, must be checked) in page order. Checked rows are hits only if the exact
         match agrees, and in the tier it is being read for."""
+        if plan.character is not None:
+            yield from self._character_order(plan, plan.character)
+            return
         if plan.title is not None:
             plan.tier = 1
             exact = plan.exact
             yield from (
-                (r, not exact) for r in self._ordered(f"({plan.upper}) AND {plan.title}", plan)
+                (r, not exact) for r in self._ordered(f"({plan.upper}) AND ({plan.title})", plan)
             )
         plan.tier = 2
         if plan.title is not None and plan.exact:
-            rest = f"({plan.upper}) NOT {plan.title}"
+            rest = f"({plan.upper}) NOT ({plan.title})"
             yield from ((r, False) for r in self._ordered(rest, plan))
         else:
             yield from ((r, True) for r in self._ordered(plan.upper, plan))  # fmt: skip
+
+    def _character_order(self, plan: _Plan, character: str) -> Iterator[tuple[int, bool]]:
+        """A one-character term: title hits by the title's characters, then the rest, newest
+        first, found by reading the newest articles while enough of them hold it. For a
+        common character, FTS5 would first merge the entries of every bigram it starts, which
+        costs about as much as reading 5,000 articles; for a rarer one that merge is cheap,
+        and it takes over from the reading."""
+        plan.tier = 1
+        yield from ((r, False) for r in self._ordered(plan.title, plan))
+        plan.tier = 2
+        read, held = set(), 0
+        for rowid in self._ordered(f"{_ALL} NOT ({plan.title})", plan):
+            if len(read) >= SCAN_FIRST and held * SCAN_SHARE < len(read):
+                break
+            read.add(rowid)
+            (body,) = self._db.execute(
+                "SELECT body FROM articles WHERE rowid = ?", (rowid,)
+            ).fetchone()
+            if character in normalize(_text(body)):
+                held += 1
+                yield rowid, False
+        else:
+            return
+        rest = f"({plan.upper}) NOT ({plan.title})"
+        yield from ((r, False) for r in self._ordered(rest, plan) if r not in read)
 
     def _ordered(self, expr: str, plan: _Plan) -> Iterator[int]:
         """Matching rowids, newest first: FTS5 gives whole days in order, one day is sorted."""
@@ -1037,17 +1067,25 @@ class _Plan:
         self.query = query
         self.upper, self.lower = _match(query.root, upper=True), _match(query.root, upper=False)
         self.exact = self.upper == self.lower
-        titles = [_phrase(t.text) for t in query.terms]
-        self.title = f"t : ({' OR '.join(titles)})" if titles else None
+        titles = [
+            f'm : "{_meta("u", t.text)}"' if len(t.text) == 1 else f"t : {_phrase(t.text)}"
+            for t in query.terms
+        ]
+        self.title = " OR ".join(f"({t})" for t in titles) if titles else None
+        root = query.root
+        self.character = (
+            root.text if isinstance(root, Term) and len(root.text) == 1 and not root.unless_in
+            else None
+        )  # fmt: skip
         self.source, self.channel = source, channel
         self.time_sql = _time_range(since, until)
         self.raw_sql = _raw_sql(query) if not self.exact else None
         self.tier = 1
 
-    def filtered(self, expr: str, source: str | None = None) -> str:
+    def filtered(self, expr: str) -> str:
         parts = [f"({expr})"]
-        if source or self.source:
-            parts.append(f'm : "{_meta("s", source or self.source)}"')
+        if self.source:
+            parts.append(f'm : "{_meta("s", self.source)}"')
         if self.channel:
             parts.append(f'm : "{_meta("c", self.channel)}"')
         return " AND ".join(parts)
@@ -1223,10 +1261,13 @@ def _grams(row: Any) -> tuple[str, str, str]:
 
 
 def _index_tokens(title: str, body: str, row: Any) -> tuple[str, str, str]:
-    """Columns b, t and m of ``grams``: normalised body and title, source and channel."""
+    """Columns b, t and m of ``grams``: normalised body and title; source, channel and the
+    title's characters (so that a one-character term finds its title hits without a prefix
+    query)."""
     meta = ["\U000f1001", _meta("s", row["source"])]
     if row["channel"]:
         meta.append(_meta("c", row["channel"]))
+    meta += (_meta("u", c) for c in dict.fromkeys(title))  # the title's characters
     return _tokens(body), _tokens(title), " ".join(meta)
 
 
