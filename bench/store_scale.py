@@ -207,10 +207,10 @@ def sqlite(count: int, runs: int, peer: bool) -> None:
         path = Path(tmp) / "bench.sqlite3"
         store = SqliteStore(path)
         rate = build(store, count)
-        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-        def size() -> int:
-            return sum(p.stat().st_size for p in Path(tmp).iterdir())
+        def size() -> int:  # the database's pages, wherever they are (the WAL may hold some)
+            (pages,) = store._db.execute("PRAGMA page_count").fetchone()
+            return pages * store._db.execute("PRAGMA page_size").fetchone()[0]
 
         measure("sqlite", store, size, count, rate, runs)
         if peer:

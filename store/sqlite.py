@@ -9,13 +9,18 @@ positions: a term is a phrase of its bigrams, and a phrase match is exactly a su
 match; a one-character term is a bigram prefix. The text itself is stored once, compressed,
 in ``articles``; old versions are zlib deltas against the next version.
 
-Order without sorting: an article's rowid is its search key, ``day << 26 | s << 14 | n``
+One-character terms: FTS5 merges the entries of every bigram a character starts before it
+returns one match, which for a common character costs as much as reading thousands of
+articles. So a title's characters are also tokens of their own, which give the title hits,
+and the other hits are found by reading the newest articles while enough of them hold the
+character, by the prefix (cheap for a rarer one) after that.
+
+Order without sorting: an article's rowid is its search key, ``day << 21 | s << 13 | n``
 (the Asia/Shanghai publication day, the source's number, a number within the source's day),
 so FTS5 hands matches out newest day first (``ORDER BY rowid DESC``) and the store sorts only
 within one day. Date filters are rowid ranges; one pass over the index counts matches per
-source and day. Source, channel and a token every article has (for
-NOT) are tokens of the column ``m``, so filters are part of the match and counts never read an
-article.
+source and day. Source, channel and a token every article has (for NOT) are tokens of the
+column ``m``, so filters are part of the match and counts never read an article.
 
 Exactness: the index decides every query exactly except context exclusions (``钱塘 -钱塘江``
 counts a 钱塘 only outside 钱塘江). For those the index gives a lower bound (no context at
@@ -82,8 +87,8 @@ PROOF_ENOUGH = 300  # articles left unproven that are read in about the time of 
 # checking an article for a term, in index positions read at the same cost: as stored, and
 # normalised first (see _positions_cheaper)
 CHECK_RAW, CHECK_NORMALISED = 25, 180
-NUMBER_BITS = 14  # articles a day from one source: 16,384
-SOURCE_BITS = 12  # sources, numbered from 1: 4,095
+NUMBER_BITS = 13  # articles a day from one source: 8,192
+SOURCE_BITS = 8  # sources, numbered from 1: 255 (every bit costs the index's rowid deltas)
 SLOT_BITS = SOURCE_BITS + NUMBER_BITS  # below the day in a rowid
 SOURCE_MASK = (1 << SOURCE_BITS) - 1
 EPOCH = date(1900, 1, 1)  # day 0 of the search key
@@ -95,7 +100,7 @@ INDEX_TUNING = {  # FTS5 options: a batch is one in-memory segment, merged 16 at
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
-    rowid         INTEGER PRIMARY KEY,  -- the search key: day << 26 | source << 14 | n
+    rowid         INTEGER PRIMARY KEY,  -- the search key: day << 21 | source << 13 | n
     id            TEXT NOT NULL UNIQUE,
     url           TEXT NOT NULL UNIQUE,
     source        TEXT NOT NULL,
@@ -340,7 +345,7 @@ class SqliteStore:
 
     def _from_schema_3(self) -> None:
         """Schema 3 to 4: the source's number joins the rowid (``day << 16 | n`` becomes
-        ``day << 26 | s << 14 | n``), so that one pass over the index counts every source."""
+        ``day << 21 | s << 13 | n``), so that one pass over the index counts every source."""
         db = self._db
         for statement in (
             "DROP INDEX articles_by_time",
