@@ -131,6 +131,16 @@ def test_each_source_is_counted_apart_in_one_pass_however_many_there_are(
         )
 
 
+def test_an_article_that_changes_source_is_counted_under_its_new_one(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    article = dataclasses.replace(long_articles(1)[0], source="xsnet", body="钱塘新闻。")
+    store.upsert(article)
+    store.upsert(dataclasses.replace(article, source="tidenews", body="钱塘新闻，更正。"))
+    assert store.count_matches(parse("钱塘")).by_source == {"tidenews": 1}
+    assert [h.article.source for h in store.search(parse("钱塘"))] == ["tidenews"]
+    assert store.count_matches(parse("钱塘"), source="xsnet").total == 0
+
+
 def test_the_source_beyond_what_keys_can_number_is_refused_by_name(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "s.sqlite3")
     first, known, newcomer = long_articles(3)
