@@ -68,6 +68,9 @@ import regex
 VERSION = "8.19.3"
 MEDIA_TYPE = "application/vnd.elasticsearch+json; compatible-with=8"
 SEQ_SCRIPT = "ctx._source.seq += params.n"
+MAX_RESULT_WINDOW = 10_000  # index.max_result_window: from + size of one search
+DEFAULT_TRACKED = 10_000  # track_total_hits when not given: totals are exact up to this
+MAX_CLAUSE_COUNT = 1_024  # the least indices.query.bool.max_clause_count an 8.x node has
 
 
 @dataclass
@@ -138,6 +141,7 @@ class FakeElasticsearch:
         self._seq_no = itertools.count()
         self.refreshes: list[str] = []  # index refreshed, once per refresh, in order
         self._pits: dict[str, dict[str, dict[str, Any]]] = {}  # id → index → visible docs
+        self.auto_create_index = True  # action.auto_create_index: false refuses unknown names
 
     # -- server -------------------------------------------------------------------------------
 
@@ -303,6 +307,10 @@ class FakeElasticsearch:
                 freed = self._pits.pop((r.body or {}).get("id"), None)
                 return 200, {"succeeded": True, "num_freed": int(freed is not None)}
             case [index, "_pit"] if m == "POST":
+                if not r.query.get("keep_alive"):
+                    raise ApiFailure(
+                        400, "action_request_validation_exception", "[keep_alive] is missing"
+                    )
                 pit_id = f"pit-{len(self.requests)}"
                 self._pits[pit_id] = {
                     i: dict(self.indices[i].visible) for i in self._resolve(index)
@@ -411,10 +419,9 @@ class FakeElasticsearch:
             if any(fnmatch.fnmatchcase(name, p) for p in t.get("index_patterns", []))
         ]
         template = max(templates, key=lambda t: t.get("priority", 0), default={})
-        mappings = copy.deepcopy(template.get("template", {}).get("mappings", {}))
-        settings = copy.deepcopy(template.get("template", {}).get("settings", {}))
-        mappings.update(copy.deepcopy(body.get("mappings", {})))
-        settings.update(copy.deepcopy(body.get("settings", {})))
+        # the request's mappings and settings are merged over the template's, field by field
+        mappings = _merged(template.get("template", {}).get("mappings", {}), body.get("mappings"))
+        settings = _merged(template.get("template", {}).get("settings", {}), body.get("settings"))
         self.indices[name] = _Index(name, mappings, settings)
         return self.indices[name]
 
@@ -464,8 +471,11 @@ class FakeElasticsearch:
                 names.append(part)
             elif "*" in part:
                 names += [n for n in self.indices if fnmatch.fnmatchcase(n, part)]
-            elif write:
+            elif write and self.auto_create_index:
                 names.append(self._new_index(part, {}).name)  # auto-create, as ES does
+            elif write:
+                reason = f"no such index [{part}] and [action.auto_create_index] is [false]"
+                raise ApiFailure(404, "index_not_found_exception", reason)
             else:
                 raise ApiFailure(404, "index_not_found_exception", f"no such index [{part}]")
         if write and len(names) != 1:
@@ -560,16 +570,29 @@ class FakeElasticsearch:
         return docs[doc_id]
 
     def _check_mapping(self, index: str, source: dict[str, Any]) -> None:
+        """What a mapping refuses in a document: a field a strict mapping lacks, and a value
+        its field cannot parse (a date outside ``strict_date_optional_time||epoch_millis``,
+        the default format; a number or boolean that is none)."""
         mappings = self.indices[index].mappings
-        if mappings.get("dynamic") != "strict":
-            return
-        unknown = sorted(set(source) - set(mappings.get("properties", {})))
-        if unknown:
-            raise ApiFailure(
-                400,
-                "strict_dynamic_mapping_exception",
-                f"mapping set to strict, dynamic introduction of {unknown} is not allowed",
-            )
+        properties = mappings.get("properties", {})
+        if mappings.get("dynamic") == "strict":
+            unknown = sorted(set(source) - set(properties))
+            if unknown:
+                raise ApiFailure(
+                    400,
+                    "strict_dynamic_mapping_exception",
+                    f"mapping set to strict, dynamic introduction of {unknown} is not allowed",
+                )
+        for name, value in source.items():
+            kind = properties.get(name, {}).get("type")
+            for v in value if isinstance(value, list) else [value]:
+                if v is not None and not _parses(kind, v):
+                    raise ApiFailure(
+                        400,
+                        "document_parsing_exception",
+                        f"[1:1] failed to parse field [{name}] of type [{kind}] in document "
+                        f"with id '?'. Preview of field's value: '{v}'",
+                    )
 
     def _write(
         self, op: str, name: str, doc_id: str, source: dict[str, Any] | None
@@ -654,6 +677,20 @@ class FakeElasticsearch:
         props = self.indices[index].mappings.get("properties", {})
         return {name: spec.get("type", "object") for name, spec in props.items()}
 
+    def _check_doc_values(self, searchable: dict[str, Any], field_name: str, use: str) -> None:
+        """Sorting and aggregating need doc values: a ``text`` field has none (fielddata is
+        off), so Elasticsearch refuses the whole search."""
+        for index in searchable:
+            if _field_type(self.indices[index].mappings, field_name) == "text":
+                raise ApiFailure(
+                    400,
+                    "illegal_argument_exception",
+                    f"Text fields are not optimised for operations that require per-document "
+                    f"field data like aggregations and sorting, so these operations are "
+                    f"disabled by default. Please use a keyword field instead. Alternatively, "
+                    f"set fielddata=true on [{field_name}] in order to {use} it",
+                )
+
     def _search(
         self, name: str | None, body: dict[str, Any], query: dict[str, str]
     ) -> tuple[int, Any]:
@@ -667,20 +704,32 @@ class FakeElasticsearch:
             raise ApiFailure(400, "fake_not_implemented", "a search without an index or pit")
         else:
             searchable = self._searchable(name)
-        found = self._matching(searchable, body.get("query"))
+        start = int(body.get("from", query.get("from", 0)))
+        size = int(body.get("size", query.get("size", 10)))
+        if start + size > MAX_RESULT_WINDOW:
+            raise ApiFailure(
+                400,
+                "illegal_argument_exception",
+                f"Result window is too large, from + size must be less than or equal to: "
+                f"[{MAX_RESULT_WINDOW}] but was [{start + size}]",
+            )
         sort = [_sort_spec(s) for s in body.get("sort", [])]
+        for field_name, _ in sort:
+            self._check_doc_values(searchable, field_name, "sort")
+        found = self._matching(searchable, body.get("query"))
         keyed = []
         for index, doc_id, doc in found:
             types = self._types(index)
             key = [_sort_value(doc["source"].get(f), types.get(f)) for f, _ in sort]
+            if sort and "pit" in body:  # the implicit _shard_doc tiebreaker of a PIT search
+                key.append(doc["seq_no"])
             keyed.append((key, index, doc_id, doc))
-        for position in reversed(range(len(sort))):  # stable sorts, last key first
-            descending = sort[position][1] == "desc"
+        orders = [order for _, order in sort] + (["asc"] if sort and "pit" in body else [])
+        for position in reversed(range(len(orders))):  # stable sorts, last key first
+            descending = orders[position] == "desc"
             keyed.sort(key=lambda k, p=position: _orderable(k[0][p]), reverse=descending)
-        if after := body.get("search_after"):
-            keyed = [k for k in keyed if _after(k[0], after, sort)]
-        start = int(body.get("from", 0))
-        size = int(body.get("size", query.get("size", 10)))
+        if (after := body.get("search_after")) is not None:
+            keyed = [k for k in keyed if _after(k[0], after, orders, start)]
         hits = []
         fields = body.get("_source")
         includes = ",".join(fields) if isinstance(fields, list) else None
@@ -692,12 +741,15 @@ class FakeElasticsearch:
             if sort:
                 hit["sort"] = key
             hits.append(hit)
-        answer: dict[str, Any] = {
-            "took": 1,
-            "timed_out": False,
-            "hits": {"total": {"value": len(found), "relation": "eq"}, "hits": hits},
-        }
+        answer: dict[str, Any] = {"took": 1, "timed_out": False, "hits": {"hits": hits}}
+        tracked = body.get("track_total_hits", DEFAULT_TRACKED)
+        if tracked is not False:
+            limit = len(found) if tracked is True else int(tracked)
+            relation = "eq" if len(found) <= limit else "gte"
+            answer["hits"]["total"] = {"value": min(len(found), limit), "relation": relation}
         if aggs := body.get("aggs") or body.get("aggregations"):
+            for field_name in _aggregated_fields(aggs):
+                self._check_doc_values(searchable, field_name, "aggregate on")
             answer["aggregations"] = _aggregate(aggs, [d["source"] for _, _, d in found])
         if "pit" in body:
             answer["pit_id"] = body["pit"]["id"]
@@ -825,12 +877,74 @@ def _orderable(value: Any) -> tuple[int, Any]:
     return (1, 0) if value is None else (0, value)  # missing values sort last
 
 
-def _after(key: list[Any], after: list[Any], sort: list[tuple[str, str]]) -> bool:
-    for value, bound, (_, order) in zip(key, after, sort, strict=True):
+def _after(key: list[Any], after: list[Any], orders: list[str], start: int) -> bool:
+    if start:
+        raise ApiFailure(
+            400,
+            "illegal_argument_exception",
+            "`from` parameter must be set to 0 when `search_after` is used.",
+        )
+    if len(after) != len(orders):
+        raise ApiFailure(
+            400,
+            "illegal_argument_exception",
+            f"search_after has {len(after)} value(s) but sort has {len(orders)}.",
+        )
+    for value, bound, order in zip(key, after, orders, strict=True):
         if value == bound:
             continue
         return (value > bound) if order == "asc" else (value < bound)
     return False
+
+
+_STRICT_DATE = regex.compile(
+    r"\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2}([.,]\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?)?)?"
+)
+
+
+def _parses(kind: str | None, value: Any) -> bool:
+    if kind == "date":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return True  # epoch_millis
+        return isinstance(value, str) and _STRICT_DATE.fullmatch(value) is not None
+    if kind in ("integer", "long"):
+        if isinstance(value, str):
+            return value.lstrip("-").isdigit()
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool) or value in ("true", "false", "")
+    return True
+
+
+def _field_type(mappings: dict[str, Any], name: str) -> str | None:
+    """The mapped type of a field or a sub-field (``title.raw``), or None if unmapped."""
+    top, _, sub = name.partition(".")
+    spec = mappings.get("properties", {}).get(top)
+    if spec and sub:
+        spec = spec.get("fields", {}).get(sub) or spec.get("properties", {}).get(sub)
+    return spec.get("type", "object") if spec else None
+
+
+def _aggregated_fields(aggs: dict[str, Any]) -> list[str]:
+    fields = []
+    for spec in aggs.values():
+        for kind in ("terms", "date_histogram"):
+            if kind in spec:
+                fields.append(spec[kind]["field"])
+        fields += _aggregated_fields(spec.get("aggs") or spec.get("aggregations") or {})
+    return fields
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any] | None) -> dict[str, Any]:
+    """``over`` merged into a copy of ``base``, objects key by key, as a create-index request
+    is merged over its template."""
+    out = copy.deepcopy(base)
+    for key, value in (over or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 def _terms(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
@@ -850,7 +964,8 @@ def _terms(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any
 
 # -- the toy analysis of the *.uni sub-fields ---------------------------------------------------
 
-_HAN = regex.compile(r"\p{Han}")
+# the scripts cjk_bigram joins (han, hiragana, katakana, hangul): one token per character
+_HAN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _WORD = regex.compile(r"[a-z0-9]+")
 
 
@@ -906,6 +1021,8 @@ def _spans(query: dict[str, Any], tokens: dict[str, tuple[int, ...]]) -> list[tu
         (value,) = spec.values()
         value = value["value"] if isinstance(value, dict) else value
         return [(p, p + 1) for p in tokens.get(value, ())]
+    if kind in ("span_or", "span_near") and len({_field_of(c) for c in spec["clauses"]}) > 1:
+        raise ApiFailure(400, "illegal_argument_exception", "Clauses must have same field.")
     if kind == "span_or":
         return sorted({s for clause in spec["clauses"] for s in _spans(clause, tokens)})
     if kind == "span_near":
@@ -928,6 +1045,20 @@ def _spans(query: dict[str, Any], tokens: dict[str, tuple[int, ...]]) -> list[tu
     raise ApiFailure(400, "fake_not_implemented", f"the fake has no {kind!r} span query")
 
 
+def _check_graph_phrase(query: str) -> None:
+    """The query's own analysis is a token graph (each bigram spans two unigram positions),
+    and a phrase on a graph becomes one span clause per path through it: a run of n
+    characters has fib(n + 1) paths, and more than max_clause_count fail the search."""
+    for run in regex.findall(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+", query):
+        paths, before = 1, 1
+        for _ in run:
+            paths, before = paths + before, paths
+        if before > MAX_CLAUSE_COUNT:
+            raise ApiFailure(
+                400, "too_many_clauses", f"maxClauseCount is set to {MAX_CLAUSE_COUNT}"
+            )
+
+
 def _analysed(kind: str, spec: dict[str, Any], source: dict[str, Any]) -> bool:
     if kind.startswith("span_"):
         field_name = _field_of({kind: spec})
@@ -941,6 +1072,7 @@ def _analysed(kind: str, spec: dict[str, Any], source: dict[str, Any]) -> bool:
         return any(fnmatch.fnmatchcase(token, pattern) for token in tokens)
     # match_phrase: the query's unigrams and words at consecutive positions
     query = value["query"] if isinstance(value, dict) else value
+    _check_graph_phrase(query)
     wanted = [token for token, _ in _sequence(query)]
     if not wanted:
         return False
