@@ -66,6 +66,8 @@ MAX_PAGE = 1_000  # the most hits one request asks for
 MAX_SOURCES = 1_000  # terms-aggregation size for per-source counts
 PIT_KEEP_ALIVE = "2m"
 GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
+CONFLICT_RETRIES = 3  # retry_on_conflict of updates of side documents
+PHRASE_RUN = 8  # longest kana/hangul match_phrase: its query graph has fib(n + 1) paths
 
 
 class BulkError(StoreError):
@@ -115,7 +117,10 @@ def _mapping_file(name: str) -> dict[str, Any]:
 
 def template_body(alias: str, plugins: Iterable[str] = ()) -> dict[str, Any]:
     body = _mapping_file("articles.json")
-    body["index_patterns"] = [p.format(alias=alias) for p in body["index_patterns"]]
+    version = body["_meta"]["version"]
+    body["index_patterns"] = [
+        p.format(alias=alias, version=version) for p in body["index_patterns"]
+    ]
     properties = body["template"]["mappings"]["properties"]
     for plugin in sorted(set(plugins) & PLUGIN_FIELDS.keys()):
         name, field = PLUGIN_FIELDS[plugin]
@@ -164,11 +169,7 @@ class ElasticsearchStore:
         Returns the index behind the alias."""
         body = template_body(self.alias, self.analysis_plugins())
         self.es.indices.put_index_template(name=self.alias, **body)
-        for name, file in (
-            (self.changes_index, "changes.json"),
-            (self.versions_index, "versions.json"),
-            (self.seen_index, "seen.json"),
-        ):
+        for name, file in self._side_indices():
             if not self.es.indices.exists(index=name):
                 self.es.indices.create(index=name, **_mapping_file(file))
         if self.es.indices.exists_alias(name=self.alias):
@@ -180,6 +181,15 @@ class ElasticsearchStore:
             self.es.indices.create(index=index)
         self.es.indices.put_alias(index=index, name=self.alias)
         return index
+
+    def _side_indices(self) -> list[tuple[str, str]]:
+        """Every index besides the articles', with its mapping file."""
+        return [
+            (self.changes_index, "changes.json"),
+            (self.seq_index, "seq.json"),
+            (self.versions_index, "versions.json"),
+            (self.seen_index, "seen.json"),
+        ]
 
     def _upgrade(self, index: str, mappings: dict[str, Any]) -> None:
         """Bring an index of an older mapping version up to this one. The mapping is
@@ -279,9 +289,7 @@ class ElasticsearchStore:
         side indices with guessed field types."""
         if not self._ready:
             missing = [
-                name
-                for name in (self.changes_index, self.versions_index, self.seen_index)
-                if not self.es.indices.exists(index=name)
+                name for name, _ in self._side_indices() if not self.es.indices.exists(index=name)
             ]
             if missing:
                 raise BulkError(f"{', '.join(missing)} missing: run `tidewatch index create`")
@@ -292,7 +300,11 @@ class ElasticsearchStore:
         if not self.es.exists(index=self.alias, id=aid):
             return False
         self.es.update(
-            index=self.seen_index, id=aid, doc={"last_seen": iso(now())}, doc_as_upsert=True
+            index=self.seen_index,
+            id=aid,
+            doc={"last_seen": iso(now())},
+            doc_as_upsert=True,
+            retry_on_conflict=CONFLICT_RETRIES,  # another writer's batch touched it too
         )
         self._dirty.add(self.seen_index)
         return True
@@ -543,7 +555,7 @@ class ElasticsearchStore:
                     answer = self.es.search(index=self.alias, **body)
                 hits = answer["hits"]["hits"]
                 yield from hits
-                if len(hits) < size:
+                if len(hits) < size or not hits:
                     return
                 body["search_after"] = hits[-1]["sort"]
         finally:
@@ -597,12 +609,7 @@ class ElasticsearchStore:
 
     def changes(self, after: int = 0, limit: int = 500) -> list[Change]:
         self._refresh()
-        feed = self.es.search(
-            index=self.changes_index,
-            query={"range": {"seq": {"gt": after}}},
-            sort=[{"seq": "asc"}],
-            size=limit,
-        )["hits"]["hits"]
+        feed = self._feed(after, limit)
         ids = list(dict.fromkeys(h["_source"]["article_id"] for h in feed))
         docs = self.es.mget(index=self.alias, ids=ids)["docs"] if ids else []
         found = self._with_seen([_stored(d["_source"]) for d in docs if d.get("found")])
@@ -627,6 +634,25 @@ class ElasticsearchStore:
                 break
             changes.append(Change(change["seq"], Outcome(change["kind"]), article))
         return changes
+
+    def _feed(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` change documents after ``after``, in seq order: pages of at most
+        MAX_PAGE (one search may not reach past index.max_result_window)."""
+        feed: list[dict[str, Any]] = []
+        while len(feed) < limit:
+            size = min(limit - len(feed), MAX_PAGE)
+            last = feed[-1]["_source"]["seq"] if feed else after
+            hits = self.es.search(
+                index=self.changes_index,
+                query={"range": {"seq": {"gt": last}}},
+                sort=[{"seq": "asc"}],
+                size=size,
+                track_total_hits=False,
+            )["hits"]["hits"]
+            feed += hits
+            if len(hits) < size:
+                break
+        return feed
 
     @staticmethod
     def _gap_abandoned(missing: int, later: dict[str, Any]) -> bool:
@@ -831,8 +857,11 @@ def _superset(text: str, field: str) -> dict[str, Any]:
             runs.append(_chain(run, field))
         elif run[0].isascii():
             runs.append({"wildcard": {field: {"value": f"*{run}*"}}})
-        else:
-            runs.append({"match_phrase": {field: run}})
+        else:  # kana, hangul: phrases short enough for the query's token graph
+            runs += [
+                {"match_phrase": {field: run[i : i + PHRASE_RUN]}}
+                for i in range(0, len(run), PHRASE_RUN)
+            ]
     if not runs:
         return MATCH_ALL
     return runs[0] if len(runs) == 1 else {"bool": {"filter": runs}}
@@ -949,6 +978,9 @@ def _seen_action(index: str, aid: str, seen: str, validators: dict[str, str]) ->
         "_id": aid,
         "doc": {"last_seen": seen, **validators},
         "doc_as_upsert": True,
+        # an update is a read and a write: another writer's batch in between is a conflict
+        # that Elasticsearch re-runs the update for, instead of failing the item
+        "retry_on_conflict": CONFLICT_RETRIES,
     }
 
 

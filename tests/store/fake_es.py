@@ -208,9 +208,10 @@ class FakeElasticsearch:
     def fail_items(
         self, ids: list[str], status: int = 429, times: int | None = 1, index: str | None = None
     ) -> None:
-        """Answer bulk items with these ``_id``s with ``status`` (``times`` attempts, or
-        always when None), whatever their action, in ``index`` (as the request names it:
-        alias or index) or in any index."""
+        """Answer bulk items (and single ``_update`` requests) with these ``_id``s with
+        ``status`` (``times`` attempts, or always when None), whatever their action, in
+        ``index`` (as the request names it: alias or index) or in any index. A 409 is a
+        concurrent writer's conflict, which ``retry_on_conflict`` absorbs on updates."""
         with self._lock:
             for i in ids:
                 self._failures[(index, i)] = [status, times]
@@ -339,6 +340,9 @@ class FakeElasticsearch:
             case [index, "_mget"]:
                 return self._mget(index, r.body, r.query)
             case [index, "_update", doc_id]:
+                retries = int(r.query.get("retry_on_conflict", 0))
+                if failure := self._injected(index, doc_id, retries):
+                    raise failure
                 answer = self._update(index, doc_id, r.body, r.query)
                 self._refresh_if_asked(r, [answer[1]["_index"]])
                 return answer
@@ -630,6 +634,25 @@ class FakeElasticsearch:
             "status": status,
         }
 
+    def _injected(self, name: str, doc_id: str, retries: int = 0) -> ApiFailure | None:
+        """The failure injected for this write, if any is left. An injected 409 stands for a
+        concurrent writer: an update with ``retry_on_conflict`` left re-runs on the newer
+        document, as Elasticsearch does, and only conflicts beyond that fail."""
+        failure = self._failures.get((name, doc_id)) or self._failures.get((None, doc_id))
+        while failure and failure[1] != 0:
+            if failure[1] is not None:
+                failure[1] -= 1
+            status = failure[0]
+            if status == 409 and retries > 0:
+                retries -= 1
+                continue
+            kind = {
+                429: "es_rejected_execution_exception",
+                409: "version_conflict_engine_exception",
+            }.get(status, "injected_failure")
+            return ApiFailure(status, kind, f"injected failure for [{doc_id}]")
+        return None
+
     def _bulk(self, default: str | None, r: Request) -> tuple[int, Any]:
         lines = list(r.body or [])
         items = []
@@ -639,14 +662,12 @@ class FakeElasticsearch:
             if op != "delete":
                 source, lines = lines[0], lines[1:]
             name, doc_id = meta.get("_index", default), meta.get("_id")
-            failure = self._failures.get((name, doc_id)) or self._failures.get((None, doc_id))
-            if failure and failure[1] != 0:
-                status = failure[0]
-                if failure[1] is not None:
-                    failure[1] -= 1
-                kind = {429: "es_rejected_execution_exception"}.get(status, "injected_failure")
-                error = ApiFailure(status, kind, f"injected failure for [{doc_id}]").body()
-                items.append({op: {"_index": name, "_id": doc_id, "status": status, **error}})
+            retries = int(meta.get("retry_on_conflict", 0)) if op == "update" else 0
+            if failure := self._injected(name, doc_id, retries):
+                error = failure.body()
+                items.append(
+                    {op: {"_index": name, "_id": doc_id, "status": failure.status, **error}}
+                )
                 continue
             require_alias = meta.get("require_alias", r.query.get("require_alias") == "true")
             if require_alias and name not in self.aliases:
@@ -654,7 +675,7 @@ class FakeElasticsearch:
                 error = ApiFailure(404, "index_not_found_exception", reason).body()
                 items.append({op: {"_index": name, "_id": doc_id, "status": 404, **error}})
                 continue
-            status, item = self._write(op, name, doc_id, source)
+            _, item = self._write(op, name, doc_id, source)
             items.append({op: item})
         errors = any(next(iter(i.values()))["status"] >= 300 for i in items)
         written = {next(iter(i.values())).get("_index") for i in items}
