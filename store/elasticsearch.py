@@ -708,7 +708,8 @@ NOT_PLAIN = {"bool": {"must_not": [PLAIN]}}
 # Ideographs the standard tokenizer has always known (Unicode 8) and NFKC leaves alone: each
 # is one token, and cjk_bigram joins two of them only where they touch in the text.
 _IDEOGRAPHS = regex.compile(r"[\u3400-\u4db5\u4e00-\u9fd5\U00020000-\U0002a6d6]+")
-_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+# ー (U+30FC, script Common) is Katakana to the tokenizer's word-break rules: one run
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u30fc"
 _RUNS = regex.compile(rf"[{_CJK}]+|[a-z0-9]+")
 
 

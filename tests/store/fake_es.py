@@ -750,7 +750,8 @@ class FakeElasticsearch:
             descending = orders[position] == "desc"
             keyed.sort(key=lambda k, p=position: _orderable(k[0][p]), reverse=descending)
         if (after := body.get("search_after")) is not None:
-            keyed = [k for k in keyed if _after(k[0], after, orders, start)]
+            _check_search_after(after, orders, start)
+            keyed = [k for k in keyed if _after(k[0], after, orders)]
         hits = []
         fields = body.get("_source")
         includes = ",".join(fields) if isinstance(fields, list) else None
@@ -898,7 +899,7 @@ def _orderable(value: Any) -> tuple[int, Any]:
     return (1, 0) if value is None else (0, value)  # missing values sort last
 
 
-def _after(key: list[Any], after: list[Any], orders: list[str], start: int) -> bool:
+def _check_search_after(after: list[Any], orders: list[str], start: int) -> None:
     if start:
         raise ApiFailure(
             400,
@@ -911,6 +912,9 @@ def _after(key: list[Any], after: list[Any], orders: list[str], start: int) -> b
             "illegal_argument_exception",
             f"search_after has {len(after)} value(s) but sort has {len(orders)}.",
         )
+
+
+def _after(key: list[Any], after: list[Any], orders: list[str]) -> bool:
     for value, bound, order in zip(key, after, orders, strict=True):
         if value == bound:
             continue
@@ -985,8 +989,10 @@ def _terms(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any
 
 # -- the toy analysis of the *.uni sub-fields ---------------------------------------------------
 
-# the scripts cjk_bigram joins (han, hiragana, katakana, hangul): one token per character
-_HAN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+# the scripts cjk_bigram joins (han, hiragana, katakana, hangul; ー, U+30FC, is Katakana to
+# the tokenizer's word-break rules though its script is Common): one token per character
+_CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u30fc]"
+_HAN = regex.compile(_CJK_CLASS)
 _WORD = regex.compile(r"[a-z0-9]+")
 
 
@@ -1070,7 +1076,7 @@ def _check_graph_phrase(query: str) -> None:
     """The query's own analysis is a token graph (each bigram spans two unigram positions),
     and a phrase on a graph becomes one span clause per path through it: a run of n
     characters has fib(n + 1) paths, and more than max_clause_count fail the search."""
-    for run in regex.findall(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+", query):
+    for run in regex.findall(_CJK_CLASS + "+", query):
         paths, before = 1, 1
         for _ in run:
             paths, before = paths + before, paths
