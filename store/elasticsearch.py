@@ -158,7 +158,10 @@ class ElasticsearchStore:
         self.seen_index = f"{alias}-seen"
         self.batch_size = batch_size
         self._ready = False
-        self._dirty: set[str] = set()  # indices written since the last refresh
+        self._dirty: set[str] = set()  # searched indices written since the last refresh
+        # read by realtime get only, never searched: a refresh of them is wasted (seen.json
+        # sets a 30 s refresh_interval so that its many small updates are not refreshed)
+        self._unsearched = {self.seq_index, self.versions_index, self.seen_index}
         self._pit_offered: bool | None = None  # unknown until first asked
 
     # -- index management -------------------------------------------------------------------
@@ -241,7 +244,7 @@ class ElasticsearchStore:
         for aid, article in latest.items():
             before = known.get(aid)
             digest = article.content_hash()
-            validators = {k: v for k, v in article.validators.items() if v}
+            validators = _validators(article)
             side.append(_seen_action(self.seen_index, aid, seen, validators))
             if before and before["content_hash"] == digest:
                 outcomes[aid] = Outcome.UNCHANGED
@@ -306,7 +309,6 @@ class ElasticsearchStore:
             doc_as_upsert=True,
             retry_on_conflict=CONFLICT_RETRIES,  # another writer's batch touched it too
         )
-        self._dirty.add(self.seen_index)
         return True
 
     def _known(self, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -358,7 +360,7 @@ class ElasticsearchStore:
                 if result.get("status") == 409 and next(iter(item)) == "create":
                     continue
                 failed.append(result)
-            self._dirty.update(a["_index"] for a in pending)
+            self._dirty.update(a["_index"] for a in pending if a["_index"] not in self._unsearched)
             if not failed:
                 return []
             # a write to the alias is reported under the index behind it
@@ -398,7 +400,7 @@ class ElasticsearchStore:
         """The articles with their latest ``last_seen`` from the side index."""
         if not articles:
             return articles
-        docs = self.es.mget(index=self.seen_index, ids=[a.id for a in articles])["docs"]
+        docs = self._mget(self.seen_index, [a.id for a in articles])
         seen = {d["_id"]: d["_source"].get("last_seen") for d in docs if d.get("found")}
         return [
             dataclasses.replace(a, last_seen=seen[a.id])
@@ -407,6 +409,14 @@ class ElasticsearchStore:
             for a in articles
         ]
 
+    def _mget(self, index: str, ids: list[str]) -> list[dict[str, Any]]:
+        """Realtime gets of ``ids``, MAX_PAGE documents per request (whole articles: one
+        answer for a long change feed would be hundreds of megabytes)."""
+        docs: list[dict[str, Any]] = []
+        for start in range(0, len(ids), MAX_PAGE):
+            docs += self.es.mget(index=index, ids=ids[start : start + MAX_PAGE])["docs"]
+        return docs
+
     def versions(self, article_id: str) -> list[dict[str, object]]:
         """Every recorded version, oldest first: realtime gets, no search, no refresh."""
         try:
@@ -414,8 +424,9 @@ class ElasticsearchStore:
         except NotFoundError:
             return []
         ids = [f"{article_id}:{v}" for v in range(1, current["_source"]["version"] + 1)]
-        docs = self.es.mget(index=self.versions_index, ids=ids)["docs"]
-        return [d["_source"]["record"] for d in docs if d.get("found")]
+        return [
+            d["_source"]["record"] for d in self._mget(self.versions_index, ids) if d.get("found")
+        ]
 
     def search(
         self,
@@ -611,7 +622,7 @@ class ElasticsearchStore:
         self._refresh()
         feed = self._feed(after, limit)
         ids = list(dict.fromkeys(h["_source"]["article_id"] for h in feed))
-        docs = self.es.mget(index=self.alias, ids=ids)["docs"] if ids else []
+        docs = self._mget(self.alias, ids)
         found = self._with_seen([_stored(d["_source"]) for d in docs if d.get("found")])
         articles = {a.id: a for a in found}
         changes = []
@@ -928,13 +939,20 @@ def _filters(
 # -- documents ----------------------------------------------------------------------------------
 
 
+_JAMO = regex.compile(r"[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+
+
 @cache
 def _folds_differently(char: str) -> bool:
     """True if Elasticsearch's analysis (standard tokenizer, cjk_width, lowercase) may
     see ``char`` otherwise than ``store.textnorm`` does, in a way that can make or break a
-    match: marks and format characters (the tokenizer glues them to a neighbour) and
+    match: marks and format characters (the tokenizer glues them to a neighbour),
+    conjoining Hangul jamo (NFKC of a cluster composes them into a syllable, as
+    ``store.textnorm`` does where it folds clusters; the analyser keeps them apart) and
     characters whose NFKC form holds letters, digits or ideographs (①, ㈠, ß, ﬁ, ⾦)."""
     if unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf"):
+        return True
+    if _JAMO.match(char):
         return True
     folded = unicodedata.normalize("NFKC", char).casefold()
     code = ord(char)
@@ -967,9 +985,18 @@ def _document(
         last_seen=seen,
         version=version,
         text_plain=text_plain(article.title, article.body),
-        **{k: v for k, v in article.validators.items() if v},
+        **_validators(article),
     )
     return doc
+
+
+VALIDATORS = ("etag", "last_modified")  # what the mappings hold (the mapping is strict)
+
+
+def _validators(article: Article) -> dict[str, str]:
+    """The article's HTTP validators that are stored; any other key a fetcher kept is not
+    (a strict mapping would refuse the whole document for it), as in the SQLite store."""
+    return {k: v for k in VALIDATORS if (v := article.validators.get(k))}
 
 
 def _seen_action(index: str, aid: str, seen: str, validators: dict[str, str]) -> dict[str, Any]:

@@ -287,3 +287,46 @@ def test_the_fake_answers_pit_searches_and_totals_as_a_cluster_does(
     assert client.search(index=ALIAS)["hits"]["total"] == {"value": 3, "relation": "eq"}
     with pytest.raises(BadRequestError, match="failed to parse field \\[at\\]"):
         client.index(index=f"{ALIAS}-changes", id="x", document={"at": "2026-03-18 09:30"})
+
+
+# -- documents and the strict mapping -----------------------------------------------------------
+
+
+def test_only_mapped_validators_are_written(
+    fake: FakeElasticsearch, es: ElasticsearchStore
+) -> None:
+    """The mappings are strict: a validator the fetcher kept beyond etag and last_modified
+    made Elasticsearch refuse the whole article (strict_dynamic_mapping_exception), where
+    the SQLite store keeps the two it knows and ignores the rest."""
+    (a,) = articles(1, "钱塘区新闻。")
+    a.validators = {"etag": '"v1"', "cache_control": "no-cache", "last_modified": ""}
+    assert es.upsert_many([a]) == [Outcome.NEW]
+    aid = article_id(a.url)
+    assert "cache_control" not in fake.docs(ALIAS)[aid]
+    assert fake.docs(f"{ALIAS}-seen")[aid] == {"last_seen": NOW.isoformat(), "etag": '"v1"'}
+    known = es.validators(a.url)
+    assert (known.etag, known.last_modified) == ('"v1"', None)
+
+
+def test_decomposed_hangul_is_left_to_the_exact_pass() -> None:
+    """NFKC of a cluster composes conjoining jamo (ᄀ + ᅡ) into the syllable 가, as
+    store.textnorm does where it folds clusters (a text with a combining mark); the
+    analyser keeps the jamo, so such a text is never trusted to the .uni fields."""
+    assert es_module.text_plain("大韩民国 가나다") is True  # precomposed syllables
+    for text in ("\u1100\u1161", "한국\u11a8", "\ua960\u1161", "\ud7b0"):
+        assert es_module.text_plain(text) is False, ascii(text)
+
+
+def test_long_feeds_and_their_articles_are_read_in_bounded_requests(
+    fake: FakeElasticsearch, es: ElasticsearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = articles(5, "钱塘区新闻。")
+    es.upsert_many(batch)
+    monkeypatch.setattr(es_module, "MAX_PAGE", 2)
+    fake.clear()
+    assert [c.article.url for c in es.changes(limit=100)] == [a.url for a in batch]
+    mgets = fake.calls(endpoint="_mget")
+    assert mgets and all(len(r.body["ids"]) <= 2 for r in mgets)
+    assert sorted(i for r in mgets if r.path == f"/{ALIAS}/_mget" for i in r.body["ids"]) == sorted(
+        article_id(a.url) for a in batch
+    )

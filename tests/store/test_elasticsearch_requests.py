@@ -441,13 +441,19 @@ def test_a_read_after_its_own_writes_refreshes_once(
     assert [h.article.url for h in es.search(parse("钱塘"))] == [a.url]
     (refresh,) = fake.calls(endpoint="_refresh")
     assert fake.requests[0] is refresh
-    assert set(refresh.path.strip("/").split("/")[0].split(",")) == {ALIAS, CHANGES, SEEN, VERSIONS}
+    # only what is searched: versions and last_seen are read by realtime gets
+    assert set(refresh.path.strip("/").split("/")[0].split(",")) == {ALIAS, CHANGES}
     es.search(parse("钱塘"))
     es.count_matches(parse("钱塘"))
     assert len(fake.calls(endpoint="_refresh")) == 1  # nothing new written since
     es.touch(a.url)
+    assert es.get(article_id(a.url)).last_seen == SEEN_AT  # realtime, no refresh
+    es.count()
+    assert len(fake.calls(endpoint="_refresh")) == 1  # a touch changes nothing searched
+    es.upsert(dataclasses.replace(a, body=a.body + "（更正）"))
     es.close()  # another process must see the crawl that just ended
     assert len(fake.calls(endpoint="_refresh")) == 2
+    assert SEEN not in fake.refreshes and VERSIONS not in fake.refreshes
 
 
 def test_upsert_passes_its_validators(fake: FakeElasticsearch, es: ElasticsearchStore) -> None:
