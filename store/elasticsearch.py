@@ -68,6 +68,9 @@ PIT_KEEP_ALIVE = "2m"
 GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
 CONFLICT_RETRIES = 3  # retry_on_conflict of updates of side documents
 PHRASE_RUN = 8  # longest kana/hangul match_phrase: its query graph has fib(n + 1) paths
+# Leaf clauses one search may hold: the least max_clause_count an 8.x node computes (1,024),
+# less room for the filters (source, channel, dates, text_plain) around the query.
+MAX_CLAUSES = 1_024 - 16
 
 
 class BulkError(StoreError):
@@ -774,8 +777,25 @@ def plan_for(query: Query) -> Plan:
     match = compile_query(query.root)
     titles = [compile_term(t, "title.uni") for t in query.terms]
     title = _any(titles) if titles else None
+    if leaves(match.query) + (leaves(title.query) if title else 0) > MAX_CLAUSES:
+        # one search could not hold it: every document is a candidate of the exact pass
+        log.warning("%r: too many clauses for one search; checking every article", query.source)
+        return Plan(False, MATCH_ALL, MATCH_ALL if title else None)
     exact = match.exact and all(t.exact for t in titles)
     return Plan(exact, match.query, title.query if title else None)
+
+
+_LEAVES = {"term", "terms", "span_term", "match_phrase", "wildcard", "range", "match_all"}
+
+
+def leaves(query: Any) -> int:
+    """The clauses Lucene counts in a query against its clause limit: every leaf query
+    (a term, span term, phrase, wildcard, range), however deeply nested."""
+    if isinstance(query, list):
+        return sum(leaves(q) for q in query)
+    if not isinstance(query, dict):
+        return 0
+    return sum(1 if key in _LEAVES else leaves(value) for key, value in query.items())
 
 
 def compile_query(node: Node, fields: tuple[str, ...] = UNI_FIELDS) -> Compiled:

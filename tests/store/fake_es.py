@@ -734,6 +734,13 @@ class FakeElasticsearch:
                 f"Result window is too large, from + size must be less than or equal to: "
                 f"[{MAX_RESULT_WINDOW}] but was [{start + size}]",
             )
+        if (clauses := _leaves(body.get("query"))) > MAX_CLAUSE_COUNT:
+            raise ApiFailure(
+                400,
+                "too_many_nested_clauses",
+                f"Query contains too many nested clauses ({clauses}); "
+                f"maxClauseCount is set to {MAX_CLAUSE_COUNT}",
+            )
         sort = [_sort_spec(s) for s in body.get("sort", [])]
         for field_name, _ in sort:
             self._check_doc_values(searchable, field_name, "sort")
@@ -939,6 +946,19 @@ def _parses(kind: str | None, value: Any) -> bool:
     if kind == "boolean":
         return isinstance(value, bool) or value in ("true", "false", "")
     return True
+
+
+_LEAF_QUERIES = {"term", "terms", "span_term", "match_phrase", "wildcard", "range", "match_all"}
+
+
+def _leaves(query: Any) -> int:
+    """Lucene (9, Elasticsearch 8) counts every leaf of a query tree against
+    max_clause_count, not only the clauses of one bool."""
+    if isinstance(query, list):
+        return sum(_leaves(q) for q in query)
+    if not isinstance(query, dict):
+        return 0
+    return sum(1 if k in _LEAF_QUERIES else _leaves(v) for k, v in query.items())
 
 
 def _field_type(mappings: dict[str, Any], name: str) -> str | None:

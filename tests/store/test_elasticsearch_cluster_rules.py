@@ -330,3 +330,38 @@ def test_long_feeds_and_their_articles_are_read_in_bounded_requests(
     assert sorted(i for r in mgets if r.path == f"/{ALIAS}/_mget" for i in r.body["ids"]) == sorted(
         article_id(a.url) for a in batch
     )
+
+
+def test_a_query_beyond_the_clause_limit_is_decided_by_the_exact_pass(
+    fake: FakeElasticsearch, es: ElasticsearchStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Lucene 9 counts every leaf of a query tree (each span_term of each bigram chain, on
+    both fields and again for the title tier) against max_clause_count, at least 1,024 on
+    an 8.x node: 60 ten-character names OR-ed are 1,620 leaves, a 400 for the whole
+    search. Such a query is checked in Python over every article instead."""
+    names = [
+        "".join(chr(0x4E00 + 37 * (10 * n + i) % 20_000) for i in range(10)) for n in range(60)
+    ]
+    query = parse(" OR ".join(names))
+    assert es_module.leaves(compile_query_of(query)) > 1_024
+    titled, body, apart, none = articles(4, "无关。")
+    titled = dataclasses.replace(
+        titled, title=f"{names[7]}开幕", published_at=NOW - timedelta(days=9)
+    )
+    body = dataclasses.replace(body, body=f"消息：{names[42]}。")
+    apart = dataclasses.replace(apart, body=f"消息：{names[3][:5]}，{names[3][5:]}。")
+    es.upsert_many([titled, body, apart, none])
+    fake.clear()
+    with caplog.at_level(logging.WARNING, logger="store.elasticsearch"):
+        hits = es.search(query)
+    assert [h.article.url for h in hits] == [titled.url, body.url]
+    assert "too many clauses" in caplog.text
+    assert es.count_matches(query).total == 2
+    assert sum(n for per in es.trend(query, bucket="day").values() for n in per.values()) == 2
+    assert all(
+        es_module.leaves(r.body.get("query")) <= 1_024 for r in fake.calls(endpoint="_search")
+    )
+
+
+def compile_query_of(query: Any) -> dict[str, Any]:
+    return es_module.compile_query(query.root).query
