@@ -63,7 +63,6 @@ FIELDS = [f.name for f in dataclasses.fields(StoredArticle)]  # the record, fiel
 SORT = [{"published_at": "desc"}, {"id": "asc"}]  # newest first; the id makes it a total order
 SCAN_PAGE = 500  # candidates per request when the exact pass pages through them
 MAX_PAGE = 1_000  # the most hits one request asks for
-MAX_SOURCES = 1_000  # terms-aggregation size for per-source counts
 PIT_KEEP_ALIVE = "2m"
 GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
 CONFLICT_RETRIES = 3  # retry_on_conflict of updates of side documents
@@ -484,21 +483,12 @@ class ElasticsearchStore:
         plan = plan_for(query)
         filters = _filters(source, channel, since, until)
         by_source: Counter[str] = Counter()
-        exact = True
         if plan.exact:
-            answer = self.es.search(
-                index=self.alias,
-                query=plan.decided(filters),
-                size=0,
-                track_total_hits=True,
-                aggs={"sources": {"terms": {"field": "source", "size": MAX_SOURCES}}},
-            )
-            sources = answer["aggregations"]["sources"]
-            by_source.update({b["key"]: b["doc_count"] for b in sources["buckets"]})
-            exact = sources.get("sum_other_doc_count", 0) == 0
+            for key, n in self._composite(plan.decided(filters), [BY_SOURCE]):
+                by_source[key["source"]] += n
         for hit in self._checked(query, plan, filters):
             by_source[hit["_source"]["source"]] += 1
-        return Counts(sum(by_source.values()), dict(by_source), exact)
+        return Counts(sum(by_source.values()), dict(by_source))
 
     def trend(
         self,
@@ -517,15 +507,8 @@ class ElasticsearchStore:
         filters = _filters(source, channel, since, until)
         counts: dict[str, Counter[str]] = {}
         if plan.exact:
-            answer = self.es.search(
-                index=self.alias,
-                query=plan.decided(filters),
-                size=0,
-                aggs={"trend": _histogram(bucket)},
-            )
-            for b in answer["aggregations"]["trend"]["buckets"]:
-                per_source = {s["key"]: s["doc_count"] for s in b["sources"]["buckets"]}
-                counts.setdefault(b["key_as_string"], Counter()).update(per_source)
+            for key, n in self._composite(plan.decided(filters), [_histogram(bucket), BY_SOURCE]):
+                counts.setdefault(key["bucket"], Counter())[key["source"]] += n
         for hit in self._checked(query, plan, filters):
             doc = hit["_source"]
             label = datetime.fromisoformat(doc["published_at"]).astimezone(SHANGHAI)
@@ -694,12 +677,28 @@ class ElasticsearchStore:
 
     def counts_by_source(self) -> dict[str, int]:
         self._refresh()
-        answer = self.es.search(
-            index=self.alias,
-            size=0,
-            aggs={"sources": {"terms": {"field": "source", "size": MAX_SOURCES}}},
-        )
-        return {b["key"]: b["doc_count"] for b in answer["aggregations"]["sources"]["buckets"]}
+        return {key["source"]: n for key, n in self._composite(MATCH_ALL, [BY_SOURCE])}
+
+    def _composite(
+        self, query: dict[str, Any], sources: list[dict[str, Any]]
+    ) -> Iterator[tuple[dict[str, Any], int]]:
+        """(bucket key, documents) of every bucket of a composite aggregation, paged with
+        ``after``: exact however many buckets there are (a terms aggregation stops at its
+        size, and one answer may not pass search.max_buckets, 65,536 by default)."""
+        agg: dict[str, Any] = {"size": MAX_PAGE, "sources": sources}
+        while True:
+            answer = self.es.search(
+                index=self.alias,
+                query=query,
+                size=0,
+                track_total_hits=False,
+                aggs={"buckets": {"composite": agg}},
+            )["aggregations"]["buckets"]
+            for b in answer["buckets"]:
+                yield b["key"], b["doc_count"]
+            if len(answer["buckets"]) < MAX_PAGE or "after_key" not in answer:
+                return
+            agg["after"] = answer["after_key"]
 
     def revision(self) -> None:
         """Other writers reach the cluster unseen: no revision to cache answers by."""
@@ -925,16 +924,21 @@ def _order(hit: dict[str, Any]) -> tuple[Any, ...]:
 LABELS = {"day": ("yyyy-MM-dd", "%Y-%m-%d"), "month": ("yyyy-MM", "%Y-%m")}
 
 
+BY_SOURCE = {"source": {"terms": {"field": "source"}}}  # a composite aggregation's source
+
+
 def _histogram(bucket: str) -> dict[str, Any]:
+    """Days or months in Shanghai, labelled as the web UI shows them, as a composite
+    aggregation's source (only buckets that hold documents)."""
     return {
-        "date_histogram": {
-            "field": "published_at",
-            "calendar_interval": bucket,
-            "time_zone": "Asia/Shanghai",
-            "format": LABELS[bucket][0],
-            "min_doc_count": 1,
-        },
-        "aggs": {"sources": {"terms": {"field": "source", "size": MAX_SOURCES}}},
+        "bucket": {
+            "date_histogram": {
+                "field": "published_at",
+                "calendar_interval": bucket,
+                "time_zone": "Asia/Shanghai",
+                "format": LABELS[bucket][0],
+            }
+        }
     }
 
 

@@ -142,6 +142,7 @@ class FakeElasticsearch:
         self.refreshes: list[str] = []  # index refreshed, once per refresh, in order
         self._pits: dict[str, dict[str, dict[str, Any]]] = {}  # id → index → visible docs
         self.auto_create_index = True  # action.auto_create_index: false refuses unknown names
+        self.max_buckets = 65_536  # search.max_buckets: buckets one answer may hold
 
     # -- server -------------------------------------------------------------------------------
 
@@ -780,6 +781,15 @@ class FakeElasticsearch:
             for field_name in _aggregated_fields(aggs):
                 self._check_doc_values(searchable, field_name, "aggregate on")
             answer["aggregations"] = _aggregate(aggs, [d["source"] for _, _, d in found])
+            if (buckets := _buckets(answer["aggregations"])) > self.max_buckets:
+                raise ApiFailure(
+                    400,
+                    "too_many_buckets_exception",
+                    f"Trying to create too many buckets. Must be less than or equal to: "
+                    f"[{self.max_buckets}] but this number of buckets was exceeded "
+                    f"({buckets}). This limit can be set by changing the "
+                    f"[search.max_buckets] cluster level setting.",
+                )
         if "pit" in body:
             answer["pit_id"] = body["pit"]["id"]
         return 200, answer
@@ -1146,10 +1156,57 @@ def _aggregate(aggs: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str,
                 bucket.update(_aggregate(sub, members))
         elif "date_histogram" in spec:
             result = _date_histogram(spec["date_histogram"], sources, sub)
+        elif "composite" in spec:
+            result = _composite(spec["composite"], sources)
         else:
             raise ApiFailure(400, "fake_not_implemented", f"aggregation {sorted(spec)}")
         out[name] = result
     return out
+
+
+def _composite(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """Buckets of every combination of the sources' values, in key order, ``size`` at a
+    time after ``after``; documents lacking a value are left out (missing_bucket false)."""
+    names = [next(iter(s)) for s in spec["sources"]]
+    groups: dict[tuple[Any, ...], int] = {}
+    for source in sources:
+        keys = [_composite_keys(next(iter(s.values())), source) for s in spec["sources"]]
+        for combination in itertools.product(*keys):
+            groups[combination] = groups.get(combination, 0) + 1
+    ordered = sorted(groups)
+    if "after" in spec:
+        after = tuple(spec["after"][n] for n in names)
+        ordered = [k for k in ordered if k > after]
+    page = ordered[: spec.get("size", 10)]
+    buckets = [{"key": dict(zip(names, k, strict=True)), "doc_count": groups[k]} for k in page]
+    out: dict[str, Any] = {"buckets": buckets}
+    if buckets:
+        out["after_key"] = buckets[-1]["key"]
+    return out
+
+
+def _composite_keys(source_spec: dict[str, Any], source: dict[str, Any]) -> list[Any]:
+    (kind, spec), *_ = source_spec.items()
+    values = [v for v in _values(source.get(spec["field"])) if v is not None]
+    if kind == "terms":
+        return values
+    if kind == "date_histogram":
+        if spec.get("calendar_interval") not in ("day", "month"):
+            raise ApiFailure(400, "fake_not_implemented", "composite date_histogram: day/month")
+        zone = ZoneInfo(spec.get("time_zone", "UTC"))
+        pattern = _FORMATS[spec["format"]]
+        return [datetime.fromisoformat(v).astimezone(zone).strftime(pattern) for v in values]
+    raise ApiFailure(400, "fake_not_implemented", f"composite source {kind!r}")
+
+
+def _buckets(result: Any) -> int:
+    """How many buckets an aggregation answer holds, sub-aggregations' included."""
+    if isinstance(result, list):
+        return sum(_buckets(r) for r in result)
+    if not isinstance(result, dict):
+        return 0
+    count = len(result["buckets"]) if isinstance(result.get("buckets"), list) else 0
+    return count + sum(_buckets(v) for k, v in result.items() if k != "after_key")
 
 
 def _values(value: Any) -> list[Any]:

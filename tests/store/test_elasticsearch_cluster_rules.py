@@ -365,3 +365,48 @@ def test_a_query_beyond_the_clause_limit_is_decided_by_the_exact_pass(
 
 def compile_query_of(query: Any) -> dict[str, Any]:
     return es_module.compile_query(query.root).query
+
+
+# -- aggregations -------------------------------------------------------------------------------
+
+
+def test_trends_and_per_source_counts_page_past_the_bucket_limit(
+    fake: FakeElasticsearch, es: ElasticsearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One answer may hold at most search.max_buckets buckets (65,536), sub-buckets
+    included: a daily trend of years of articles from a few sources passes it, and a terms
+    aggregation stops at its size. A composite aggregation pages through every (day,
+    source) bucket exactly. Scaled down here: 50 buckets an answer, pages of 20."""
+    fake.max_buckets = 50
+    monkeypatch.setattr(es_module, "MAX_PAGE", 20)
+    made = [
+        dataclasses.replace(
+            a,
+            source=f"site{i % 3}",
+            published_at=datetime(2025, 12, 31, 23, 30, tzinfo=SHANGHAI) + timedelta(days=i),
+        )
+        for i, a in enumerate(articles(45, "钱塘区新闻。"))
+    ]
+    es.upsert_many(made)
+    expected: dict[str, dict[str, int]] = {}
+    for a in made:
+        day = a.published_at.strftime("%Y-%m-%d")  # Shanghai days: 23:30 is not the next day
+        expected.setdefault(day, {}).setdefault(a.source, 0)
+        expected[day][a.source] += 1
+    assert es.trend(parse("钱塘"), bucket="day") == dict(sorted(expected.items()))
+    assert min(expected) == "2025-12-31"
+    assert es.trend(parse("钱塘"), bucket="month") == {
+        "2025-12": {"site0": 1},
+        "2026-01": {"site0": 10, "site1": 11, "site2": 10},
+        "2026-02": {"site0": 4, "site1": 4, "site2": 5},
+    }
+    counts = es.count_matches(parse("钱塘"))
+    assert (counts.total, counts.by_source, counts.exact) == (
+        45,
+        {"site0": 15, "site1": 15, "site2": 15},
+        True,
+    )
+    monkeypatch.setattr(es_module, "MAX_PAGE", 2)  # more sources than one page holds
+    fake.clear()
+    assert es.counts_by_source() == {"site0": 15, "site1": 15, "site2": 15}
+    assert len(fake.calls(endpoint="_search")) == 2

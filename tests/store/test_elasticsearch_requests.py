@@ -829,29 +829,30 @@ def test_count_and_trend_come_from_aggregations_over_the_exact_query(
             }
         },
     ]
+    by_source = {"source": {"terms": {"field": "source"}}}
     assert body == {
         "query": {"bool": {"filter": [QIANTANG, PLAIN, *filters]}},
         "size": 0,
-        "track_total_hits": True,
-        "aggs": {"sources": {"terms": {"field": "source", "size": 1000}}},
+        "track_total_hits": False,
+        "aggs": {"buckets": {"composite": {"size": 1000, "sources": [by_source]}}},
     }
     assert counts.exact
     fake.clear()
     es.trend(parse("钱塘"), bucket="month", source="tidenews")
+    month = {
+        "date_histogram": {
+            "field": "published_at",
+            "calendar_interval": "month",
+            "time_zone": "Asia/Shanghai",
+            "format": "yyyy-MM",
+        }
+    }
     assert searches(fake)[0] == {
         "query": {"bool": {"filter": [QIANTANG, PLAIN, {"term": {"source": "tidenews"}}]}},
         "size": 0,
+        "track_total_hits": False,
         "aggs": {
-            "trend": {
-                "date_histogram": {
-                    "field": "published_at",
-                    "calendar_interval": "month",
-                    "time_zone": "Asia/Shanghai",
-                    "format": "yyyy-MM",
-                    "min_doc_count": 1,
-                },
-                "aggs": {"sources": {"terms": {"field": "source", "size": 1000}}},
-            }
+            "buckets": {"composite": {"size": 1000, "sources": [{"bucket": month}, by_source]}}
         },
     }
     with pytest.raises(ValueError, match="bucket"):
@@ -1130,8 +1131,14 @@ def test_count_and_counts_by_source(fake: FakeElasticsearch, es: ElasticsearchSt
     counts = es.counts_by_source()
     assert counts["xsrb"] == es.count("xsrb") and sum(counts.values()) == es.count()
     assert fake.requests[1].body == {
-        "aggs": {"sources": {"terms": {"field": "source", "size": 1000}}},
+        "query": {"match_all": {}},
+        "aggs": {
+            "buckets": {
+                "composite": {"size": 1000, "sources": [{"source": {"terms": {"field": "source"}}}]}
+            }
+        },
         "size": 0,
+        "track_total_hits": False,
     }
 
 
