@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import regex
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from model.article import Article
 from model.clock import SHANGHAI, iso, now
@@ -574,7 +574,7 @@ class ElasticsearchStore:
     def _close_pit(self, pit_id: str) -> None:
         try:
             self.es.close_point_in_time(id=pit_id)
-        except ApiError as e:  # it expires by itself
+        except (ApiError, TransportError) as e:  # it expires by itself (keep_alive)
             log.info("point in time not closed: %s", e)
 
     def _refresh(self) -> None:
@@ -597,6 +597,7 @@ class ElasticsearchStore:
                 size=self.batch_size,
                 sort=[{"published_at": "asc"}, {"id": "asc"}],
                 search_after=after,
+                track_total_hits=False,
             )
             hits = page["hits"]["hits"]
             yield from self._with_seen([_stored(h["_source"]) for h in hits])
