@@ -66,7 +66,11 @@ MAX_PAGE = 1_000  # the most hits one request asks for
 PIT_KEEP_ALIVE = "2m"
 GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
 CONFLICT_RETRIES = 3  # retry_on_conflict of updates of side documents
-PHRASE_RUN = 8  # longest kana/hangul match_phrase: its query graph has fib(n + 1) paths
+# Longest kana/hangul match_phrase. The query's own analysis is a token graph (each bigram
+# spans two unigrams): a phrase on it is one span clause per path, fib(n + 1) of them for n
+# characters, holding graph_terms(n) span terms, and every term counts against the clause
+# limit. 4 characters: 5 paths, 15 terms.
+PHRASE_RUN = 4
 # Leaf clauses one search may hold: the least max_clause_count an 8.x node computes (1,024),
 # less room for the filters (source, channel, dates, text_plain) around the query.
 MAX_CLAUSES = 1_024 - 16
@@ -785,17 +789,37 @@ def plan_for(query: Query) -> Plan:
     return Plan(exact, match.query, title.query if title else None)
 
 
-_LEAVES = {"term", "terms", "span_term", "match_phrase", "wildcard", "range", "match_all"}
+_LEAVES = {"term", "terms", "span_term", "wildcard", "range", "match_all"}
 
 
 def leaves(query: Any) -> int:
     """The clauses Lucene counts in a query against its clause limit: every leaf query
-    (a term, span term, phrase, wildcard, range), however deeply nested."""
+    (a term, span term, wildcard, range), however deeply nested, and every span term a
+    phrase on the .uni fields' token graph becomes."""
     if isinstance(query, list):
         return sum(leaves(q) for q in query)
     if not isinstance(query, dict):
         return 0
-    return sum(1 if key in _LEAVES else leaves(value) for key, value in query.items())
+    count = 0
+    for key, value in query.items():
+        if key == "match_phrase":
+            (text,) = value.values()
+            runs = _RUNS.findall(text)
+            count += sum(1 if r[0].isascii() else graph_terms(len(r)) for r in runs) or 1
+        else:
+            count += 1 if key in _LEAVES else leaves(value)
+    return count
+
+
+@cache
+def graph_terms(n: int) -> int:
+    """Span terms of all paths through the unigram+bigram graph of n CJK characters: the
+    tilings of n by unigrams (1) and bigrams (2), each tile a term."""
+    tilings, terms = [1, 1], [0, 1]  # of 0 and 1 characters
+    for k in range(2, n + 1):
+        tilings.append(tilings[k - 1] + tilings[k - 2])
+        terms.append(terms[k - 1] + tilings[k - 1] + terms[k - 2] + tilings[k - 2])
+    return terms[n]
 
 
 def compile_query(node: Node, fields: tuple[str, ...] = UNI_FIELDS) -> Compiled:

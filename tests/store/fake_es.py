@@ -7,9 +7,10 @@ spooling when the cluster is down), with the official ``elasticsearch`` 8.x Pyth
 talking real HTTP to it. No cluster is needed.
 
 What it is NOT: Elasticsearch. Its only analysis is a toy model of the ``*.uni``
-sub-fields, as Lucene's ``cjk_bigram`` with ``output_unigrams`` documents them: every Han
-character is a token at its own position, two Han characters that touch in the text also
-make a bigram token at the first one's position, and a run of ASCII letters and digits
+sub-fields, as Lucene's ``cjk_bigram`` with ``output_unigrams`` documents them: every CJK
+character (Han, hiragana, katakana with ー, hangul) is a token at its own position, two
+that touch in the text also make a bigram token at the first one's position (position
+increment 0 after the first's unigram), and a run of ASCII letters and digits
 (full-width folded, lower-cased) is one token; anything else separates tokens. On it,
 ``term``, ``span_term``, ``span_near`` (slop 0, in order), ``span_or``, ``span_not``
 (``pre``/``post``), ``wildcard`` and ``match_phrase`` (unigram adjacency: it admits
@@ -22,7 +23,8 @@ It implements in memory just what ``ElasticsearchStore`` uses:
 * ``GET /`` (an 8.19 info body); every answer carries ``X-Elastic-Product`` and the
   ``compatible-with=8`` media type the client checks;
 * index templates (``PUT/GET/DELETE _index_template``), applied to new indices whose name
-  matches ``index_patterns``; indices create / exists (``HEAD``) / delete / ``_mapping``;
+  matches ``index_patterns``, the create request's mappings and settings merged over the
+  template's field by field; indices create / exists (``HEAD``) / delete / ``_mapping``;
 * aliases: ``PUT {index}/_alias/{name}``, ``GET``/``HEAD _alias/{name}``, ``POST _aliases``;
 * documents: ``_doc`` GET (404 when missing), ``_mget``, ``_update`` with ``doc`` or with
   exactly the seq-counter script ``ctx._source.seq += params.n`` plus ``upsert``
@@ -30,14 +32,26 @@ It implements in memory just what ``ElasticsearchStore`` uses:
 * ``_bulk`` with index / create / update / delete actions; ``create`` of an existing id is
   a per-item 409; ``require_alias`` (request or action) makes a write to a non-alias a
   per-item 404; ``dynamic: strict`` mappings reject unknown top-level fields per item
-  (400); failures can be injected per id with :meth:`FakeElasticsearch.fail_items`;
+  (400), and a date, number or boolean its field cannot parse (dates in the default
+  ``strict_date_optional_time||epoch_millis``); failures can be injected per id with
+  :meth:`FakeElasticsearch.fail_items` (a 409 is absorbed by ``retry_on_conflict``);
 * ``_search`` (filters, ``sort``, ``size``, ``from``, ``search_after``, ``_source``
-  lists, ``terms`` and ``date_histogram`` aggregations with sub-aggregations), ``_count``;
-  points in time (``POST {index}/_pit``, ``DELETE _pit``, ``pit`` in a search: a frozen
-  copy of what was searchable), ``_mget`` across indices, ``HEAD _doc``, ``PUT _mapping``.
+  lists, ``terms``, ``date_histogram`` and ``composite`` aggregations), ``_count``;
+  points in time (``POST {index}/_pit?keep_alive``, ``DELETE _pit``, ``pit`` in a search:
+  a frozen copy of what was searchable, its hits' sort values ending with the implicit
+  ``_shard_doc`` tiebreaker), ``_mget`` across indices, ``HEAD _doc``, ``PUT _mapping``.
+
+What a cluster refuses, it refuses (400): ``from + size`` past index.max_result_window
+(10,000); ``search_after`` with ``from`` or with another count of values than the sort;
+sorting or aggregating on a ``text`` field; a query tree of more than 1,024 leaf clauses
+(the least max_clause_count of an 8.x node), or a ``match_phrase`` whose token graph has
+more paths than that; an answer of more than :attr:`FakeElasticsearch.max_buckets`
+buckets (search.max_buckets); ``span_near``/``span_or`` clauses on different fields.
+Totals follow ``track_total_hits`` (absent: exact up to 10,000, ``false``: none).
 
 A write to a name that is neither an index nor an alias creates a concrete index, as
-Elasticsearch's default ``action.auto_create_index`` does. Writes are seen at once by
+Elasticsearch's default ``action.auto_create_index`` does (or a 404 with
+:attr:`FakeElasticsearch.auto_create_index` false). Writes are seen at once by
 ``get``/``mget`` (realtime) but by searches only after a refresh: ``_refresh``, or a write
 with ``refresh=true|wait_for`` (:attr:`FakeElasticsearch.refreshes` counts them). An outage
 is :attr:`FakeElasticsearch.down` (connections closed unanswered), optionally entered right
@@ -958,17 +972,36 @@ def _parses(kind: str | None, value: Any) -> bool:
     return True
 
 
-_LEAF_QUERIES = {"term", "terms", "span_term", "match_phrase", "wildcard", "range", "match_all"}
+_LEAF_QUERIES = {"term", "terms", "span_term", "wildcard", "range", "match_all"}
 
 
 def _leaves(query: Any) -> int:
     """Lucene (9, Elasticsearch 8) counts every leaf of a query tree against
-    max_clause_count, not only the clauses of one bool."""
+    max_clause_count, not only the clauses of one bool: a phrase over the .uni fields'
+    token graph counts every span term of every path."""
     if isinstance(query, list):
         return sum(_leaves(q) for q in query)
     if not isinstance(query, dict):
         return 0
-    return sum(1 if k in _LEAF_QUERIES else _leaves(v) for k, v in query.items())
+    count = 0
+    for kind, spec in query.items():
+        if kind == "match_phrase":
+            (value,) = spec.values()
+            text = value["query"] if isinstance(value, dict) else value
+            runs = regex.findall(_CJK_CLASS + "+", text)
+            count += sum(_graph_terms(len(r)) for r in runs) or 1
+        else:
+            count += 1 if kind in _LEAF_QUERIES else _leaves(spec)
+    return count
+
+
+def _graph_terms(n: int) -> int:
+    """Terms of all paths through the graph of n characters' unigrams and bigrams."""
+    paths, terms = [1, 1], [0, 1]
+    for k in range(2, n + 1):
+        paths.append(paths[k - 1] + paths[k - 2])
+        terms.append(terms[k - 1] + paths[k - 1] + terms[k - 2] + paths[k - 2])
+    return terms[n]
 
 
 def _field_type(mappings: dict[str, Any], name: str) -> str | None:

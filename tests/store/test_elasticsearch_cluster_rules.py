@@ -177,17 +177,19 @@ def test_a_long_kana_or_hangul_phrase_stays_under_the_clause_limit(
     assert all(len(text) <= es_module.PHRASE_RUN for q in phrases for text in q.values())
 
 
-def test_the_fake_refuses_a_phrase_with_too_many_graph_paths(fake: FakeElasticsearch) -> None:
-    """The rule the test above relies on, as the fake enforces it."""
+def test_the_fake_refuses_a_phrase_with_too_many_graph_clauses(fake: FakeElasticsearch) -> None:
+    """The rule the test above relies on, as the fake enforces it: each path's span terms
+    count against the limit, so 11 characters (1,164 span terms) are already too many."""
     store = ElasticsearchStore(fake.url)
     store.create()
     store.upsert_many(articles(1, "テスト"))
     store.es.indices.refresh(index=ALIAS)
-    phrase = "インターナショナルフォーラム"  # 14 characters: fib(15) = 610 paths
-    ok = store.es.search(index=ALIAS, query={"match_phrase": {"body.uni": phrase}})
+    assert [es_module.graph_terms(n) for n in (4, 10, 11)] == [15, 655, 1164]
+    ten = "インターナショナ" + "ルフ"
+    ok = store.es.search(index=ALIAS, query={"match_phrase": {"body.uni": ten}})
     assert ok["hits"]["hits"] == []
-    with pytest.raises(BadRequestError, match="too_many_clauses"):
-        store.es.search(index=ALIAS, query={"match_phrase": {"body.uni": phrase + "サミット"}})
+    with pytest.raises(BadRequestError, match="too_many_nested_clauses"):
+        store.es.search(index=ALIAS, query={"match_phrase": {"body.uni": ten + "ォ"}})
     store.close()
 
 
