@@ -2,8 +2,9 @@
 would, one test per rule the store once broke (the review against the 8.x reference and the
 8.19 client). Each rule is one that ``fake_es.FakeElasticsearch`` now enforces as the
 cluster does: template patterns and the merge of a template with a create-index request,
-``action.auto_create_index: false``, ``index.max_result_window``, the clause limit of a
-phrase on a token graph, and version conflicts of updates (``retry_on_conflict``)."""
+``action.auto_create_index: false``, ``index.max_result_window``, the clause limit (every
+leaf of a query tree, every span term of a phrase on a token graph), search.max_buckets,
+strict mappings, and version conflicts of updates (``retry_on_conflict``)."""
 
 from __future__ import annotations
 
