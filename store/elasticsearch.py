@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import regex
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from model.article import Article
 from model.clock import SHANGHAI, iso, now
@@ -63,9 +63,17 @@ FIELDS = [f.name for f in dataclasses.fields(StoredArticle)]  # the record, fiel
 SORT = [{"published_at": "desc"}, {"id": "asc"}]  # newest first; the id makes it a total order
 SCAN_PAGE = 500  # candidates per request when the exact pass pages through them
 MAX_PAGE = 1_000  # the most hits one request asks for
-MAX_SOURCES = 1_000  # terms-aggregation size for per-source counts
 PIT_KEEP_ALIVE = "2m"
 GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
+CONFLICT_RETRIES = 3  # retry_on_conflict of updates of side documents
+# Longest kana/hangul match_phrase. The query's own analysis is a token graph (each bigram
+# spans two unigrams): a phrase on it is one span clause per path, fib(n + 1) of them for n
+# characters, holding graph_terms(n) span terms, and every term counts against the clause
+# limit. 4 characters: 5 paths, 15 terms.
+PHRASE_RUN = 4
+# Leaf clauses one search may hold: the least max_clause_count an 8.x node computes (1,024),
+# less room for the filters (source, channel, dates, text_plain) around the query.
+MAX_CLAUSES = 1_024 - 16
 
 
 class BulkError(StoreError):
@@ -115,7 +123,10 @@ def _mapping_file(name: str) -> dict[str, Any]:
 
 def template_body(alias: str, plugins: Iterable[str] = ()) -> dict[str, Any]:
     body = _mapping_file("articles.json")
-    body["index_patterns"] = [p.format(alias=alias) for p in body["index_patterns"]]
+    version = body["_meta"]["version"]
+    body["index_patterns"] = [
+        p.format(alias=alias, version=version) for p in body["index_patterns"]
+    ]
     properties = body["template"]["mappings"]["properties"]
     for plugin in sorted(set(plugins) & PLUGIN_FIELDS.keys()):
         name, field = PLUGIN_FIELDS[plugin]
@@ -153,7 +164,10 @@ class ElasticsearchStore:
         self.seen_index = f"{alias}-seen"
         self.batch_size = batch_size
         self._ready = False
-        self._dirty: set[str] = set()  # indices written since the last refresh
+        self._dirty: set[str] = set()  # searched indices written since the last refresh
+        # read by realtime get only, never searched: a refresh of them is wasted (seen.json
+        # sets a 30 s refresh_interval so that its many small updates are not refreshed)
+        self._unsearched = {self.seq_index, self.versions_index, self.seen_index}
         self._pit_offered: bool | None = None  # unknown until first asked
 
     # -- index management -------------------------------------------------------------------
@@ -164,11 +178,7 @@ class ElasticsearchStore:
         Returns the index behind the alias."""
         body = template_body(self.alias, self.analysis_plugins())
         self.es.indices.put_index_template(name=self.alias, **body)
-        for name, file in (
-            (self.changes_index, "changes.json"),
-            (self.versions_index, "versions.json"),
-            (self.seen_index, "seen.json"),
-        ):
+        for name, file in self._side_indices():
             if not self.es.indices.exists(index=name):
                 self.es.indices.create(index=name, **_mapping_file(file))
         if self.es.indices.exists_alias(name=self.alias):
@@ -180,6 +190,15 @@ class ElasticsearchStore:
             self.es.indices.create(index=index)
         self.es.indices.put_alias(index=index, name=self.alias)
         return index
+
+    def _side_indices(self) -> list[tuple[str, str]]:
+        """Every index besides the articles', with its mapping file."""
+        return [
+            (self.changes_index, "changes.json"),
+            (self.seq_index, "seq.json"),
+            (self.versions_index, "versions.json"),
+            (self.seen_index, "seen.json"),
+        ]
 
     def _upgrade(self, index: str, mappings: dict[str, Any]) -> None:
         """Bring an index of an older mapping version up to this one. The mapping is
@@ -231,7 +250,7 @@ class ElasticsearchStore:
         for aid, article in latest.items():
             before = known.get(aid)
             digest = article.content_hash()
-            validators = {k: v for k, v in article.validators.items() if v}
+            validators = _validators(article)
             side.append(_seen_action(self.seen_index, aid, seen, validators))
             if before and before["content_hash"] == digest:
                 outcomes[aid] = Outcome.UNCHANGED
@@ -279,9 +298,7 @@ class ElasticsearchStore:
         side indices with guessed field types."""
         if not self._ready:
             missing = [
-                name
-                for name in (self.changes_index, self.versions_index, self.seen_index)
-                if not self.es.indices.exists(index=name)
+                name for name, _ in self._side_indices() if not self.es.indices.exists(index=name)
             ]
             if missing:
                 raise BulkError(f"{', '.join(missing)} missing: run `tidewatch index create`")
@@ -292,9 +309,12 @@ class ElasticsearchStore:
         if not self.es.exists(index=self.alias, id=aid):
             return False
         self.es.update(
-            index=self.seen_index, id=aid, doc={"last_seen": iso(now())}, doc_as_upsert=True
+            index=self.seen_index,
+            id=aid,
+            doc={"last_seen": iso(now())},
+            doc_as_upsert=True,
+            retry_on_conflict=CONFLICT_RETRIES,  # another writer's batch touched it too
         )
-        self._dirty.add(self.seen_index)
         return True
 
     def _known(self, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -346,7 +366,7 @@ class ElasticsearchStore:
                 if result.get("status") == 409 and next(iter(item)) == "create":
                     continue
                 failed.append(result)
-            self._dirty.update(a["_index"] for a in pending)
+            self._dirty.update(a["_index"] for a in pending if a["_index"] not in self._unsearched)
             if not failed:
                 return []
             # a write to the alias is reported under the index behind it
@@ -386,7 +406,7 @@ class ElasticsearchStore:
         """The articles with their latest ``last_seen`` from the side index."""
         if not articles:
             return articles
-        docs = self.es.mget(index=self.seen_index, ids=[a.id for a in articles])["docs"]
+        docs = self._mget(self.seen_index, [a.id for a in articles])
         seen = {d["_id"]: d["_source"].get("last_seen") for d in docs if d.get("found")}
         return [
             dataclasses.replace(a, last_seen=seen[a.id])
@@ -395,6 +415,14 @@ class ElasticsearchStore:
             for a in articles
         ]
 
+    def _mget(self, index: str, ids: list[str]) -> list[dict[str, Any]]:
+        """Realtime gets of ``ids``, MAX_PAGE documents per request (whole articles: one
+        answer for a long change feed would be hundreds of megabytes)."""
+        docs: list[dict[str, Any]] = []
+        for start in range(0, len(ids), MAX_PAGE):
+            docs += self.es.mget(index=index, ids=ids[start : start + MAX_PAGE])["docs"]
+        return docs
+
     def versions(self, article_id: str) -> list[dict[str, object]]:
         """Every recorded version, oldest first: realtime gets, no search, no refresh."""
         try:
@@ -402,8 +430,9 @@ class ElasticsearchStore:
         except NotFoundError:
             return []
         ids = [f"{article_id}:{v}" for v in range(1, current["_source"]["version"] + 1)]
-        docs = self.es.mget(index=self.versions_index, ids=ids)["docs"]
-        return [d["_source"]["record"] for d in docs if d.get("found")]
+        return [
+            d["_source"]["record"] for d in self._mget(self.versions_index, ids) if d.get("found")
+        ]
 
     def search(
         self,
@@ -458,21 +487,12 @@ class ElasticsearchStore:
         plan = plan_for(query)
         filters = _filters(source, channel, since, until)
         by_source: Counter[str] = Counter()
-        exact = True
         if plan.exact:
-            answer = self.es.search(
-                index=self.alias,
-                query=plan.decided(filters),
-                size=0,
-                track_total_hits=True,
-                aggs={"sources": {"terms": {"field": "source", "size": MAX_SOURCES}}},
-            )
-            sources = answer["aggregations"]["sources"]
-            by_source.update({b["key"]: b["doc_count"] for b in sources["buckets"]})
-            exact = sources.get("sum_other_doc_count", 0) == 0
+            for key, n in self._composite(plan.decided(filters), [BY_SOURCE]):
+                by_source[key["source"]] += n
         for hit in self._checked(query, plan, filters):
             by_source[hit["_source"]["source"]] += 1
-        return Counts(sum(by_source.values()), dict(by_source), exact)
+        return Counts(sum(by_source.values()), dict(by_source))
 
     def trend(
         self,
@@ -491,15 +511,8 @@ class ElasticsearchStore:
         filters = _filters(source, channel, since, until)
         counts: dict[str, Counter[str]] = {}
         if plan.exact:
-            answer = self.es.search(
-                index=self.alias,
-                query=plan.decided(filters),
-                size=0,
-                aggs={"trend": _histogram(bucket)},
-            )
-            for b in answer["aggregations"]["trend"]["buckets"]:
-                per_source = {s["key"]: s["doc_count"] for s in b["sources"]["buckets"]}
-                counts.setdefault(b["key_as_string"], Counter()).update(per_source)
+            for key, n in self._composite(plan.decided(filters), [_histogram(bucket), BY_SOURCE]):
+                counts.setdefault(key["bucket"], Counter())[key["source"]] += n
         for hit in self._checked(query, plan, filters):
             doc = hit["_source"]
             label = datetime.fromisoformat(doc["published_at"]).astimezone(SHANGHAI)
@@ -543,7 +556,7 @@ class ElasticsearchStore:
                     answer = self.es.search(index=self.alias, **body)
                 hits = answer["hits"]["hits"]
                 yield from hits
-                if len(hits) < size:
+                if len(hits) < size or not hits:
                     return
                 body["search_after"] = hits[-1]["sort"]
         finally:
@@ -565,7 +578,7 @@ class ElasticsearchStore:
     def _close_pit(self, pit_id: str) -> None:
         try:
             self.es.close_point_in_time(id=pit_id)
-        except ApiError as e:  # it expires by itself
+        except (ApiError, TransportError) as e:  # it expires by itself (keep_alive)
             log.info("point in time not closed: %s", e)
 
     def _refresh(self) -> None:
@@ -588,6 +601,7 @@ class ElasticsearchStore:
                 size=self.batch_size,
                 sort=[{"published_at": "asc"}, {"id": "asc"}],
                 search_after=after,
+                track_total_hits=False,
             )
             hits = page["hits"]["hits"]
             yield from self._with_seen([_stored(h["_source"]) for h in hits])
@@ -597,14 +611,9 @@ class ElasticsearchStore:
 
     def changes(self, after: int = 0, limit: int = 500) -> list[Change]:
         self._refresh()
-        feed = self.es.search(
-            index=self.changes_index,
-            query={"range": {"seq": {"gt": after}}},
-            sort=[{"seq": "asc"}],
-            size=limit,
-        )["hits"]["hits"]
+        feed = self._feed(after, limit)
         ids = list(dict.fromkeys(h["_source"]["article_id"] for h in feed))
-        docs = self.es.mget(index=self.alias, ids=ids)["docs"] if ids else []
+        docs = self._mget(self.alias, ids)
         found = self._with_seen([_stored(d["_source"]) for d in docs if d.get("found")])
         articles = {a.id: a for a in found}
         changes = []
@@ -627,6 +636,25 @@ class ElasticsearchStore:
                 break
             changes.append(Change(change["seq"], Outcome(change["kind"]), article))
         return changes
+
+    def _feed(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` change documents after ``after``, in seq order: pages of at most
+        MAX_PAGE (one search may not reach past index.max_result_window)."""
+        feed: list[dict[str, Any]] = []
+        while len(feed) < limit:
+            size = min(limit - len(feed), MAX_PAGE)
+            last = feed[-1]["_source"]["seq"] if feed else after
+            hits = self.es.search(
+                index=self.changes_index,
+                query={"range": {"seq": {"gt": last}}},
+                sort=[{"seq": "asc"}],
+                size=size,
+                track_total_hits=False,
+            )["hits"]["hits"]
+            feed += hits
+            if len(hits) < size:
+                break
+        return feed
 
     @staticmethod
     def _gap_abandoned(missing: int, later: dict[str, Any]) -> bool:
@@ -654,12 +682,28 @@ class ElasticsearchStore:
 
     def counts_by_source(self) -> dict[str, int]:
         self._refresh()
-        answer = self.es.search(
-            index=self.alias,
-            size=0,
-            aggs={"sources": {"terms": {"field": "source", "size": MAX_SOURCES}}},
-        )
-        return {b["key"]: b["doc_count"] for b in answer["aggregations"]["sources"]["buckets"]}
+        return {key["source"]: n for key, n in self._composite(MATCH_ALL, [BY_SOURCE])}
+
+    def _composite(
+        self, query: dict[str, Any], sources: list[dict[str, Any]]
+    ) -> Iterator[tuple[dict[str, Any], int]]:
+        """(bucket key, documents) of every bucket of a composite aggregation, paged with
+        ``after``: exact however many buckets there are (a terms aggregation stops at its
+        size, and one answer may not pass search.max_buckets, 65,536 by default)."""
+        agg: dict[str, Any] = {"size": MAX_PAGE, "sources": sources}
+        while True:
+            answer = self.es.search(
+                index=self.alias,
+                query=query,
+                size=0,
+                track_total_hits=False,
+                aggs={"buckets": {"composite": agg}},
+            )["aggregations"]["buckets"]
+            for b in answer["buckets"]:
+                yield b["key"], b["doc_count"]
+            if len(answer["buckets"]) < MAX_PAGE or "after_key" not in answer:
+                return
+            agg["after"] = answer["after_key"]
 
     def revision(self) -> None:
         """Other writers reach the cluster unseen: no revision to cache answers by."""
@@ -682,7 +726,8 @@ NOT_PLAIN = {"bool": {"must_not": [PLAIN]}}
 # Ideographs the standard tokenizer has always known (Unicode 8) and NFKC leaves alone: each
 # is one token, and cjk_bigram joins two of them only where they touch in the text.
 _IDEOGRAPHS = regex.compile(r"[\u3400-\u4db5\u4e00-\u9fd5\U00020000-\U0002a6d6]+")
-_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+# ー (U+30FC, script Common) is Katakana to the tokenizer's word-break rules: one run
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u30fc"
 _RUNS = regex.compile(rf"[{_CJK}]+|[a-z0-9]+")
 
 
@@ -736,8 +781,45 @@ def plan_for(query: Query) -> Plan:
     match = compile_query(query.root)
     titles = [compile_term(t, "title.uni") for t in query.terms]
     title = _any(titles) if titles else None
+    if leaves(match.query) + (leaves(title.query) if title else 0) > MAX_CLAUSES:
+        # one search could not hold it: every document is a candidate of the exact pass
+        log.warning("%r: too many clauses for one search; checking every article", query.source)
+        return Plan(False, MATCH_ALL, MATCH_ALL if title else None)
     exact = match.exact and all(t.exact for t in titles)
     return Plan(exact, match.query, title.query if title else None)
+
+
+_LEAVES = {"term", "terms", "span_term", "wildcard", "range", "match_all"}
+
+
+def leaves(query: Any) -> int:
+    """The clauses Lucene counts in a query against its clause limit: every leaf query
+    (a term, span term, wildcard, range), however deeply nested, and every span term a
+    phrase on the .uni fields' token graph becomes."""
+    if isinstance(query, list):
+        return sum(leaves(q) for q in query)
+    if not isinstance(query, dict):
+        return 0
+    count = 0
+    for key, value in query.items():
+        if key == "match_phrase":
+            (text,) = value.values()
+            runs = _RUNS.findall(text)
+            count += sum(1 if r[0].isascii() else graph_terms(len(r)) for r in runs) or 1
+        else:
+            count += 1 if key in _LEAVES else leaves(value)
+    return count
+
+
+@cache
+def graph_terms(n: int) -> int:
+    """Span terms of all paths through the unigram+bigram graph of n CJK characters: the
+    tilings of n by unigrams (1) and bigrams (2), each tile a term."""
+    tilings, terms = [1, 1], [0, 1]  # of 0 and 1 characters
+    for k in range(2, n + 1):
+        tilings.append(tilings[k - 1] + tilings[k - 2])
+        terms.append(terms[k - 1] + tilings[k - 1] + terms[k - 2] + tilings[k - 2])
+    return terms[n]
 
 
 def compile_query(node: Node, fields: tuple[str, ...] = UNI_FIELDS) -> Compiled:
@@ -831,8 +913,11 @@ def _superset(text: str, field: str) -> dict[str, Any]:
             runs.append(_chain(run, field))
         elif run[0].isascii():
             runs.append({"wildcard": {field: {"value": f"*{run}*"}}})
-        else:
-            runs.append({"match_phrase": {field: run}})
+        else:  # kana, hangul: phrases short enough for the query's token graph
+            runs += [
+                {"match_phrase": {field: run[i : i + PHRASE_RUN]}}
+                for i in range(0, len(run), PHRASE_RUN)
+            ]
     if not runs:
         return MATCH_ALL
     return runs[0] if len(runs) == 1 else {"bool": {"filter": runs}}
@@ -864,16 +949,21 @@ def _order(hit: dict[str, Any]) -> tuple[Any, ...]:
 LABELS = {"day": ("yyyy-MM-dd", "%Y-%m-%d"), "month": ("yyyy-MM", "%Y-%m")}
 
 
+BY_SOURCE = {"source": {"terms": {"field": "source"}}}  # a composite aggregation's source
+
+
 def _histogram(bucket: str) -> dict[str, Any]:
+    """Days or months in Shanghai, labelled as the web UI shows them, as a composite
+    aggregation's source (only buckets that hold documents)."""
     return {
-        "date_histogram": {
-            "field": "published_at",
-            "calendar_interval": bucket,
-            "time_zone": "Asia/Shanghai",
-            "format": LABELS[bucket][0],
-            "min_doc_count": 1,
-        },
-        "aggs": {"sources": {"terms": {"field": "source", "size": MAX_SOURCES}}},
+        "bucket": {
+            "date_histogram": {
+                "field": "published_at",
+                "calendar_interval": bucket,
+                "time_zone": "Asia/Shanghai",
+                "format": LABELS[bucket][0],
+            }
+        }
     }
 
 
@@ -898,13 +988,20 @@ def _filters(
 # -- documents ----------------------------------------------------------------------------------
 
 
+_JAMO = regex.compile(r"[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+
+
 @cache
 def _folds_differently(char: str) -> bool:
     """True if Elasticsearch's analysis (standard tokenizer, cjk_width, lowercase) may
     see ``char`` otherwise than ``store.textnorm`` does, in a way that can make or break a
-    match: marks and format characters (the tokenizer glues them to a neighbour) and
+    match: marks and format characters (the tokenizer glues them to a neighbour),
+    conjoining Hangul jamo (NFKC of a cluster composes them into a syllable, as
+    ``store.textnorm`` does where it folds clusters; the analyser keeps them apart) and
     characters whose NFKC form holds letters, digits or ideographs (①, ㈠, ß, ﬁ, ⾦)."""
     if unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf"):
+        return True
+    if _JAMO.match(char):
         return True
     folded = unicodedata.normalize("NFKC", char).casefold()
     code = ord(char)
@@ -937,9 +1034,18 @@ def _document(
         last_seen=seen,
         version=version,
         text_plain=text_plain(article.title, article.body),
-        **{k: v for k, v in article.validators.items() if v},
+        **_validators(article),
     )
     return doc
+
+
+VALIDATORS = ("etag", "last_modified")  # what the mappings hold (the mapping is strict)
+
+
+def _validators(article: Article) -> dict[str, str]:
+    """The article's HTTP validators that are stored; any other key a fetcher kept is not
+    (a strict mapping would refuse the whole document for it), as in the SQLite store."""
+    return {k: v for k in VALIDATORS if (v := article.validators.get(k))}
 
 
 def _seen_action(index: str, aid: str, seen: str, validators: dict[str, str]) -> dict[str, Any]:
@@ -949,6 +1055,9 @@ def _seen_action(index: str, aid: str, seen: str, validators: dict[str, str]) ->
         "_id": aid,
         "doc": {"last_seen": seen, **validators},
         "doc_as_upsert": True,
+        # an update is a read and a write: another writer's batch in between is a conflict
+        # that Elasticsearch re-runs the update for, instead of failing the item
+        "retry_on_conflict": CONFLICT_RETRIES,
     }
 
 

@@ -7,9 +7,10 @@ spooling when the cluster is down), with the official ``elasticsearch`` 8.x Pyth
 talking real HTTP to it. No cluster is needed.
 
 What it is NOT: Elasticsearch. Its only analysis is a toy model of the ``*.uni``
-sub-fields, as Lucene's ``cjk_bigram`` with ``output_unigrams`` documents them: every Han
-character is a token at its own position, two Han characters that touch in the text also
-make a bigram token at the first one's position, and a run of ASCII letters and digits
+sub-fields, as Lucene's ``cjk_bigram`` with ``output_unigrams`` documents them: every CJK
+character (Han, hiragana, katakana with ー, hangul) is a token at its own position, two
+that touch in the text also make a bigram token at the first one's position (position
+increment 0 after the first's unigram), and a run of ASCII letters and digits
 (full-width folded, lower-cased) is one token; anything else separates tokens. On it,
 ``term``, ``span_term``, ``span_near`` (slop 0, in order), ``span_or``, ``span_not``
 (``pre``/``post``), ``wildcard`` and ``match_phrase`` (unigram adjacency: it admits
@@ -22,7 +23,8 @@ It implements in memory just what ``ElasticsearchStore`` uses:
 * ``GET /`` (an 8.19 info body); every answer carries ``X-Elastic-Product`` and the
   ``compatible-with=8`` media type the client checks;
 * index templates (``PUT/GET/DELETE _index_template``), applied to new indices whose name
-  matches ``index_patterns``; indices create / exists (``HEAD``) / delete / ``_mapping``;
+  matches ``index_patterns``, the create request's mappings and settings merged over the
+  template's field by field; indices create / exists (``HEAD``) / delete / ``_mapping``;
 * aliases: ``PUT {index}/_alias/{name}``, ``GET``/``HEAD _alias/{name}``, ``POST _aliases``;
 * documents: ``_doc`` GET (404 when missing), ``_mget``, ``_update`` with ``doc`` or with
   exactly the seq-counter script ``ctx._source.seq += params.n`` plus ``upsert``
@@ -30,14 +32,26 @@ It implements in memory just what ``ElasticsearchStore`` uses:
 * ``_bulk`` with index / create / update / delete actions; ``create`` of an existing id is
   a per-item 409; ``require_alias`` (request or action) makes a write to a non-alias a
   per-item 404; ``dynamic: strict`` mappings reject unknown top-level fields per item
-  (400); failures can be injected per id with :meth:`FakeElasticsearch.fail_items`;
+  (400), and a date, number or boolean its field cannot parse (dates in the default
+  ``strict_date_optional_time||epoch_millis``); failures can be injected per id with
+  :meth:`FakeElasticsearch.fail_items` (a 409 is absorbed by ``retry_on_conflict``);
 * ``_search`` (filters, ``sort``, ``size``, ``from``, ``search_after``, ``_source``
-  lists, ``terms`` and ``date_histogram`` aggregations with sub-aggregations), ``_count``;
-  points in time (``POST {index}/_pit``, ``DELETE _pit``, ``pit`` in a search: a frozen
-  copy of what was searchable), ``_mget`` across indices, ``HEAD _doc``, ``PUT _mapping``.
+  lists, ``terms``, ``date_histogram`` and ``composite`` aggregations), ``_count``;
+  points in time (``POST {index}/_pit?keep_alive``, ``DELETE _pit``, ``pit`` in a search:
+  a frozen copy of what was searchable, its hits' sort values ending with the implicit
+  ``_shard_doc`` tiebreaker), ``_mget`` across indices, ``HEAD _doc``, ``PUT _mapping``.
+
+What a cluster refuses, it refuses (400): ``from + size`` past index.max_result_window
+(10,000); ``search_after`` with ``from`` or with another count of values than the sort;
+sorting or aggregating on a ``text`` field; a query tree of more than 1,024 leaf clauses
+(the least max_clause_count of an 8.x node), or a ``match_phrase`` whose token graph has
+more paths than that; an answer of more than :attr:`FakeElasticsearch.max_buckets`
+buckets (search.max_buckets); ``span_near``/``span_or`` clauses on different fields.
+Totals follow ``track_total_hits`` (absent: exact up to 10,000, ``false``: none).
 
 A write to a name that is neither an index nor an alias creates a concrete index, as
-Elasticsearch's default ``action.auto_create_index`` does. Writes are seen at once by
+Elasticsearch's default ``action.auto_create_index`` does (or a 404 with
+:attr:`FakeElasticsearch.auto_create_index` false). Writes are seen at once by
 ``get``/``mget`` (realtime) but by searches only after a refresh: ``_refresh``, or a write
 with ``refresh=true|wait_for`` (:attr:`FakeElasticsearch.refreshes` counts them). An outage
 is :attr:`FakeElasticsearch.down` (connections closed unanswered), optionally entered right
@@ -68,6 +82,9 @@ import regex
 VERSION = "8.19.3"
 MEDIA_TYPE = "application/vnd.elasticsearch+json; compatible-with=8"
 SEQ_SCRIPT = "ctx._source.seq += params.n"
+MAX_RESULT_WINDOW = 10_000  # index.max_result_window: from + size of one search
+DEFAULT_TRACKED = 10_000  # track_total_hits when not given: totals are exact up to this
+MAX_CLAUSE_COUNT = 1_024  # the least indices.query.bool.max_clause_count an 8.x node has
 
 
 @dataclass
@@ -138,6 +155,8 @@ class FakeElasticsearch:
         self._seq_no = itertools.count()
         self.refreshes: list[str] = []  # index refreshed, once per refresh, in order
         self._pits: dict[str, dict[str, dict[str, Any]]] = {}  # id → index → visible docs
+        self.auto_create_index = True  # action.auto_create_index: false refuses unknown names
+        self.max_buckets = 65_536  # search.max_buckets: buckets one answer may hold
 
     # -- server -------------------------------------------------------------------------------
 
@@ -204,9 +223,10 @@ class FakeElasticsearch:
     def fail_items(
         self, ids: list[str], status: int = 429, times: int | None = 1, index: str | None = None
     ) -> None:
-        """Answer bulk items with these ``_id``s with ``status`` (``times`` attempts, or
-        always when None), whatever their action, in ``index`` (as the request names it:
-        alias or index) or in any index."""
+        """Answer bulk items (and single ``_update`` requests) with these ``_id``s with
+        ``status`` (``times`` attempts, or always when None), whatever their action, in
+        ``index`` (as the request names it: alias or index) or in any index. A 409 is a
+        concurrent writer's conflict, which ``retry_on_conflict`` absorbs on updates."""
         with self._lock:
             for i in ids:
                 self._failures[(index, i)] = [status, times]
@@ -303,6 +323,10 @@ class FakeElasticsearch:
                 freed = self._pits.pop((r.body or {}).get("id"), None)
                 return 200, {"succeeded": True, "num_freed": int(freed is not None)}
             case [index, "_pit"] if m == "POST":
+                if not r.query.get("keep_alive"):
+                    raise ApiFailure(
+                        400, "action_request_validation_exception", "[keep_alive] is missing"
+                    )
                 pit_id = f"pit-{len(self.requests)}"
                 self._pits[pit_id] = {
                     i: dict(self.indices[i].visible) for i in self._resolve(index)
@@ -331,6 +355,9 @@ class FakeElasticsearch:
             case [index, "_mget"]:
                 return self._mget(index, r.body, r.query)
             case [index, "_update", doc_id]:
+                retries = int(r.query.get("retry_on_conflict", 0))
+                if failure := self._injected(index, doc_id, retries):
+                    raise failure
                 answer = self._update(index, doc_id, r.body, r.query)
                 self._refresh_if_asked(r, [answer[1]["_index"]])
                 return answer
@@ -411,10 +438,9 @@ class FakeElasticsearch:
             if any(fnmatch.fnmatchcase(name, p) for p in t.get("index_patterns", []))
         ]
         template = max(templates, key=lambda t: t.get("priority", 0), default={})
-        mappings = copy.deepcopy(template.get("template", {}).get("mappings", {}))
-        settings = copy.deepcopy(template.get("template", {}).get("settings", {}))
-        mappings.update(copy.deepcopy(body.get("mappings", {})))
-        settings.update(copy.deepcopy(body.get("settings", {})))
+        # the request's mappings and settings are merged over the template's, field by field
+        mappings = _merged(template.get("template", {}).get("mappings", {}), body.get("mappings"))
+        settings = _merged(template.get("template", {}).get("settings", {}), body.get("settings"))
         self.indices[name] = _Index(name, mappings, settings)
         return self.indices[name]
 
@@ -464,8 +490,11 @@ class FakeElasticsearch:
                 names.append(part)
             elif "*" in part:
                 names += [n for n in self.indices if fnmatch.fnmatchcase(n, part)]
-            elif write:
+            elif write and self.auto_create_index:
                 names.append(self._new_index(part, {}).name)  # auto-create, as ES does
+            elif write:
+                reason = f"no such index [{part}] and [action.auto_create_index] is [false]"
+                raise ApiFailure(404, "index_not_found_exception", reason)
             else:
                 raise ApiFailure(404, "index_not_found_exception", f"no such index [{part}]")
         if write and len(names) != 1:
@@ -560,16 +589,29 @@ class FakeElasticsearch:
         return docs[doc_id]
 
     def _check_mapping(self, index: str, source: dict[str, Any]) -> None:
+        """What a mapping refuses in a document: a field a strict mapping lacks, and a value
+        its field cannot parse (a date outside ``strict_date_optional_time||epoch_millis``,
+        the default format; a number or boolean that is none)."""
         mappings = self.indices[index].mappings
-        if mappings.get("dynamic") != "strict":
-            return
-        unknown = sorted(set(source) - set(mappings.get("properties", {})))
-        if unknown:
-            raise ApiFailure(
-                400,
-                "strict_dynamic_mapping_exception",
-                f"mapping set to strict, dynamic introduction of {unknown} is not allowed",
-            )
+        properties = mappings.get("properties", {})
+        if mappings.get("dynamic") == "strict":
+            unknown = sorted(set(source) - set(properties))
+            if unknown:
+                raise ApiFailure(
+                    400,
+                    "strict_dynamic_mapping_exception",
+                    f"mapping set to strict, dynamic introduction of {unknown} is not allowed",
+                )
+        for name, value in source.items():
+            kind = properties.get(name, {}).get("type")
+            for v in value if isinstance(value, list) else [value]:
+                if v is not None and not _parses(kind, v):
+                    raise ApiFailure(
+                        400,
+                        "document_parsing_exception",
+                        f"[1:1] failed to parse field [{name}] of type [{kind}] in document "
+                        f"with id '?'. Preview of field's value: '{v}'",
+                    )
 
     def _write(
         self, op: str, name: str, doc_id: str, source: dict[str, Any] | None
@@ -607,6 +649,25 @@ class FakeElasticsearch:
             "status": status,
         }
 
+    def _injected(self, name: str, doc_id: str, retries: int = 0) -> ApiFailure | None:
+        """The failure injected for this write, if any is left. An injected 409 stands for a
+        concurrent writer: an update with ``retry_on_conflict`` left re-runs on the newer
+        document, as Elasticsearch does, and only conflicts beyond that fail."""
+        failure = self._failures.get((name, doc_id)) or self._failures.get((None, doc_id))
+        while failure and failure[1] != 0:
+            if failure[1] is not None:
+                failure[1] -= 1
+            status = failure[0]
+            if status == 409 and retries > 0:
+                retries -= 1
+                continue
+            kind = {
+                429: "es_rejected_execution_exception",
+                409: "version_conflict_engine_exception",
+            }.get(status, "injected_failure")
+            return ApiFailure(status, kind, f"injected failure for [{doc_id}]")
+        return None
+
     def _bulk(self, default: str | None, r: Request) -> tuple[int, Any]:
         lines = list(r.body or [])
         items = []
@@ -616,14 +677,12 @@ class FakeElasticsearch:
             if op != "delete":
                 source, lines = lines[0], lines[1:]
             name, doc_id = meta.get("_index", default), meta.get("_id")
-            failure = self._failures.get((name, doc_id)) or self._failures.get((None, doc_id))
-            if failure and failure[1] != 0:
-                status = failure[0]
-                if failure[1] is not None:
-                    failure[1] -= 1
-                kind = {429: "es_rejected_execution_exception"}.get(status, "injected_failure")
-                error = ApiFailure(status, kind, f"injected failure for [{doc_id}]").body()
-                items.append({op: {"_index": name, "_id": doc_id, "status": status, **error}})
+            retries = int(meta.get("retry_on_conflict", 0)) if op == "update" else 0
+            if failure := self._injected(name, doc_id, retries):
+                error = failure.body()
+                items.append(
+                    {op: {"_index": name, "_id": doc_id, "status": failure.status, **error}}
+                )
                 continue
             require_alias = meta.get("require_alias", r.query.get("require_alias") == "true")
             if require_alias and name not in self.aliases:
@@ -631,7 +690,7 @@ class FakeElasticsearch:
                 error = ApiFailure(404, "index_not_found_exception", reason).body()
                 items.append({op: {"_index": name, "_id": doc_id, "status": 404, **error}})
                 continue
-            status, item = self._write(op, name, doc_id, source)
+            _, item = self._write(op, name, doc_id, source)
             items.append({op: item})
         errors = any(next(iter(i.values()))["status"] >= 300 for i in items)
         written = {next(iter(i.values())).get("_index") for i in items}
@@ -654,6 +713,20 @@ class FakeElasticsearch:
         props = self.indices[index].mappings.get("properties", {})
         return {name: spec.get("type", "object") for name, spec in props.items()}
 
+    def _check_doc_values(self, searchable: dict[str, Any], field_name: str, use: str) -> None:
+        """Sorting and aggregating need doc values: a ``text`` field has none (fielddata is
+        off), so Elasticsearch refuses the whole search."""
+        for index in searchable:
+            if _field_type(self.indices[index].mappings, field_name) == "text":
+                raise ApiFailure(
+                    400,
+                    "illegal_argument_exception",
+                    f"Text fields are not optimised for operations that require per-document "
+                    f"field data like aggregations and sorting, so these operations are "
+                    f"disabled by default. Please use a keyword field instead. Alternatively, "
+                    f"set fielddata=true on [{field_name}] in order to {use} it",
+                )
+
     def _search(
         self, name: str | None, body: dict[str, Any], query: dict[str, str]
     ) -> tuple[int, Any]:
@@ -667,20 +740,40 @@ class FakeElasticsearch:
             raise ApiFailure(400, "fake_not_implemented", "a search without an index or pit")
         else:
             searchable = self._searchable(name)
-        found = self._matching(searchable, body.get("query"))
+        start = int(body.get("from", query.get("from", 0)))
+        size = int(body.get("size", query.get("size", 10)))
+        if start + size > MAX_RESULT_WINDOW:
+            raise ApiFailure(
+                400,
+                "illegal_argument_exception",
+                f"Result window is too large, from + size must be less than or equal to: "
+                f"[{MAX_RESULT_WINDOW}] but was [{start + size}]",
+            )
+        if (clauses := _leaves(body.get("query"))) > MAX_CLAUSE_COUNT:
+            raise ApiFailure(
+                400,
+                "too_many_nested_clauses",
+                f"Query contains too many nested clauses ({clauses}); "
+                f"maxClauseCount is set to {MAX_CLAUSE_COUNT}",
+            )
         sort = [_sort_spec(s) for s in body.get("sort", [])]
+        for field_name, _ in sort:
+            self._check_doc_values(searchable, field_name, "sort")
+        found = self._matching(searchable, body.get("query"))
         keyed = []
         for index, doc_id, doc in found:
             types = self._types(index)
             key = [_sort_value(doc["source"].get(f), types.get(f)) for f, _ in sort]
+            if sort and "pit" in body:  # the implicit _shard_doc tiebreaker of a PIT search
+                key.append(doc["seq_no"])
             keyed.append((key, index, doc_id, doc))
-        for position in reversed(range(len(sort))):  # stable sorts, last key first
-            descending = sort[position][1] == "desc"
+        orders = [order for _, order in sort] + (["asc"] if sort and "pit" in body else [])
+        for position in reversed(range(len(orders))):  # stable sorts, last key first
+            descending = orders[position] == "desc"
             keyed.sort(key=lambda k, p=position: _orderable(k[0][p]), reverse=descending)
-        if after := body.get("search_after"):
-            keyed = [k for k in keyed if _after(k[0], after, sort)]
-        start = int(body.get("from", 0))
-        size = int(body.get("size", query.get("size", 10)))
+        if (after := body.get("search_after")) is not None:
+            _check_search_after(after, orders, start)
+            keyed = [k for k in keyed if _after(k[0], after, orders)]
         hits = []
         fields = body.get("_source")
         includes = ",".join(fields) if isinstance(fields, list) else None
@@ -692,13 +785,25 @@ class FakeElasticsearch:
             if sort:
                 hit["sort"] = key
             hits.append(hit)
-        answer: dict[str, Any] = {
-            "took": 1,
-            "timed_out": False,
-            "hits": {"total": {"value": len(found), "relation": "eq"}, "hits": hits},
-        }
+        answer: dict[str, Any] = {"took": 1, "timed_out": False, "hits": {"hits": hits}}
+        tracked = body.get("track_total_hits", DEFAULT_TRACKED)
+        if tracked is not False:
+            limit = len(found) if tracked is True else int(tracked)
+            relation = "eq" if len(found) <= limit else "gte"
+            answer["hits"]["total"] = {"value": min(len(found), limit), "relation": relation}
         if aggs := body.get("aggs") or body.get("aggregations"):
+            for field_name in _aggregated_fields(aggs):
+                self._check_doc_values(searchable, field_name, "aggregate on")
             answer["aggregations"] = _aggregate(aggs, [d["source"] for _, _, d in found])
+            if (buckets := _buckets(answer["aggregations"])) > self.max_buckets:
+                raise ApiFailure(
+                    400,
+                    "too_many_buckets_exception",
+                    f"Trying to create too many buckets. Must be less than or equal to: "
+                    f"[{self.max_buckets}] but this number of buckets was exceeded "
+                    f"({buckets}). This limit can be set by changing the "
+                    f"[search.max_buckets] cluster level setting.",
+                )
         if "pit" in body:
             answer["pit_id"] = body["pit"]["id"]
         return 200, answer
@@ -825,12 +930,109 @@ def _orderable(value: Any) -> tuple[int, Any]:
     return (1, 0) if value is None else (0, value)  # missing values sort last
 
 
-def _after(key: list[Any], after: list[Any], sort: list[tuple[str, str]]) -> bool:
-    for value, bound, (_, order) in zip(key, after, sort, strict=True):
+def _check_search_after(after: list[Any], orders: list[str], start: int) -> None:
+    if start:
+        raise ApiFailure(
+            400,
+            "illegal_argument_exception",
+            "`from` parameter must be set to 0 when `search_after` is used.",
+        )
+    if len(after) != len(orders):
+        raise ApiFailure(
+            400,
+            "illegal_argument_exception",
+            f"search_after has {len(after)} value(s) but sort has {len(orders)}.",
+        )
+
+
+def _after(key: list[Any], after: list[Any], orders: list[str]) -> bool:
+    for value, bound, order in zip(key, after, orders, strict=True):
         if value == bound:
             continue
         return (value > bound) if order == "asc" else (value < bound)
     return False
+
+
+_STRICT_DATE = regex.compile(
+    r"\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2}([.,]\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?)?)?"
+)
+
+
+def _parses(kind: str | None, value: Any) -> bool:
+    if kind == "date":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return True  # epoch_millis
+        return isinstance(value, str) and _STRICT_DATE.fullmatch(value) is not None
+    if kind in ("integer", "long"):
+        if isinstance(value, str):
+            return value.lstrip("-").isdigit()
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool) or value in ("true", "false", "")
+    return True
+
+
+_LEAF_QUERIES = {"term", "terms", "span_term", "wildcard", "range", "match_all"}
+
+
+def _leaves(query: Any) -> int:
+    """Lucene (9, Elasticsearch 8) counts every leaf of a query tree against
+    max_clause_count, not only the clauses of one bool: a phrase over the .uni fields'
+    token graph counts every span term of every path."""
+    if isinstance(query, list):
+        return sum(_leaves(q) for q in query)
+    if not isinstance(query, dict):
+        return 0
+    count = 0
+    for kind, spec in query.items():
+        if kind == "match_phrase":
+            (value,) = spec.values()
+            text = value["query"] if isinstance(value, dict) else value
+            runs = regex.findall(_CJK_CLASS + "+", text)
+            count += sum(_graph_terms(len(r)) for r in runs) or 1
+        else:
+            count += 1 if kind in _LEAF_QUERIES else _leaves(spec)
+    return count
+
+
+def _graph_terms(n: int) -> int:
+    """Terms of all paths through the graph of n characters' unigrams and bigrams."""
+    paths, terms = [1, 1], [0, 1]
+    for k in range(2, n + 1):
+        paths.append(paths[k - 1] + paths[k - 2])
+        terms.append(terms[k - 1] + paths[k - 1] + terms[k - 2] + paths[k - 2])
+    return terms[n]
+
+
+def _field_type(mappings: dict[str, Any], name: str) -> str | None:
+    """The mapped type of a field or a sub-field (``title.raw``), or None if unmapped."""
+    top, _, sub = name.partition(".")
+    spec = mappings.get("properties", {}).get(top)
+    if spec and sub:
+        spec = spec.get("fields", {}).get(sub) or spec.get("properties", {}).get(sub)
+    return spec.get("type", "object") if spec else None
+
+
+def _aggregated_fields(aggs: dict[str, Any]) -> list[str]:
+    fields = []
+    for spec in aggs.values():
+        for kind in ("terms", "date_histogram"):
+            if kind in spec:
+                fields.append(spec[kind]["field"])
+        fields += _aggregated_fields(spec.get("aggs") or spec.get("aggregations") or {})
+    return fields
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any] | None) -> dict[str, Any]:
+    """``over`` merged into a copy of ``base``, objects key by key, as a create-index request
+    is merged over its template."""
+    out = copy.deepcopy(base)
+    for key, value in (over or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 def _terms(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
@@ -850,7 +1052,10 @@ def _terms(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any
 
 # -- the toy analysis of the *.uni sub-fields ---------------------------------------------------
 
-_HAN = regex.compile(r"\p{Han}")
+# the scripts cjk_bigram joins (han, hiragana, katakana, hangul; ー, U+30FC, is Katakana to
+# the tokenizer's word-break rules though its script is Common): one token per character
+_CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u30fc]"
+_HAN = regex.compile(_CJK_CLASS)
 _WORD = regex.compile(r"[a-z0-9]+")
 
 
@@ -906,6 +1111,8 @@ def _spans(query: dict[str, Any], tokens: dict[str, tuple[int, ...]]) -> list[tu
         (value,) = spec.values()
         value = value["value"] if isinstance(value, dict) else value
         return [(p, p + 1) for p in tokens.get(value, ())]
+    if kind in ("span_or", "span_near") and len({_field_of(c) for c in spec["clauses"]}) > 1:
+        raise ApiFailure(400, "illegal_argument_exception", "Clauses must have same field.")
     if kind == "span_or":
         return sorted({s for clause in spec["clauses"] for s in _spans(clause, tokens)})
     if kind == "span_near":
@@ -928,6 +1135,20 @@ def _spans(query: dict[str, Any], tokens: dict[str, tuple[int, ...]]) -> list[tu
     raise ApiFailure(400, "fake_not_implemented", f"the fake has no {kind!r} span query")
 
 
+def _check_graph_phrase(query: str) -> None:
+    """The query's own analysis is a token graph (each bigram spans two unigram positions),
+    and a phrase on a graph becomes one span clause per path through it: a run of n
+    characters has fib(n + 1) paths, and more than max_clause_count fail the search."""
+    for run in regex.findall(_CJK_CLASS + "+", query):
+        paths, before = 1, 1
+        for _ in run:
+            paths, before = paths + before, paths
+        if before > MAX_CLAUSE_COUNT:
+            raise ApiFailure(
+                400, "too_many_clauses", f"maxClauseCount is set to {MAX_CLAUSE_COUNT}"
+            )
+
+
 def _analysed(kind: str, spec: dict[str, Any], source: dict[str, Any]) -> bool:
     if kind.startswith("span_"):
         field_name = _field_of({kind: spec})
@@ -941,6 +1162,7 @@ def _analysed(kind: str, spec: dict[str, Any], source: dict[str, Any]) -> bool:
         return any(fnmatch.fnmatchcase(token, pattern) for token in tokens)
     # match_phrase: the query's unigrams and words at consecutive positions
     query = value["query"] if isinstance(value, dict) else value
+    _check_graph_phrase(query)
     wanted = [token for token, _ in _sequence(query)]
     if not wanted:
         return False
@@ -967,10 +1189,57 @@ def _aggregate(aggs: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str,
                 bucket.update(_aggregate(sub, members))
         elif "date_histogram" in spec:
             result = _date_histogram(spec["date_histogram"], sources, sub)
+        elif "composite" in spec:
+            result = _composite(spec["composite"], sources)
         else:
             raise ApiFailure(400, "fake_not_implemented", f"aggregation {sorted(spec)}")
         out[name] = result
     return out
+
+
+def _composite(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """Buckets of every combination of the sources' values, in key order, ``size`` at a
+    time after ``after``; documents lacking a value are left out (missing_bucket false)."""
+    names = [next(iter(s)) for s in spec["sources"]]
+    groups: dict[tuple[Any, ...], int] = {}
+    for source in sources:
+        keys = [_composite_keys(next(iter(s.values())), source) for s in spec["sources"]]
+        for combination in itertools.product(*keys):
+            groups[combination] = groups.get(combination, 0) + 1
+    ordered = sorted(groups)
+    if "after" in spec:
+        after = tuple(spec["after"][n] for n in names)
+        ordered = [k for k in ordered if k > after]
+    page = ordered[: spec.get("size", 10)]
+    buckets = [{"key": dict(zip(names, k, strict=True)), "doc_count": groups[k]} for k in page]
+    out: dict[str, Any] = {"buckets": buckets}
+    if buckets:
+        out["after_key"] = buckets[-1]["key"]
+    return out
+
+
+def _composite_keys(source_spec: dict[str, Any], source: dict[str, Any]) -> list[Any]:
+    (kind, spec), *_ = source_spec.items()
+    values = [v for v in _values(source.get(spec["field"])) if v is not None]
+    if kind == "terms":
+        return values
+    if kind == "date_histogram":
+        if spec.get("calendar_interval") not in ("day", "month"):
+            raise ApiFailure(400, "fake_not_implemented", "composite date_histogram: day/month")
+        zone = ZoneInfo(spec.get("time_zone", "UTC"))
+        pattern = _FORMATS[spec["format"]]
+        return [datetime.fromisoformat(v).astimezone(zone).strftime(pattern) for v in values]
+    raise ApiFailure(400, "fake_not_implemented", f"composite source {kind!r}")
+
+
+def _buckets(result: Any) -> int:
+    """How many buckets an aggregation answer holds, sub-aggregations' included."""
+    if isinstance(result, list):
+        return sum(_buckets(r) for r in result)
+    if not isinstance(result, dict):
+        return 0
+    count = len(result["buckets"]) if isinstance(result.get("buckets"), list) else 0
+    return count + sum(_buckets(v) for k, v in result.items() if k != "after_key")
 
 
 def _values(value: Any) -> list[Any]:

@@ -155,6 +155,8 @@ def test_create_sends_the_template_then_side_indices_index_and_alias(
         ("PUT", "/_index_template/tidewatch-articles"),
         ("HEAD", f"/{CHANGES}"),
         ("PUT", f"/{CHANGES}"),
+        ("HEAD", f"/{SEQ}"),
+        ("PUT", f"/{SEQ}"),
         ("HEAD", f"/{VERSIONS}"),
         ("PUT", f"/{VERSIONS}"),
         ("HEAD", f"/{SEEN}"),
@@ -167,7 +169,7 @@ def test_create_sends_the_template_then_side_indices_index_and_alias(
     template = fake.requests[1].body
     on_disk = json.loads((MAPPINGS / "articles.json").read_text(encoding="utf-8"))
     del on_disk["_comment"]
-    on_disk["index_patterns"] = ["tidewatch-articles-v*"]
+    on_disk["index_patterns"] = ["tidewatch-articles-v2", "tidewatch-articles-v2-*"]
     assert template == on_disk == template_body(ALIAS)
     assert template["_meta"]["version"] == mapping_version() == 2
     assert template["template"]["mappings"]["_meta"] == {"version": 2}
@@ -192,12 +194,12 @@ def test_create_sends_the_template_then_side_indices_index_and_alias(
     assert {"etag", "last_modified", "published_precision"} <= set(props)
 
     # the index takes its mapping from the template; the side indices bring their own
-    assert fake.requests[10].body is None
-    for request, name in ((3, "changes"), (5, "versions"), (7, "seen")):
+    assert fake.requests[12].body is None
+    for request, name in ((3, "changes"), (5, "seq"), (7, "versions"), (9, "seen")):
         on_disk = json.loads((MAPPINGS / f"{name}.json").read_text(encoding="utf-8"))
         del on_disk["_comment"]
         assert fake.requests[request].body == on_disk
-    assert fake.requests[5].body["settings"]["index"]["codec"] == "best_compression"
+    assert fake.requests[7].body["settings"]["index"]["codec"] == "best_compression"
     assert fake.indices[VERSIONS].mappings["properties"]["record"] == {
         "type": "object",
         "enabled": False,
@@ -215,13 +217,14 @@ def test_create_again_is_idempotent(fake: FakeElasticsearch) -> None:
         ("GET", "/_nodes/plugins"),
         ("PUT", "/_index_template/tidewatch-articles"),  # the template is kept up to date
         ("HEAD", f"/{CHANGES}"),
+        ("HEAD", f"/{SEQ}"),
         ("HEAD", f"/{VERSIONS}"),
         ("HEAD", f"/{SEEN}"),
         ("HEAD", "/_alias/tidewatch-articles"),
         ("GET", "/_alias/tidewatch-articles"),
         ("GET", f"/{INDEX}/_mapping"),  # up to date: no put-mapping
     ]
-    assert sorted(fake.indices) == sorted([CHANGES, INDEX, SEEN, VERSIONS])
+    assert sorted(fake.indices) == sorted([CHANGES, INDEX, SEEN, SEQ, VERSIONS])
 
 
 def test_create_upgrades_an_index_of_mapping_version_one(fake: FakeElasticsearch) -> None:
@@ -281,8 +284,14 @@ def test_a_custom_alias_shapes_every_name(fake: FakeElasticsearch, tmp_path: Pat
     store = elasticsearch_store(Config(data_dir=tmp_path, es_url=fake.url, es_index="news"))
     assert store.create() == "news-v2"
     assert fake.requests[1].path == "/_index_template/news"
-    assert fake.requests[1].body["index_patterns"] == ["news-v*"]
-    assert sorted(fake.indices) == ["news-changes", "news-seen", "news-v2", "news-versions"]
+    assert fake.requests[1].body["index_patterns"] == ["news-v2", "news-v2-*"]
+    assert sorted(fake.indices) == [
+        "news-changes",
+        "news-seen",
+        "news-seq",
+        "news-v2",
+        "news-versions",
+    ]
     assert fake.aliases == {"news": {"news-v2"}}
 
 
@@ -331,6 +340,7 @@ def test_new_articles_write_history_then_articles_in_two_bulks_without_refresh(
 
     assert calls(fake) == [
         ("HEAD", f"/{CHANGES}"),  # once per store: refuses to write before `index create`
+        ("HEAD", f"/{SEQ}"),
         ("HEAD", f"/{VERSIONS}"),
         ("HEAD", f"/{SEEN}"),
         ("POST", f"/{ALIAS}/_mget"),
@@ -339,7 +349,7 @@ def test_new_articles_write_history_then_articles_in_two_bulks_without_refresh(
         ("PUT", "/_bulk"),  # the articles
     ]
     assert no_refresh(fake)
-    _, _, _, mget, reserve, side, articles = fake.requests
+    _, _, _, _, mget, reserve, side, articles = fake.requests
     assert mget.body == {"ids": ids}
     assert mget.query == {"_source_includes": "content_hash,version,first_seen"}
     assert reserve.body == {
@@ -431,13 +441,19 @@ def test_a_read_after_its_own_writes_refreshes_once(
     assert [h.article.url for h in es.search(parse("钱塘"))] == [a.url]
     (refresh,) = fake.calls(endpoint="_refresh")
     assert fake.requests[0] is refresh
-    assert set(refresh.path.strip("/").split("/")[0].split(",")) == {ALIAS, CHANGES, SEEN, VERSIONS}
+    # only what is searched: versions and last_seen are read by realtime gets
+    assert set(refresh.path.strip("/").split("/")[0].split(",")) == {ALIAS, CHANGES}
     es.search(parse("钱塘"))
     es.count_matches(parse("钱塘"))
     assert len(fake.calls(endpoint="_refresh")) == 1  # nothing new written since
     es.touch(a.url)
+    assert es.get(article_id(a.url)).last_seen == SEEN_AT  # realtime, no refresh
+    es.count()
+    assert len(fake.calls(endpoint="_refresh")) == 1  # a touch changes nothing searched
+    es.upsert(dataclasses.replace(a, body=a.body + "（更正）"))
     es.close()  # another process must see the crawl that just ended
     assert len(fake.calls(endpoint="_refresh")) == 2
+    assert SEEN not in fake.refreshes and VERSIONS not in fake.refreshes
 
 
 def test_upsert_passes_its_validators(fake: FakeElasticsearch, es: ElasticsearchStore) -> None:
@@ -813,29 +829,30 @@ def test_count_and_trend_come_from_aggregations_over_the_exact_query(
             }
         },
     ]
+    by_source = {"source": {"terms": {"field": "source"}}}
     assert body == {
         "query": {"bool": {"filter": [QIANTANG, PLAIN, *filters]}},
         "size": 0,
-        "track_total_hits": True,
-        "aggs": {"sources": {"terms": {"field": "source", "size": 1000}}},
+        "track_total_hits": False,
+        "aggs": {"buckets": {"composite": {"size": 1000, "sources": [by_source]}}},
     }
     assert counts.exact
     fake.clear()
     es.trend(parse("钱塘"), bucket="month", source="tidenews")
+    month = {
+        "date_histogram": {
+            "field": "published_at",
+            "calendar_interval": "month",
+            "time_zone": "Asia/Shanghai",
+            "format": "yyyy-MM",
+        }
+    }
     assert searches(fake)[0] == {
         "query": {"bool": {"filter": [QIANTANG, PLAIN, {"term": {"source": "tidenews"}}]}},
         "size": 0,
+        "track_total_hits": False,
         "aggs": {
-            "trend": {
-                "date_histogram": {
-                    "field": "published_at",
-                    "calendar_interval": "month",
-                    "time_zone": "Asia/Shanghai",
-                    "format": "yyyy-MM",
-                    "min_doc_count": 1,
-                },
-                "aggs": {"sources": {"terms": {"field": "source", "size": 1000}}},
-            }
+            "buckets": {"composite": {"size": 1000, "sources": [{"bucket": month}, by_source]}}
         },
     }
     with pytest.raises(ValueError, match="bucket"):
@@ -996,6 +1013,7 @@ def test_articles_pages_with_search_after(fake: FakeElasticsearch) -> None:
         "query": {"bool": {"filter": []}},
         "size": 2,
         "sort": [{"published_at": "asc"}, {"id": "asc"}],
+        "track_total_hits": False,
     }
     for n in (1, 2):
         after = pages[n]["search_after"]
@@ -1039,6 +1057,7 @@ def test_changes_reads_the_feed_after_a_cursor_then_the_articles(
         "query": {"range": {"seq": {"gt": 1}}},
         "sort": [{"seq": "asc"}],
         "size": 10,
+        "track_total_hits": False,
     }
     assert mget.body == {"ids": [article_id(b.url), article_id(a.url)]}
     fake.clear()
@@ -1113,8 +1132,14 @@ def test_count_and_counts_by_source(fake: FakeElasticsearch, es: ElasticsearchSt
     counts = es.counts_by_source()
     assert counts["xsrb"] == es.count("xsrb") and sum(counts.values()) == es.count()
     assert fake.requests[1].body == {
-        "aggs": {"sources": {"terms": {"field": "source", "size": 1000}}},
+        "query": {"match_all": {}},
+        "aggs": {
+            "buckets": {
+                "composite": {"size": 1000, "sources": [{"source": {"terms": {"field": "source"}}}]}
+            }
+        },
         "size": 0,
+        "track_total_hits": False,
     }
 
 

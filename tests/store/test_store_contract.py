@@ -464,3 +464,63 @@ def test_exclusion_counts_on_every_arrangement_of_term_and_context(
         days = store.trend(parse(text), bucket="day", **filters)
         expected_days = Counter(a.published_at.date().isoformat() for a in expected_matches)
         assert {d: sum(per.values()) for d, per in days.items()} == dict(expected_days)
+
+
+KANA = "カタカナテキストマイニングシステム"  # 17 characters, one katakana word
+HIRAGANA = "ありがとうございましたおつかれさまでした"
+HANGUL = "대한민국국회의사당앞에서열린기자회견"
+FOREIGN = [
+    f"会上提到{KANA}。",
+    f"会上提到{KANA[:8]}・{KANA[8:]}。",  # apart: a middle dot between
+    f"{HIRAGANA}と述べた。",
+    f"{HIRAGANA[:10]}、{HIRAGANA[10:]}。",
+    f"首尔消息：{HANGUL}。",
+    f"首尔消息：{HANGUL[:9]} {HANGUL[9:]}。",
+    "韩文\u1100\u1161\u1102\u1161（分解的字母）。",  # 가나 as conjoining jamo
+    "インターナショナルフォーラムサミット开幕。",
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        KANA,
+        HIRAGANA,
+        HANGUL,
+        "\u1100\u1161\u1102\u1161",
+        "ナショナルフォーラム",
+        f"{KANA} -{KANA}システム",
+        "テキスト",
+    ],
+)
+def test_long_kana_hangul_and_jamo_are_matched_exactly(store: ArticleStore, text: str) -> None:
+    """Other CJK scripts: long runs (a phrase over the analyser's token graph must stay
+    under its clause limit), runs apart across punctuation or a space, and Hangul written
+    as conjoining jamo."""
+    base = article(*SEED_XS)
+    start = datetime(2025, 9, 1, 8, tzinfo=SHANGHAI)
+    made = [
+        dataclasses.replace(
+            base,
+            url=f"http://www.xsnet.cn/foreign/{i}.shtml",
+            title=f"外文报道{i}",
+            body=body,
+            published_at=start + timedelta(hours=i),
+        )
+        for i, body in enumerate(FOREIGN)
+    ]
+    store.upsert_many(made)
+    expected_urls = [a.url for a in truth(text, made)]
+    assert expected_urls, "every query here matches something"
+    assert [h.article.url for h in store.search(parse(text), limit=50)] == expected_urls
+    assert store.count_matches(parse(text)).total == len(expected_urls)
+
+
+def test_validators_beyond_etag_and_last_modified_do_not_refuse_the_article(
+    store: ArticleStore,
+) -> None:
+    a = article(*SEED_XS, validators={"etag": '"v1"', "cache_control": "no-cache"})
+    assert store.upsert_many([a]) == [Outcome.NEW]
+    known = store.validators(a.url)
+    assert (known.etag, known.last_modified) == ('"v1"', None)
+    assert store.get(article_id(a.url)).title == a.title
