@@ -456,7 +456,7 @@ class Dashboard:
             if not since and not until:
                 span = self._span(query)
                 if span:
-                    first, last, _ = span
+                    first, last, _, _ = span
                     since = min(first, last - timedelta(days=data.DAYS - 1)).isoformat()
                     until = last.isoformat()
                     note = (
@@ -465,7 +465,7 @@ class Dashboard:
                     )
             found = self._answer(
                 ("trend", query.source, since, until),
-                lambda: data.trend(self.store, query, since, until),
+                lambda: data.trend(self.store, query, since, until, span[3] if span else None),
             )
         except QueryError as e:
             return {**context, **_query_error(text, e)}
@@ -475,7 +475,7 @@ class Dashboard:
         if not found["total"]:
             span = span or self._span(query)
             if span:
-                first, last, total = span
+                first, last, total, _ = span
                 link = urlencode({"q": text, "since": first.isoformat(), "until": last.isoformat()})
                 elsewhere = {"total": total, "start": first, "end": last, "link": link}
         days = found["days"]
@@ -509,14 +509,15 @@ class Dashboard:
             "elsewhere": elsewhere,
         }
 
-    def _span(self, query: Query) -> tuple[date, date, int] | None:
-        """(first, last, count) of the publication days of every article matching."""
+    def _span(self, query: Query) -> tuple[date, date, int, dict[str, dict[str, int]]] | None:
+        """(first, last, count) of the publication days of every article matching, and the
+        counts per day, which then make the trend without asking the store again."""
         days = self.store.trend(query, bucket="day")  # exact, from the store's count query
         labels = sorted(d for d, counts in days.items() if sum(counts.values()))
         if not labels:
             return None
         total = sum(sum(c.values()) for c in days.values())
-        return date.fromisoformat(labels[0]), date.fromisoformat(labels[-1]), total
+        return date.fromisoformat(labels[0]), date.fromisoformat(labels[-1]), total, days
 
     # -- metrics ----------------------------------------------------------------------------
 

@@ -76,22 +76,30 @@ def search(
 
 
 def trend(
-    store: ArticleStore, query: Query, since: str | None = None, until: str | None = None
+    store: ArticleStore,
+    query: Query,
+    since: str | None = None,
+    until: str | None = None,
+    per_day: dict[str, dict[str, int]] | None = None,
 ) -> dict[str, Any]:
     """Articles mentioning the query per day (per month over long ranges) and source
-    (default: the last 30 days), counted by the store with no cap."""
+    (default: the last 30 days), counted by the store with no cap; or taken from ``per_day``,
+    the store's trend by day over all time, when the caller has it already."""
     last = date.fromisoformat(until) if until else now().date()
     first = date.fromisoformat(since) if since else last - timedelta(days=DAYS - 1)
     if first > last:
         raise ValueError(f"since {first} is after until {last}")
     by_month = (last - first).days > MONTHLY_AFTER_DAYS  # thousands of 1-px bars say nothing
-    counts = store.trend(
-        query,
-        bucket="month" if by_month else "day",
-        since=parse_since(first.isoformat()),
-        until=_day_after(last.isoformat()),
-    )
     width = 7 if by_month else 10  # "2026-03" or "2026-03-18"
+    if per_day is None:
+        counts = store.trend(
+            query,
+            bucket="month" if by_month else "day",
+            since=parse_since(first.isoformat()),
+            until=_day_after(last.isoformat()),
+        )
+    else:
+        counts = _bucketed(per_day, first, last, width)
     return {
         "query": query.source,
         "bucket": "month" if by_month else "day",
@@ -102,6 +110,17 @@ def trend(
         "total": sum(n for per_source in counts.values() for n in per_source.values()),
         "total_is_exact": True,
     }
+
+
+def _bucketed(
+    per_day: dict[str, dict[str, int]], first: date, last: date, width: int
+) -> dict[str, dict[str, int]]:
+    """Daily counts from ``first`` to ``last`` added up per bucket (a label ``width`` long)."""
+    counts: dict[str, Counter[str]] = {}
+    for day, per_source in per_day.items():
+        if first.isoformat() <= day <= last.isoformat():
+            counts.setdefault(day[:width], Counter()).update(per_source)
+    return {label: dict(c) for label, c in counts.items()}
 
 
 def _day_after(day: str) -> datetime:

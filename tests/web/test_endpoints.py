@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -435,6 +435,27 @@ def test_trends_default_to_the_span_of_the_matches(app: Dashboard) -> None:
     assert 'id="nowhere"' in nowhere and "No stored article mentions 「量子引力波」" in nowhere
     helped = call(app, "/trends")[2].decode()
     assert 'id="trend-help"' in helped and "<svg" not in helped
+
+
+def test_a_trend_with_no_dates_counts_once_and_as_its_explicit_range_does(
+    parts: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, asked = parts["store"], []
+    real_trend = store.trend
+
+    def counted_trend(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs)
+        return real_trend(*args, **kwargs)
+
+    monkeypatch.setattr(store, "trend", counted_trend)
+    html = call(dashboard(parts), "/trends", "q=" + quote("钱塘"))[2].decode()
+    assert len(asked) == 1  # the span's counts per day make the bars too
+    (since, until) = re.search(r"showing (\S+) – (\S+),", html).groups()
+    explicit = call(
+        dashboard(parts), "/trends", urlencode({"q": "钱塘", "since": since, "until": until})
+    )
+    bars = re.compile(r"<rect[^>]*>")
+    assert bars.findall(html) == bars.findall(explicit[2].decode()) and bars.findall(html)
 
 
 def test_status_warns_when_real_smtp_sends_loopback_links(parts: dict[str, Any]) -> None:
