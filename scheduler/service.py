@@ -61,6 +61,7 @@ from web.guard import Guard
 from web.server import WebServer, listen
 
 log = logging.getLogger("tidewatch.serve")
+TIDY_STEP = 1.0  # seconds of store upkeep between two looks at whether a crawl started
 MISFIRE_GRACE = 15 * 60  # a job late by less than this (a busy or restarted service) still runs
 
 
@@ -116,6 +117,7 @@ class Service:
         self.tasks: set[asyncio.Task[None]] = set()
         self.digest_lock = asyncio.Lock()
         self.digest_queued: asyncio.Task[None] | None = None  # one pass waiting, at most
+        self.tidying: asyncio.Task[None] | None = None
         self.background: set[asyncio.Task[None]] = set()
         self.digest_stop = threading.Event()  # asks a digest pass in progress to give up
         self.stopping = asyncio.Event()
@@ -260,6 +262,7 @@ class Service:
         self._after_run(source, outcome, reason, failures, previous_failures, parsed)
         if outcome != FAILED and not self.stopping.is_set():
             self._queue_digests()
+        self._tidy_when_idle()
 
     def _after_run(
         self,
@@ -299,6 +302,23 @@ class Service:
             self.digest_queued = task = asyncio.create_task(self._queued_digests())
             self.background.add(task)  # held: the loop keeps only weak references to tasks
             task.add_done_callback(self.background.discard)
+
+    def _tidy_when_idle(self) -> None:
+        """The store's upkeep (merging its index) once no crawl runs, in a thread of its own,
+        one at a time; a crawl that starts stops it at the next step."""
+        if self.crawls or self.stopping.is_set() or (self.tidying and not self.tidying.done()):
+            return
+        self.tidying = task = asyncio.create_task(_in_daemon_thread(self._tidy, "tidy"))
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    def _tidy(self) -> None:
+        try:
+            while not self.crawls and not self.stopping.is_set():
+                if self.store.tidy(TIDY_STEP):
+                    return
+        except Exception:  # the upkeep only makes reads faster: nothing waits for it
+            log.exception("store upkeep failed; it is tried again after the next crawl")
 
     async def _queued_digests(self) -> None:
         async with self.digest_lock:

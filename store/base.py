@@ -212,6 +212,11 @@ class ArticleStore(Protocol):
         keep answers until it does; None if the store cannot tell."""
         ...
 
+    def tidy(self, seconds: float) -> bool:
+        """Upkeep that makes later reads faster, for at most about ``seconds``, in steps short
+        enough for a writer to wait for; True when none is left."""
+        ...
+
     def close(self) -> None: ...
 
 

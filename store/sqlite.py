@@ -78,6 +78,7 @@ SCHEMA_VERSION = 4
 GRAMS_VERSION = 4  # how text becomes tokens; a change rebuilds the index
 REVISION_TTL = 0.1  # seconds before revision() sees another process's commit
 WAL_BACKSTOP = 16384  # pages (64 MiB) of WAL before a commit checkpoints it itself
+TIDY_PAGES = 500  # index pages merged in one transaction of tidy(): tens of milliseconds
 CHECKPOINTER_IDLE = 5.0  # seconds without a commit before the checkpoint thread ends
 SCAN_FIRST = 32  # articles read before a one-character term's share of them is judged
 SCAN_SHARE = 8  # reading goes on while at least one in this many holds the character
@@ -576,6 +577,24 @@ class SqliteStore:
             (old["id"], old["version"], old["content_hash"], old["last_seen"],
              _delta(_record(old), successor)),
         )  # fmt: skip
+
+    @_guarded
+    def tidy(self, seconds: float) -> bool:
+        """Merges the index's segments, TIDY_PAGES a transaction. Batches leave up to 15
+        segments a level (``automerge`` 16 keeps the writes fast), and every query reads each
+        of them: merged down to a few, counts of common terms take a third less."""
+        deadline = time.monotonic() + seconds
+        with self._lock:
+            while True:
+                before = self._db.total_changes
+                with self._transaction():
+                    self._db.execute(
+                        "INSERT INTO grams (grams, rank) VALUES ('merge', ?)", (TIDY_PAGES,)
+                    )
+                if self._db.total_changes - before < 2:  # FTS5: the merge found no work
+                    return True
+                if time.monotonic() >= deadline:
+                    return False
 
     @_guarded
     def touch(self, url: str) -> bool:

@@ -157,6 +157,33 @@ def test_the_source_beyond_what_keys_can_number_is_refused_by_name(tmp_path: Pat
     assert not store._db.execute("SELECT 1 FROM sources WHERE name = 'newcomer'").fetchone()
 
 
+def test_tidying_merges_the_index_in_short_steps_and_changes_no_answer(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    made = long_articles(300, days=10)
+    for at in range(0, len(made), 5):  # small batches: many segments
+        store.upsert_many(made[at : at + 5])
+
+    def segments() -> int:  # FTS5 numbers its pages ``segment << 37 | page``
+        sql = "SELECT count(DISTINCT rowid >> 37) FROM grams_data WHERE rowid >> 37 > 0"
+        return store._db.execute(sql).fetchone()[0]
+
+    queries = [parse(q) for q in ("钱塘", "的", "钱塘 -钱塘江", "数字经济 NOT 钱塘")]
+
+    def answers() -> list[object]:
+        return [
+            (store.count_matches(q), store.trend(q, bucket="day"), store.search(q, limit=30))
+            for q in queries
+        ]
+
+    before, untidy = answers(), segments()
+    assert store.tidy(0) is False  # one step, and more work left
+    while not store.tidy(0):
+        pass
+    assert untidy >= 8 and segments() <= 3
+    assert answers() == before
+    assert store.tidy(0) is True  # nothing left: no work done
+
+
 def test_a_store_from_a_newer_tidewatch_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
     with sqlite3.connect(path) as db:
