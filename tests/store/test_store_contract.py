@@ -524,3 +524,15 @@ def test_validators_beyond_etag_and_last_modified_do_not_refuse_the_article(
     known = store.validators(a.url)
     assert (known.etag, known.last_modified) == ('"v1"', None)
     assert store.get(article_id(a.url)).title == a.title
+
+
+def test_tidying_changes_no_answer(filled: ArticleStore) -> None:
+    queries = [parse(q) for q in ("钱塘", "区", "钱塘 -钱塘江", "数字经济 NOT 钱塘")]
+
+    def answers() -> list[object]:
+        return [(filled.search(q, limit=50), filled.count_matches(q)) for q in queries]
+
+    before = answers()
+    while not filled.tidy(5):
+        pass
+    assert answers() == before
