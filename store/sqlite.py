@@ -83,6 +83,7 @@ CHECKPOINTER_IDLE = 5.0  # seconds without a commit before the checkpoint thread
 SCAN_FIRST = 32  # articles read before a one-character term's share of them is judged
 SCAN_SHARE = 8  # reading goes on while at least one in this many holds the character
 PROOF_SAMPLE = 24  # articles read to learn what surrounds a term outside its contexts
+PROOF_SHARE = 4  # a phrase is kept while it proves at least one in this many of its sample
 PROOF_PHRASES = 8  # at most, per term: each round costs up to one more pass over its index
 PROOF_ENOUGH = 300  # articles left unproven that are read in about the time of another round
 # checking an article for a term, in index positions read at the same cost: as stored, and
@@ -844,7 +845,7 @@ class SqliteStore:
             tally = Counter(k for *_, texts in sample for k in _surroundings(term, *texts))
             (side, char), proven = tally.most_common(1)[0] if tally else (("", ""), 0)
             few_left = share * with_term <= PROOF_ENOUGH
-            if len(phrases) == PROOF_PHRASES or proven * 4 < len(sample) or few_left:
+            if len(phrases) == PROOF_PHRASES or proven * PROOF_SHARE < len(sample) or few_left:
                 occurrences = sum(t.count(term.text) for *_, texts in sample for t in texts)
                 return _Learnt(tuple(phrases), None, share, occurrences / len(sample))
             phrases.append(_phrase(term.text + char if side == "after" else char + term.text))
