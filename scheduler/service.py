@@ -26,9 +26,10 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import timedelta
 from email.message import EmailMessage
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -299,18 +300,21 @@ class Service:
         """A digest pass after a crawl, in a task of its own: a crawl job that waited for a
         long pass would hold up the source's next crawl (``max_instances = 1``)."""
         if self.digest_queued is None or self.digest_queued.done():
-            self.digest_queued = task = asyncio.create_task(self._queued_digests())
-            self.background.add(task)  # held: the loop keeps only weak references to tasks
-            task.add_done_callback(self.background.discard)
+            self.digest_queued = self._held(self._queued_digests())
 
     def _tidy_when_idle(self) -> None:
         """The store's upkeep (merging its index) once no crawl runs, in a thread of its own,
         one at a time; a crawl that starts stops it at the next step."""
         if self.crawls or self.stopping.is_set() or (self.tidying and not self.tidying.done()):
             return
-        self.tidying = task = asyncio.create_task(_in_daemon_thread(self._tidy, "tidy"))
+        self.tidying = self._held(_in_daemon_thread(self._tidy, "tidy"))
+
+    def _held(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """A task for ``work``, held until it ends: the loop keeps only weak references."""
+        task = asyncio.create_task(work)
         self.background.add(task)
         task.add_done_callback(self.background.discard)
+        return task
 
     def _tidy(self) -> None:
         try:

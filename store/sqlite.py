@@ -151,6 +151,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5 (
 """
 
 _COLUMNS = [f.name for f in dataclasses.fields(StoredArticle)]  # the record, column for column
+_STORED = [*_COLUMNS, "etag", "last_modified", "raw_exact"]  # every column of articles but rowid
 _JSON_COLUMNS = {"authors", "contributors", "images", "extraction"}
 _TEXT = "{b t}"  # title and body columns of ``grams``
 _ALL = 'm : "\U000f1001"'  # every article has this token
@@ -367,13 +368,12 @@ class SqliteStore:
                 f"{self.path}: {sources} sources, or {busiest} articles from one source on one "
                 f"day: more than this schema numbers ({SOURCE_MASK:,}; {1 << NUMBER_BITS:,})"
             )
-        columns = ", ".join([*_COLUMNS, "etag", "last_modified", "raw_exact"])
         number = "row_number() OVER (PARTITION BY a.rowid >> 16, a.source ORDER BY a.rowid) - 1"
         key = f"((a.rowid >> 16) << {SLOT_BITS}) | (s.n << {NUMBER_BITS}) | ({number})"
         db.execute(
-            f"INSERT INTO articles (rowid, {columns}) SELECT {key}, "
-            + ", ".join(f"a.{c}" for c in columns.split(", "))
-            + " FROM articles_v3 a JOIN sources s ON s.name = a.source ORDER BY 1"
+            f"INSERT INTO articles (rowid, {', '.join(_STORED)}) SELECT {key}, "
+            f"{', '.join(f'a.{c}' for c in _STORED)} FROM articles_v3 a "
+            "JOIN sources s ON s.name = a.source ORDER BY 1"
         )
         db.execute("DROP TABLE articles_v3")
         self._rebuild_index()
@@ -507,9 +507,8 @@ class SqliteStore:
     ) -> None:
         row = row or _row(values)
         key = self._key(values, keep)
-        names = [*_COLUMNS, "etag", "last_modified", "raw_exact"]
         self._db.execute(
-            f"INSERT INTO articles (rowid, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
+            f"INSERT INTO articles (rowid, {', '.join(_STORED)}) VALUES (?{', ?' * len(_STORED)})",
             (
                 key,
                 *(row.body if n == "body" else values[n] for n in _COLUMNS),
@@ -817,11 +816,12 @@ class SqliteStore:
         ``_learn`` proves; they are read (``_covered``), or found by the index's
         positions (``_covered_at``) where that is estimated cheaper."""
         counts = self._days(plan.upper, plan)
-        learnt = self._learn(term, plan, sum(sum(c.values()) for c in counts.values()))
+        with_term = sum(sum(c.values()) for c in counts.values())
+        learnt = self._learn(term, plan, with_term)
         neighbour = _neighbour(plan.query)
         if learnt.covered is not None:
             covered = learnt.covered
-        elif neighbour and self._positions_cheaper(neighbour, learnt, plan, counts):
+        elif neighbour and self._positions_cheaper(neighbour, learnt, plan, with_term):
             covered = self._covered_at(neighbour, plan)
         else:
             covered = _covered(term, self._read(plan, _unproven(term, learnt.phrases), None))
@@ -876,17 +876,16 @@ class SqliteStore:
         neighbour: tuple[str, str, int],
         learnt: _Learnt,
         plan: _Plan,
-        counts: dict[str, Counter[int]],
+        with_term: int,
     ) -> bool:
         """Whether comparing the two bigrams' positions (all of them, in the whole index)
         costs less than reading the articles that the phrases leave unproven. Those are among
-        the articles with T (``counts``, filtered) and with the context's other bigram (in the
-        whole index); T's positions are estimated from the sample."""
+        the ``with_term`` articles with T (filtered) and with the context's other bigram (in
+        the whole index); T's positions are estimated from the sample."""
         self._db.execute(_TERM_TOTALS)
         (docs, positions) = self._db.execute(
             "SELECT doc, cnt FROM temp.grams_row WHERE term = ?", (neighbour[1],)
         ).fetchone() or (0, 0)
-        with_term = sum(sum(c.values()) for c in counts.values())
         positions += learnt.per_article * with_term
         check = CHECK_RAW if plan.raw_sql is not None else CHECK_NORMALISED
         return positions < min(docs, with_term) * learnt.unproven * check
