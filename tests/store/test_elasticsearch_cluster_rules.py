@@ -38,21 +38,6 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(es_module, "now", lambda: NOW)
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeElasticsearch]:
-    with FakeElasticsearch() as server:
-        yield server
-
-
-@pytest.fixture
-def es(fake: FakeElasticsearch) -> Iterator[ElasticsearchStore]:
-    store = ElasticsearchStore(fake.url)
-    store.create()
-    fake.clear()
-    yield store
-    store.close()
-
-
 def articles(n: int, body: str, title: str = "报道") -> list[Article]:
     base = expected_article("tidenews.com.cn", "3041187", extraction={"title": "css:test"})
     return [

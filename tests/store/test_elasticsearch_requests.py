@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -116,22 +115,6 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     slept: list[float] = []
     monkeypatch.setattr(bulk_helpers, "time", SimpleNamespace(sleep=slept.append))
     return slept
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeElasticsearch]:
-    with FakeElasticsearch() as server:
-        yield server
-
-
-@pytest.fixture
-def es(fake: FakeElasticsearch) -> Iterator[ElasticsearchStore]:
-    """A created store; the fake's request log starts empty."""
-    store = ElasticsearchStore(fake.url)
-    store.create()
-    fake.clear()
-    yield store
-    store.close()
 
 
 def calls(fake: FakeElasticsearch) -> list[tuple[str, str]]:

@@ -23,12 +23,6 @@ REPLICA = len(list(EXPECTED.glob("*/*.json")))  # articles in the replica's expe
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeElasticsearch]:
-    with FakeElasticsearch() as server:
-        yield server
-
-
-@pytest.fixture
 def sqlite(tmp_path: Path) -> Iterator[SqliteStore]:
     store = SqliteStore(tmp_path / "tidewatch.sqlite3")
     for path in sorted(EXPECTED.glob("*/*.json")):
