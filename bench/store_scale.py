@@ -17,7 +17,8 @@ publication times (the e-paper's at midnight, day precision), and a known densit
 
     .venv/bin/python bench/store_scale.py --size 100000
     .venv/bin/python bench/store_scale.py --size 10000 --peer   # and the old LIKE scan
-    .venv/bin/python bench/store_scale.py --size 100000 --floor # and the bare index's rate
+    .venv/bin/python bench/store_scale.py --size 100000 --floor # and the bare index's rate,
+                                                                # with tantivy's if installed
 
 With ``TIDEWATCH_ES_URL`` set, the same figures for Elasticsearch, through the same contract,
 on a throwaway index that is deleted afterwards. Figures vary with the machine's load.
@@ -229,36 +230,102 @@ def sqlite(count: int, runs: int, peer: bool) -> None:
 
 def index_alone(count: int) -> None:
     """The floor under the insert rate: the same articles' grams written straight into a bare
-    FTS5 table tuned like the store's, timing only SQLite (no Python preparation, no rows)."""
+    FTS5 table tuned like the store's, timing only the index (no Python preparation, no
+    rows); then into tantivy, a peer engine, when it is installed (``pip install tantivy``).
+    One after the other: tantivy merges in threads of its own."""
     with tempfile.TemporaryDirectory() as tmp:
-        db = sqlite3.connect(Path(tmp) / "grams.sqlite3", isolation_level=None)
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA cache_size = -32000")
-        db.execute(
+        engines = [_BareFts5]
+        try:
+            import tantivy  # noqa: F401
+
+            engines.append(_BareTantivy)
+        except ImportError:
+            print("(peer: pip install tantivy to time it on the same grams)")
+        for engine_type in engines:
+            engine = engine_type(Path(tmp) / engine_type.name)
+            for batch in _grams_batches(count):
+                engine.timed(engine.write, batch)
+            engine.timed(engine.close)
+            print(
+                f"floor: {engine.name} (same grams with positions, a commit per batch, rowids "
+                f"in order): {count / engine.wall:,.0f}/s wall, {count / engine.cpu:,.0f}/s "
+                "of CPU time"
+            )
+
+
+def _grams_batches(count: int) -> Iterator[list[tuple[int, str, str, str]]]:
+    rows = []
+    for i, article in enumerate(synthetic(count)):
+        row = {"body": article.body, "title": article.title, "source": article.source,
+               "channel": article.channel}  # fmt: skip
+        rows.append((i + 1, *_grams(row)))
+        if len(rows) == BATCH or i == count - 1:
+            yield rows
+            rows = []
+
+
+class _BareIndex:
+    """A bare index of grams, and the time spent in it."""
+
+    name = ""
+
+    def __init__(self) -> None:
+        self.wall = self.cpu = 0.0
+
+    def timed(self, fn: Any, *args: Any) -> None:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn(*args)
+        self.wall += time.perf_counter() - start
+        self.cpu += time.process_time() - start_cpu  # the process's threads, all of them
+
+
+class _BareFts5(_BareIndex):
+    name = "bare FTS5"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA cache_size = -32000")
+        self.db.execute(
             "CREATE VIRTUAL TABLE g USING fts5 (b, t, m, tokenize = 'ascii', content = '', "
             "columnsize = 0)"
         )
         for name, value in INDEX_TUNING.items():
-            db.execute("INSERT INTO g (g, rank) VALUES (?, ?)", (name, value))
-        elapsed, cpu, rows = 0.0, 0.0, []
-        for i, article in enumerate(synthetic(count)):
-            row = {"body": article.body, "title": article.title, "source": article.source,
-                   "channel": article.channel}  # fmt: skip
-            rows.append((i + 1, *_grams(row)))
-            if len(rows) == BATCH or i == count - 1:
-                start, start_cpu = time.perf_counter(), time.process_time()
-                db.execute("BEGIN")
-                db.executemany("INSERT INTO g (rowid, b, t, m) VALUES (?, ?, ?, ?)", rows)
-                db.execute("COMMIT")
-                elapsed += time.perf_counter() - start
-                cpu += time.process_time() - start_cpu
-                rows = []
-        db.close()
-    print(
-        f"floor: the index alone (bare FTS5, same grams, rowids in order): "
-        f"{count / elapsed:,.0f}/s wall, {count / cpu:,.0f}/s of CPU time"
-    )
+            self.db.execute("INSERT INTO g (g, rank) VALUES (?, ?)", (name, value))
+
+    def write(self, rows: list[tuple[int, str, str, str]]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT INTO g (rowid, b, t, m) VALUES (?, ?, ?, ?)", rows)
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _BareTantivy(_BareIndex):
+    name = "tantivy"
+
+    def __init__(self, path: Path) -> None:
+        import tantivy
+
+        super().__init__()
+        self.document = tantivy.Document
+        schema = tantivy.SchemaBuilder()
+        schema.add_integer_field("key", indexed=True, fast=True)
+        for field in "btm":
+            schema.add_text_field(field, tokenizer_name="whitespace", index_option="position")
+        path.mkdir()
+        self.writer = tantivy.Index(schema.build(), path=str(path)).writer(num_threads=1)
+
+    def write(self, rows: list[tuple[int, str, str, str]]) -> None:
+        for key, b, t, m in rows:
+            self.writer.add_document(self.document(key=key, b=b, t=t, m=m))
+        self.writer.commit()
+
+    def close(self) -> None:
+        self.writer.wait_merging_threads()
 
 
 def elasticsearch(url: str, count: int, runs: int) -> None:
@@ -291,7 +358,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="searches per term")
     parser.add_argument("--peer", action="store_true", help="also time schema 2's LIKE scan")
     parser.add_argument(
-        "--floor", action="store_true", help="also time the bare FTS5 index on the same grams"
+        "--floor",
+        action="store_true",
+        help="also time the bare index (and tantivy) on the same grams",
     )
     args = parser.parse_args()
     print(f"synthetic articles of about {LENGTH} characters; machine load varies the figures")
