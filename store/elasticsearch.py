@@ -201,21 +201,26 @@ class ElasticsearchStore:
         ]
 
     def _upgrade(self, index: str, mappings: dict[str, Any]) -> None:
-        """Bring an index of an older mapping version up to this one. The mapping is
-        strict, so a field added since (``published_precision``, ``text_plain``) must be
-        put before any document carries it."""
+        """Bring an index of an older mapping version up to this one, and the side indices
+        with it. The mapping is strict, so a field added since (``published_precision``,
+        ``text_plain``: version 2) must be put before any document carries it; the
+        ``ignore_above`` of version 3 is an updatable parameter, put on the fields in place."""
         current = self.es.indices.get_mapping(index=index)[index]["mappings"]
-        if current.get("_meta", {}).get("version", 0) >= mappings["_meta"]["version"]:
+        version = current.get("_meta", {}).get("version", 0)
+        if version >= mappings["_meta"]["version"]:
             return
         self.es.indices.put_mapping(
             index=index, properties=mappings["properties"], meta=mappings["_meta"]
         )
-        log.warning(
-            "%s: mapping upgraded to version %s; its older articles lack text_plain, so "
-            "searches check them in Python until `tidewatch index reindex`",
-            index,
-            mappings["_meta"]["version"],
-        )
+        for name, file in self._side_indices():  # made with the older files too
+            self.es.indices.put_mapping(index=name, **_mapping_file(file)["mappings"])
+        log.warning("%s: mapping upgraded to version %s", index, mappings["_meta"]["version"])
+        if version < 2:
+            log.warning(
+                "%s: its older articles lack text_plain, so searches check them in Python "
+                "until `tidewatch index reindex`",
+                index,
+            )
 
     def analysis_plugins(self) -> set[str]:
         """Plugins installed on every node (a sub-field needs its analyzer everywhere)."""

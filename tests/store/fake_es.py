@@ -33,7 +33,8 @@ It implements in memory just what ``ElasticsearchStore`` uses:
   a per-item 409; ``require_alias`` (request or action) makes a write to a non-alias a
   per-item 404; ``dynamic: strict`` mappings reject unknown top-level fields per item
   (400), and a date, number or boolean its field cannot parse (dates in the default
-  ``strict_date_optional_time||epoch_millis``); failures can be injected per id with
+  ``strict_date_optional_time||epoch_millis``), and a ``keyword`` value over 32,766
+  UTF-8 bytes (indexed or doc values) that no ``ignore_above`` leaves out; failures can be injected per id with
   :meth:`FakeElasticsearch.fail_items` (a 409 is absorbed by ``retry_on_conflict``);
 * ``_search`` (filters, ``sort``, ``size``, ``from``, ``search_after``, ``_source``
   lists, ``terms``, ``date_histogram`` and ``composite`` aggregations), ``_count``;
@@ -603,8 +604,12 @@ class FakeElasticsearch:
                     f"mapping set to strict, dynamic introduction of {unknown} is not allowed",
                 )
         for name, value in source.items():
-            kind = properties.get(name, {}).get("type")
+            spec = properties.get(name, {})
+            kind = spec.get("type")
             for v in value if isinstance(value, list) else [value]:
+                _check_term_length(name, spec, v)
+                for sub, sub_spec in spec.get("fields", {}).items():
+                    _check_term_length(f"{name}.{sub}", sub_spec, v)
                 if v is not None and not _parses(kind, v):
                     raise ApiFailure(
                         400,
@@ -970,6 +975,37 @@ def _parses(kind: str | None, value: Any) -> bool:
     if kind == "boolean":
         return isinstance(value, bool) or value in ("true", "false", "")
     return True
+
+
+MAX_TERM_BYTES = 32_766  # Lucene's longest term, indexed or in doc values (BYTE_BLOCK_SIZE - 2)
+
+
+def _check_term_length(name: str, spec: dict[str, Any], value: Any) -> None:
+    """A keyword value is one term: over 32,766 UTF-8 bytes Lucene refuses the whole
+    document, whether the term is indexed (an "immense term") or only kept in doc values
+    (``index: false``), unless ``ignore_above`` (characters) leaves the value out."""
+    if spec.get("type") != "keyword" or not isinstance(value, str):
+        return
+    if len(value) > spec.get("ignore_above", 2**31 - 1):
+        return  # neither indexed nor in doc values: only in _source
+    size = len(value.encode("utf-8"))
+    if size <= MAX_TERM_BYTES:
+        return
+    if spec.get("index", True):
+        raise ApiFailure(
+            400,
+            "illegal_argument_exception",
+            f"Document contains at least one immense term in field=\"{name}\" (whose UTF8 "
+            f"encoding is longer than the max length {MAX_TERM_BYTES}), all of which were "
+            f"skipped. Please correct the analyzer to not produce such terms. original "
+            f"message: bytes can be at most {MAX_TERM_BYTES} in length; got {size}",
+        )
+    if spec.get("doc_values", True):
+        raise ApiFailure(
+            400,
+            "illegal_argument_exception",
+            f'DocValuesField "{name}" is too large, must be <= {MAX_TERM_BYTES}',
+        )
 
 
 _LEAF_QUERIES = {"term", "terms", "span_term", "wildcard", "range", "match_all"}

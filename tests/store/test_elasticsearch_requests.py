@@ -56,6 +56,7 @@ CHANGES = "tidewatch-articles-changes"
 SEQ = "tidewatch-articles-seq"
 VERSIONS = "tidewatch-articles-versions"
 SEEN = "tidewatch-articles-seen"
+SIDES = [CHANGES, SEQ, VERSIONS, SEEN]
 NOW = datetime(2026, 3, 18, 9, 30, tzinfo=SHANGHAI)
 SEEN_AT = "2026-03-18T09:30:00+08:00"
 PLAIN = {"term": {"text_plain": True}}
@@ -132,7 +133,7 @@ def test_create_sends_the_template_then_side_indices_index_and_alias(
     fake: FakeElasticsearch,
 ) -> None:
     store = ElasticsearchStore(fake.url)
-    assert store.create() == INDEX == "tidewatch-articles-v2"
+    assert store.create() == INDEX == "tidewatch-articles-v3"
     assert calls(fake) == [
         ("GET", "/_nodes/plugins"),  # smartcn / IK sub-fields only where installed
         ("PUT", "/_index_template/tidewatch-articles"),
@@ -152,10 +153,10 @@ def test_create_sends_the_template_then_side_indices_index_and_alias(
     template = fake.requests[1].body
     on_disk = json.loads((MAPPINGS / "articles.json").read_text(encoding="utf-8"))
     del on_disk["_comment"]
-    on_disk["index_patterns"] = ["tidewatch-articles-v2", "tidewatch-articles-v2-*"]
+    on_disk["index_patterns"] = ["tidewatch-articles-v3", "tidewatch-articles-v3-*"]
     assert template == on_disk == template_body(ALIAS)
-    assert template["_meta"]["version"] == mapping_version() == 2
-    assert template["template"]["mappings"]["_meta"] == {"version": 2}
+    assert template["_meta"]["version"] == mapping_version() == 3
+    assert template["template"]["mappings"]["_meta"] == {"version": 3}
 
     settings, mappings = template["template"]["settings"], template["template"]["mappings"]
     analysis = settings["analysis"]
@@ -222,9 +223,10 @@ def test_create_upgrades_an_index_of_mapping_version_one(fake: FakeElasticsearch
     store.es.indices.put_alias(index=f"{ALIAS}-v1", name=ALIAS)
     fake.clear()
     assert store.create() == f"{ALIAS}-v1"  # the data stays where it is
-    (put,) = fake.calls("PUT", "_mapping")
+    put, *sides = fake.calls("PUT", "_mapping")
     assert put.path == f"/{ALIAS}-v1/_mapping"
-    assert put.body["_meta"] == {"version": 2}
+    assert sorted(s.path for s in sides) == sorted(f"/{n}/_mapping" for n in SIDES)
+    assert put.body["_meta"] == {"version": 3}
     assert put.body["properties"]["text_plain"] == {"type": "boolean"}
     assert put.body["properties"]["published_precision"] == {"type": "keyword"}
     assert store.upsert_many([article(*PAGES[0])]) == [Outcome.NEW]  # accepted now
@@ -265,17 +267,17 @@ def test_create_keeps_an_alias_that_a_reindex_moved(fake: FakeElasticsearch) -> 
 
 def test_a_custom_alias_shapes_every_name(fake: FakeElasticsearch, tmp_path: Path) -> None:
     store = elasticsearch_store(Config(data_dir=tmp_path, es_url=fake.url, es_index="news"))
-    assert store.create() == "news-v2"
+    assert store.create() == "news-v3"
     assert fake.requests[1].path == "/_index_template/news"
-    assert fake.requests[1].body["index_patterns"] == ["news-v2", "news-v2-*"]
+    assert fake.requests[1].body["index_patterns"] == ["news-v3", "news-v3-*"]
     assert sorted(fake.indices) == [
         "news-changes",
         "news-seen",
         "news-seq",
-        "news-v2",
+        "news-v3",
         "news-versions",
     ]
-    assert fake.aliases == {"news": {"news-v2"}}
+    assert fake.aliases == {"news": {"news-v3"}}
 
 
 # -- writing ------------------------------------------------------------------------------------

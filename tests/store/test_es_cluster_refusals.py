@@ -1,0 +1,150 @@
+"""What a real Elasticsearch 8.x cluster refuses or decides otherwise than the recording fake
+used to, found by the second review against the 8.x reference: keyword values over Lucene's
+term limit, two writers recording the same article's next version, and point-in-time
+paging. Each rule is enforced by ``fake_es.FakeElasticsearch`` as the cluster enforces it,
+and each test fails on the store as it was before the fix."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from elasticsearch import BadRequestError
+from fake_es import FakeElasticsearch
+from support import expected_article
+
+import store.elasticsearch as es_module
+from model.article import Article
+from model.clock import SHANGHAI
+from store.base import Outcome, article_id
+from store.elasticsearch import ElasticsearchStore, mapping_version, template_body
+from store.query import parse
+
+ALIAS = "tidewatch-articles"
+INDEX = f"{ALIAS}-v{mapping_version()}"
+SEEN = f"{ALIAS}-seen"
+NOW = datetime(2026, 3, 18, 9, 30, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(es_module, "now", lambda: NOW)
+
+
+def an_article(key: str, body: str = "钱塘区发布数字经济新政。", **changes: Any) -> Article:
+    base = expected_article("tidenews.com.cn", "3041187", extraction={"title": "css:test"})
+    return dataclasses.replace(
+        base,
+        url=f"https://tidenews.com.cn/news.html?id={key}",
+        title=f"报道{key}",
+        body=body,
+        published_at=NOW - timedelta(hours=1),
+        **changes,
+    )
+
+
+# -- keyword values over Lucene's term limit ----------------------------------------------------
+
+LONG = 40_000  # UTF-8 bytes over MAX_TERM_BYTES, in every shape a hostile page can send
+
+
+def hostile(key: str) -> Article:
+    """Every keyword field a page or a server fills, far over 32,766 UTF-8 bytes: a URL of
+    ASCII, names of ideographs (3 bytes each), an image URL of emoji (4 bytes each)."""
+    a = an_article(
+        key,
+        channel="频道" * 7_000,
+        origin="来源" * 7_000,
+        authors=["记者", "张" * 14_000],
+        contributors=["通讯员" * 5_000],
+        editor="编" * 14_000,
+        images=["https://img.tidenews.com.cn/" + "🌊" * 10_001],
+    )
+    a.url += "&p=" + "x" * LONG
+    a.validators = {"etag": '"' + "e" * LONG + '"', "last_modified": "l" * LONG}
+    return a
+
+
+def test_the_fake_refuses_an_immense_keyword_as_the_cluster_does(fake: FakeElasticsearch) -> None:
+    """Lucene refuses a whole document holding one term over 32,766 UTF-8 bytes: an indexed
+    keyword ("immense term") and a doc-values-only one (index: false) alike; a value over
+    ``ignore_above`` is neither indexed nor in doc values, and passes."""
+    store = ElasticsearchStore(fake.url)
+    client = store.es
+    client.indices.create(
+        index="k",
+        mappings={
+            "properties": {
+                "indexed": {"type": "keyword"},
+                "doc_values": {"type": "keyword", "index": False},
+                "stored_only": {"type": "keyword", "index": False, "doc_values": False},
+                "ignored": {"type": "keyword", "ignore_above": 8191},
+                "text": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
+            }
+        },
+    )
+    big = "钱" * 10_923  # 32,769 bytes in 10,923 characters
+    with pytest.raises(BadRequestError, match='immense term in field="indexed"'):
+        client.index(index="k", id="1", document={"indexed": big})
+    with pytest.raises(BadRequestError, match='DocValuesField "doc_values" is too large'):
+        client.index(index="k", id="2", document={"doc_values": [big]})
+    with pytest.raises(BadRequestError, match='immense term in field="text.raw"'):
+        client.index(index="k", id="3", document={"text": big})
+    client.index(index="k", id="4", document={"stored_only": big, "ignored": big})
+    client.index(index="k", id="5", document={"indexed": "钱" * 10_922})  # 32,766 bytes
+    assert sorted(fake.docs("k")) == ["4", "5"]
+    store.close()
+
+
+def test_no_article_is_refused_for_an_immense_keyword(
+    fake: FakeElasticsearch, es: ElasticsearchStore
+) -> None:
+    """Every keyword a page fills has ``ignore_above`` 8,191 characters (at most 32,764
+    bytes): the whole article is written, kept in full in _source, found by its text,
+    and its history and side document too; where the mapping lacked it, the cluster
+    refused the article (BulkError) and a crawl lost it on every run."""
+    a, b = hostile("long"), an_article("short")
+    assert es.upsert_many([a, b]) == [Outcome.NEW, Outcome.NEW]
+    stored = es.get(article_id(a.url))
+    assert stored is not None
+    for name in ("url", "channel", "origin", "authors", "contributors", "editor", "images"):
+        assert getattr(stored, name) == getattr(a, name), name
+    known = es.validators(a.url)
+    assert known is not None and known.etag == a.validators["etag"]
+    hits = es.search(parse("数字经济"))
+    assert sorted(h.article.url for h in hits) == sorted([a.url, b.url])
+    assert es.count_matches(parse("数字经济")).total == 2
+    assert [v["url"] for v in es.versions(article_id(a.url))] == [a.url]
+    properties = fake.indices[INDEX].mappings["properties"]
+    limited = {n for n, spec in properties.items() if spec.get("ignore_above")}
+    assert limited >= {"url", "channel", "origin", "authors", "contributors", "editor", "images"}
+
+
+def test_an_index_without_ignore_above_gets_it_in_place(fake: FakeElasticsearch) -> None:
+    """An index (and side indices) of mapping version 2 had no ``ignore_above``: ``create``
+    puts it on the existing fields (an updatable parameter, no reindex), after which the
+    cluster takes the article it refused before."""
+    store = ElasticsearchStore(fake.url)
+    old = template_body(ALIAS)["template"]["mappings"]
+    for spec in old["properties"].values():
+        spec.pop("ignore_above", None)
+    old["_meta"] = {"version": 2}
+    client = store.es
+    client.indices.create(index=f"{ALIAS}-v2", mappings=old)
+    client.indices.put_alias(index=f"{ALIAS}-v2", name=ALIAS)
+    seen = {
+        "dynamic": "strict",
+        "properties": {
+            "last_seen": {"type": "date"},
+            "etag": {"type": "keyword", "index": False},
+            "last_modified": {"type": "keyword", "index": False},
+        },
+    }
+    client.indices.create(index=SEEN, mappings=seen)
+    assert store.create() == f"{ALIAS}-v2"
+    assert fake.indices[f"{ALIAS}-v2"].mappings["properties"]["url"]["ignore_above"] == 8191
+    assert fake.indices[SEEN].mappings["properties"]["etag"]["ignore_above"] == 8191
+    assert store.upsert_many([hostile("after")]) == [Outcome.NEW]
+    store.close()
