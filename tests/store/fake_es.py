@@ -34,8 +34,9 @@ It implements in memory just what ``ElasticsearchStore`` uses:
   per-item 404; ``dynamic: strict`` mappings reject unknown top-level fields per item
   (400), and a date, number or boolean its field cannot parse (dates in the default
   ``strict_date_optional_time||epoch_millis``), and a ``keyword`` value over 32,766
-  UTF-8 bytes (indexed or doc values) that no ``ignore_above`` leaves out; failures can be injected per id with
-  :meth:`FakeElasticsearch.fail_items` (a 409 is absorbed by ``retry_on_conflict``);
+  UTF-8 bytes (indexed or doc values) that no ``ignore_above`` leaves out; failures can
+  be injected per id with :meth:`FakeElasticsearch.fail_items` (a 409 is absorbed by
+  ``retry_on_conflict``);
 * ``_search`` (filters, ``sort``, ``size``, ``from``, ``search_after``, ``_source``
   lists, ``terms``, ``date_histogram`` and ``composite`` aggregations), ``_count``;
   points in time (``POST {index}/_pit?keep_alive``, ``DELETE _pit``, ``pit`` in a search:
@@ -995,7 +996,7 @@ def _check_term_length(name: str, spec: dict[str, Any], value: Any) -> None:
         raise ApiFailure(
             400,
             "illegal_argument_exception",
-            f"Document contains at least one immense term in field=\"{name}\" (whose UTF8 "
+            f'Document contains at least one immense term in field="{name}" (whose UTF8 '
             f"encoding is longer than the max length {MAX_TERM_BYTES}), all of which were "
             f"skipped. Please correct the analyzer to not produce such terms. original "
             f"message: bytes can be at most {MAX_TERM_BYTES} in length; got {size}",
