@@ -66,6 +66,8 @@ MAX_PAGE = 1_000  # the most hits one request asks for
 PIT_KEEP_ALIVE = "2m"
 GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
 CONFLICT_RETRIES = 3  # retry_on_conflict of updates of side documents
+CLAIM_ROUNDS = 5  # versions of one article a batch claims when other writers race it
+VOID = "void"  # the kind of a change number left unused (its change was recorded before)
 # Longest kana/hangul match_phrase. The query's own analysis is a token graph (each bigram
 # spans two unigrams): a phrase on it is one span clause per path, fib(n + 1) of them for n
 # characters, holding graph_terms(n) span terms, and every term counts against the clause
@@ -243,51 +245,57 @@ class ElasticsearchStore:
         """Write a batch in two bulk requests, neither refreshing: first the history (change
         feed, versions) and ``last_seen``, then the new and changed articles. A crash
         between the two repeats a change rather than losing one; an unchanged article
-        costs only its side document."""
+        costs only its side document.
+
+        Writers race safely: a version document is created (``op_type: create``), so of
+        two writers claiming an article's next version one wins and the other gets a 409;
+        the loser takes the winner's version as its base and, if its content differs,
+        claims the one after. An article is written only over an older version of itself
+        (compare-and-set on ``_seq_no``), so it ends at the newest version recorded."""
         self._check_ready()
         latest = {article_id(a.url): a for a in articles}  # the last copy of an article wins
         known = self._known(list(latest))
         seen = iso(now())
         outcomes: dict[str, Outcome] = {}
-        docs: list[dict[str, Any]] = []
-        changes: list[dict[str, Any]] = []
-        side: list[dict[str, Any]] = []
-        for aid, article in latest.items():
-            before = known.get(aid)
-            digest = article.content_hash()
-            validators = _validators(article)
-            side.append(_seen_action(self.seen_index, aid, seen, validators))
-            if before and before["content_hash"] == digest:
-                outcomes[aid] = Outcome.UNCHANGED
-                continue
-            version = before["version"] + 1 if before else 1
-            outcomes[aid] = Outcome.UPDATED if before else Outcome.NEW
-            doc = _document(article, aid, digest, before, seen, version)
-            docs.append({"_op_type": "index", "_index": self.alias, "_id": aid, "_source": doc})
-            changes.append(
-                {"article_id": aid, "version": version, "kind": outcomes[aid].value, "at": seen}
-            )
-            side.append(_version_action(self.versions_index, doc, seen))
-        if changes:
-            seqs = self._reserve(len(changes))
-            side[:0] = [
-                {
-                    "_op_type": "create",
-                    "_index": self.changes_index,
-                    "_id": f"{c['article_id']}:{c['version']}",
-                    "_source": {**c, "seq": seq},
-                }
-                for c, seq in zip(changes, seqs, strict=True)
-            ]
-        refused = self._bulk(side)
-        history_failed = {_article_of(r) for r in refused}
-        docs = [d for d in docs if d["_id"] not in history_failed]  # none without its history
-        refused += self._bulk(docs, require_alias=True)
+        docs: dict[str, dict[str, Any]] = {}
+        side = [_seen_action(self.seen_index, i, seen, _validators(a)) for i, a in latest.items()]
+        refused: list[dict[str, Any]] = []
+        pending = list(latest)
+        for _ in range(CLAIM_ROUNDS):
+            claims = {}
+            for aid in pending:
+                before, article = known.get(aid), latest[aid]
+                digest = article.content_hash()
+                if before and before["content_hash"] == digest:
+                    outcomes[aid] = Outcome.UNCHANGED
+                    continue
+                version = before["version"] + 1 if before else 1
+                outcomes[aid] = Outcome.UPDATED if before else Outcome.NEW
+                claims[aid] = _document(article, aid, digest, before, seen, version)
+            lost, failed = self._record(claims, side, seen)
+            side = []
+            refused += failed
+            history_failed = {_article_of(r) for r in failed}  # none without its history
+            docs.update((a, d) for a, d in claims.items() if a not in {*lost, *history_failed})
+            for aid, winner in lost.items():  # a concurrent writer recorded that version
+                known[aid] = {**known.get(aid, {}), **winner}
+            pending = list(lost)
+            if not pending:
+                break
+        refused += [
+            {"_index": self.versions_index, "_id": aid, "error": "lost every version race"}
+            for aid in pending
+        ]
+        written, failed = self._write_articles(docs, known)
+        refused += failed
+        for aid in docs.keys() - written:  # another writer wrote this very version first
+            outcomes[aid] = Outcome.UNCHANGED
         if refused:
-            failed = {_article_of(r) for r in refused}
+            failed_ids = {_article_of(r) for r in refused}
             named = sorted(f"{r.get('_index')}/{r['_id']}" for r in refused)
-            error = BulkError(f"not written: {', '.join(named)}: {refused[0].get('error')}", failed)
-            error.outcomes = {i: o for i, o in outcomes.items() if i not in failed}
+            reason = refused[0].get("error")
+            error = BulkError(f"not written: {', '.join(named)}: {reason}", failed_ids)
+            error.outcomes = {i: o for i, o in outcomes.items() if i not in failed_ids}
             raise error
         # in input order: the first copy of an article carries its outcome, later ones
         # are unchanged (as writing them one by one would report)
@@ -297,6 +305,84 @@ class ElasticsearchStore:
             result.append(Outcome.UNCHANGED if aid in reported else outcomes[aid])
             reported.add(aid)
         return result
+
+    def _record(
+        self, claims: dict[str, dict[str, Any]], side: list[dict[str, Any]], seen: str
+    ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+        """Create the change and the version document of each claimed article version, with
+        the side documents, in one bulk request. Returns the versions another writer
+        recorded first with other content (article → that version, the base to claim the
+        next one on) and the items that failed."""
+        changes = [
+            {"article_id": aid, "version": d["version"], "kind": _kind(d), "at": seen}
+            for aid, d in claims.items()
+        ]
+        seqs = self._reserve(len(changes)) if changes else range(0)
+        actions = [
+            {
+                "_op_type": "create",
+                "_index": self.changes_index,
+                "_id": f"{c['article_id']}:{c['version']}",
+                "_source": {**c, "seq": seq},
+            }
+            for c, seq in zip(changes, seqs, strict=True)
+        ]
+        actions += side + [_version_action(self.versions_index, d, seen) for d in claims.values()]
+        conflicts: list[dict[str, Any]] = []
+        failed = self._bulk(actions, conflicts=conflicts)
+        taken = [c["_id"] for c in conflicts if c.get("_index") == self.versions_index]
+        lost = {}
+        for doc in self._mget(self.versions_index, taken):
+            aid, winner = _article_of(doc), doc.get("_source")
+            if winner is None:  # created, then gone: nothing to build on
+                failed.append({"_index": self.versions_index, "_id": doc["_id"], "error": doc})
+            elif winner["content_hash"] != claims[aid]["content_hash"]:
+                record = winner["record"]
+                lost[aid] = {k: record[k] for k in ("content_hash", "version", "first_seen")}
+            # else: this very version, recorded by an earlier try of this write
+        # a change another writer (or an earlier try) recorded leaves its number unused:
+        # void it, so readers pass it at once instead of waiting GAP_WAIT for it
+        used = {a["_id"]: a["_source"]["seq"] for a in actions[: len(changes)]}
+        voids = [used[c["_id"]] for c in conflicts if c.get("_index") == self.changes_index]
+        if unvoided := self._bulk([self._void(s, seen) for s in voids]):
+            log.warning("change numbers not voided (readers wait GAP_WAIT): %s", unvoided)
+        return lost, failed
+
+    def _void(self, seq: int, seen: str) -> dict[str, Any]:
+        return {
+            "_op_type": "create",
+            "_index": self.changes_index,
+            "_id": f"void:{seq}",
+            "_source": {"seq": seq, "kind": VOID, "at": seen},
+        }
+
+    def _write_articles(
+        self, docs: dict[str, dict[str, Any]], known: dict[str, dict[str, Any]]
+    ) -> tuple[set[str], list[dict[str, Any]]]:
+        """Write each article over the copy read before (compare-and-set on its _seq_no;
+        create if none was read). On a conflict the current copy is read again: newer, it
+        stays (this version is in the history); older, it is written over; this very
+        version (another writer fetched the same edit), it is not written again. Returns
+        the articles this call wrote and the items that failed."""
+        written, refused = set(docs), []
+        for _ in range(CLAIM_ROUNDS):
+            if not docs:
+                return written, refused
+            actions = [_article_action(self.alias, d, known.get(a)) for a, d in docs.items()]
+            conflicts: list[dict[str, Any]] = []
+            refused += self._bulk(actions, require_alias=True, conflicts=conflicts)
+            current = self._known([c["_id"] for c in conflicts])
+            known.update(current)
+            again = {}
+            for aid in (c["_id"] for c in conflicts):
+                now_there, mine = current.get(aid), docs[aid]
+                if now_there is None or now_there["version"] < mine["version"]:
+                    again[aid] = mine
+                elif now_there["content_hash"] == mine["content_hash"]:
+                    written.discard(aid)
+            docs = again
+        failed = [{"_index": self.alias, "_id": a, "error": "conflicts on every try"} for a in docs]
+        return written, refused + failed
 
     def _check_ready(self) -> None:
         """Refuse to write before `tidewatch index create`: a write would auto-create the
@@ -328,7 +414,11 @@ class ElasticsearchStore:
         answer = self.es.mget(
             index=self.alias, ids=ids, source_includes=["content_hash", "version", "first_seen"]
         )
-        return {d["_id"]: d["_source"] for d in answer["docs"] if d.get("found")}
+        return {
+            d["_id"]: {**d["_source"], "_seq_no": d["_seq_no"], "_primary_term": d["_primary_term"]}
+            for d in answer["docs"]
+            if d.get("found")
+        }
 
     def _reserve(self, count: int) -> range:
         """``count`` new change-feed numbers, unique across writers (optimistic counter)."""
@@ -344,11 +434,18 @@ class ElasticsearchStore:
         return range(top - count + 1, top + 1)
 
     def _bulk(
-        self, actions: list[dict[str, Any]], *, require_alias: bool = False, attempts: int = 3
+        self,
+        actions: list[dict[str, Any]],
+        *,
+        require_alias: bool = False,
+        attempts: int = 3,
+        conflicts: list[dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
         """Bulk-write without refreshing; items that fail are retried on their own. Returns
-        the items that still failed (a 'create' of a change already recorded by an
-        earlier, interrupted write counts as written)."""
+        the items that still failed. A 409 (a document another writer or an earlier try
+        created, a compare-and-set lost) is no failure to retry: it goes to ``conflicts``,
+        for the caller to decide."""
+        conflicts = [] if conflicts is None else conflicts
         pending = actions
         failed: list[dict[str, Any]] = []
         for _ in range(attempts):
@@ -368,7 +465,8 @@ class ElasticsearchStore:
                 if ok:
                     continue
                 result = next(iter(item.values()))
-                if result.get("status") == 409 and next(iter(item)) == "create":
+                if result.get("status") == 409 and next(iter(item)) != "update":
+                    conflicts.append(result)
                     continue
                 failed.append(result)
             self._dirty.update(a["_index"] for a in pending if a["_index"] not in self._unsearched)
@@ -617,7 +715,7 @@ class ElasticsearchStore:
     def changes(self, after: int = 0, limit: int = 500) -> list[Change]:
         self._refresh()
         feed = self._feed(after, limit)
-        ids = list(dict.fromkeys(h["_source"]["article_id"] for h in feed))
+        ids = list(dict.fromkeys(h["_source"]["article_id"] for h in feed if not _void(h)))
         docs = self._mget(self.alias, ids)
         found = self._with_seen([_stored(d["_source"]) for d in docs if d.get("found")])
         articles = {a.id: a for a in found}
@@ -628,6 +726,8 @@ class ElasticsearchStore:
             if change["seq"] > expected and not self._gap_abandoned(expected, change):
                 break
             expected = change["seq"] + 1
+            if _void(hit):  # a number whose change was recorded under another
+                continue
             article = articles.get(change["article_id"])
             if article is None or article.version < change["version"]:
                 # announced before its article was written (a failed or running write):
@@ -1084,6 +1184,25 @@ def _version_action(index: str, doc: dict[str, Any], seen: str) -> dict[str, Any
             "record": record,
         },
     }
+
+
+def _void(hit: dict[str, Any]) -> bool:
+    return hit["_source"].get("kind") == VOID
+
+
+def _kind(doc: dict[str, Any]) -> str:
+    return (Outcome.NEW if doc["version"] == 1 else Outcome.UPDATED).value
+
+
+def _article_action(
+    alias: str, doc: dict[str, Any], before: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Write ``doc`` only over the copy read (``before``), or only as the first copy."""
+    action = {"_index": alias, "_id": doc["id"], "_source": doc}
+    if before is None or "_seq_no" not in before:
+        return {**action, "_op_type": "create"}
+    cas = {"if_seq_no": before["_seq_no"], "if_primary_term": before["_primary_term"]}
+    return {**action, "_op_type": "index", **cas}
 
 
 def _article_of(item: dict[str, Any]) -> str:

@@ -30,8 +30,9 @@ It implements in memory just what ``ElasticsearchStore`` uses:
   exactly the seq-counter script ``ctx._source.seq += params.n`` plus ``upsert``
   (``_source=true`` answers with ``get._source``);
 * ``_bulk`` with index / create / update / delete actions; ``create`` of an existing id is
-  a per-item 409; ``require_alias`` (request or action) makes a write to a non-alias a
-  per-item 404; ``dynamic: strict`` mappings reject unknown top-level fields per item
+  a per-item 409, and so is an ``if_seq_no``/``if_primary_term`` that does not match the
+  document's (a compare-and-set); ``require_alias`` (request or action) makes a write to
+  a non-alias a per-item 404; ``dynamic: strict`` mappings reject unknown top-level fields per item
   (400), and a date, number or boolean its field cannot parse (dates in the default
   ``strict_date_optional_time||epoch_millis``), and a ``keyword`` value over 32,766
   UTF-8 bytes (indexed or doc values) that no ``ignore_above`` leaves out; failures can
@@ -620,12 +621,21 @@ class FakeElasticsearch:
                     )
 
     def _write(
-        self, op: str, name: str, doc_id: str, source: dict[str, Any] | None
+        self,
+        op: str,
+        name: str,
+        doc_id: str,
+        source: dict[str, Any] | None,
+        meta: dict[str, Any] | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """One document write (a bulk item or a single ``_doc``): (status, item body)."""
+        """One document write (a bulk item or a single ``_doc``): (status, item body). With
+        ``if_seq_no`` and ``if_primary_term`` it is a compare-and-set: a 409 unless the
+        document exists with exactly that sequence number (and primary term 1)."""
         try:
             (index,) = self._resolve(name, write=True)
             docs = self.indices[index].docs
+            if meta and "if_seq_no" in meta:
+                _check_seq_no(doc_id, docs.get(doc_id), meta)
             if op == "delete":
                 if docs.pop(doc_id, None) is None:
                     return 404, {"_index": index, "_id": doc_id, "result": "not_found"}
@@ -696,7 +706,7 @@ class FakeElasticsearch:
                 error = ApiFailure(404, "index_not_found_exception", reason).body()
                 items.append({op: {"_index": name, "_id": doc_id, "status": 404, **error}})
                 continue
-            _, item = self._write(op, name, doc_id, source)
+            _, item = self._write(op, name, doc_id, source, meta)
             items.append({op: item})
         errors = any(next(iter(i.values()))["status"] >= 300 for i in items)
         written = {next(iter(i.values())).get("_index") for i in items}
@@ -976,6 +986,19 @@ def _parses(kind: str | None, value: Any) -> bool:
     if kind == "boolean":
         return isinstance(value, bool) or value in ("true", "false", "")
     return True
+
+
+def _check_seq_no(doc_id: str, doc: dict[str, Any] | None, meta: dict[str, Any]) -> None:
+    wanted, term = int(meta["if_seq_no"]), int(meta.get("if_primary_term", -1))
+    if doc is not None and doc["seq_no"] == wanted and term == 1:
+        return
+    current = "no document was found" if doc is None else f"current seqNo [{doc['seq_no']}]"
+    raise ApiFailure(
+        409,
+        "version_conflict_engine_exception",
+        f"[{doc_id}]: version conflict, required seqNo [{wanted}], primary term [{term}]. "
+        f"but {current}",
+    )
 
 
 MAX_TERM_BYTES = 32_766  # Lucene's longest term, indexed or in doc values (BYTE_BLOCK_SIZE - 2)

@@ -369,7 +369,7 @@ def test_new_articles_write_history_then_articles_in_two_bulks_without_refresh(
     }
     docs = fake.bulk_items(index=ALIAS)
     assert all(d.request > changes[-1].request for d in docs)  # the history first
-    assert [(d.op, d.id) for d in docs] == [("index", i) for i in ids]
+    assert [(d.op, d.id) for d in docs] == [("create", i) for i in ids]  # new: create only
     assert [d.source for d in docs] == [expected_document(a) for a in batch]
     assert docs[0].source["etag"] == '"abc"'
     assert "etag" not in docs[1].source  # no validator, no field
@@ -444,7 +444,7 @@ def test_a_read_after_its_own_writes_refreshes_once(
 def test_upsert_passes_its_validators(fake: FakeElasticsearch, es: ElasticsearchStore) -> None:
     a = article(*PAGES[0])
     es.upsert(a, etag='"e1"', last_modified="Wed, 16 Jan 2019 07:57:00 GMT")
-    (doc,) = fake.bulk_items(op="index")
+    (doc,) = fake.bulk_items(op="create", index=ALIAS)
     assert (doc.source["etag"], doc.source["last_modified"]) == (
         '"e1"',
         "Wed, 16 Jan 2019 07:57:00 GMT",
@@ -551,8 +551,8 @@ def test_an_item_failing_once_otherwise_is_retried_alone_by_the_store(
         assert es.upsert_many(batch) == [Outcome.NEW] * 3
     bulks = fake.calls(endpoint="_bulk")
     assert len(bulks) == 3  # history, articles, the failed article again
-    assert [line for line in bulks[2].body if "index" in line] == [
-        {"index": {"_id": broken, "_index": ALIAS}}
+    assert [line for line in bulks[2].body if "create" in line] == [
+        {"create": {"_id": broken, "_index": ALIAS}}
     ]
     assert "bulk: 1 of 3 items failed; retrying them" in caplog.text
     assert fake.docs(ALIAS)[broken]["version"] == 1
@@ -606,9 +606,13 @@ def test_a_change_already_recorded_is_not_an_error(
     assert es.upsert_many([a]) == [Outcome.NEW]
     bulk = fake.calls(endpoint="_bulk")[0]
     assert bulk.body[0] == {"create": {"_id": f"{aid}:1", "_index": CHANGES}}
-    assert set(fake.docs(CHANGES)) == {f"{aid}:1"}
+    # the number reserved again (2) is voided: a reader passes it at once, no GAP_WAIT
+    assert set(fake.docs(CHANGES)) == {f"{aid}:1", "void:2"}
     assert fake.docs(ALIAS)[aid]["version"] == 1
     assert [(c.kind, c.article.id) for c in es.changes()] == [(Outcome.NEW, aid)]
+    other = article(*PAGES[1])
+    es.upsert_many([other])
+    assert [(c.seq, c.article.url) for c in es.changes(after=1)] == [(3, other.url)]
 
 
 def test_a_change_is_not_lost_when_its_article_write_failed_first(
@@ -631,7 +635,7 @@ def test_the_same_article_twice_in_one_batch_is_written_once(
 ) -> None:
     a = article(*PAGES[0])
     assert es.upsert_many([a, dataclasses.replace(a)]) == [Outcome.NEW, Outcome.UNCHANGED]
-    assert len(fake.bulk_items(op="index", index=ALIAS)) == 1
+    assert len(fake.bulk_items(index=ALIAS)) == 1
 
 
 def test_writing_before_index_create_makes_no_plain_index(

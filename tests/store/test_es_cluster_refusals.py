@@ -148,3 +148,110 @@ def test_an_index_without_ignore_above_gets_it_in_place(fake: FakeElasticsearch)
     assert fake.indices[SEEN].mappings["properties"]["etag"]["ignore_above"] == 8191
     assert store.upsert_many([hostile("after")]) == [Outcome.NEW]
     store.close()
+
+
+# -- two writers recording the same article's next version -------------------------------------
+
+
+def racing_writer(
+    fake: FakeElasticsearch, aid: str, monkeypatch: pytest.MonkeyPatch
+) -> ElasticsearchStore:
+    """A second writer (another crawler) that read the article before the first one wrote:
+    its first look at the index answers as it was then."""
+    other = ElasticsearchStore(fake.url)
+    looks = [other._known([aid])]
+    fresh = other._known
+    monkeypatch.setattr(other, "_known", lambda ids: looks.pop() if looks else fresh(ids))
+    return other
+
+
+def edited(a: Article, note: str) -> Article:
+    return dataclasses.replace(a, body=a.body + note)
+
+
+def history(fake: FakeElasticsearch, aid: str) -> list[tuple[int, str]]:
+    records = [d["record"] for d in fake.docs(f"{ALIAS}-versions").values()]
+    return sorted((r["version"], r["body"]) for r in records if r["id"] == aid)
+
+
+@pytest.mark.parametrize("first", ["existing", "new"])
+def test_the_loser_of_a_version_race_records_the_next_version(
+    fake: FakeElasticsearch,
+    es: ElasticsearchStore,
+    monkeypatch: pytest.MonkeyPatch,
+    first: str,
+) -> None:
+    """Both writers read version N and claim N + 1 with other content: the version document
+    is created, so one wins and the other gets a 409. The loser used to count the 409 as
+    its own earlier write: its content went into the article under the winner's version
+    number and into no version record (a version lost, the history and the article at odds).
+    Now it builds on the winner's version and records N + 2."""
+    base = an_article("race")
+    aid = article_id(base.url)
+    if first == "existing":
+        es.upsert_many([base])
+    other = racing_writer(fake, aid, monkeypatch)
+    mine, theirs = edited(base, "补充一。"), edited(base, "补充二。")
+    n = 1 if first == "existing" else 0
+    assert es.upsert_many([mine]) == [Outcome.UPDATED if n else Outcome.NEW]
+    assert other.upsert_many([theirs]) == [Outcome.UPDATED]
+    older = [(1, base.body)] if n else []
+    assert history(fake, aid) == [*older, (n + 1, mine.body), (n + 2, theirs.body)]
+    current = es.get(aid)
+    assert current is not None and (current.version, current.body) == (n + 2, theirs.body)
+    assert [v["body"] for v in es.versions(aid)] == [b for _, b in history(fake, aid)]
+    changes = [c for c in fake.docs(f"{ALIAS}-changes").values() if c["kind"] != "void"]
+    assert sorted(c["version"] for c in changes) == list(range(1, n + 3))  # one each
+    feed = es.changes()  # a number the loser reserved in vain is voided: no wait at it
+    assert [c.article.version for c in feed] == [n + 2] * (n + 2)
+    other.close()
+
+
+def test_the_loser_with_the_same_content_is_unchanged(
+    fake: FakeElasticsearch, es: ElasticsearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two crawlers fetching the same edit: one version, one change, the article once."""
+    base = an_article("same")
+    aid = article_id(base.url)
+    es.upsert_many([base])
+    other = racing_writer(fake, aid, monkeypatch)
+    edit = edited(base, "补充。")
+    assert es.upsert_many([edit]) == [Outcome.UPDATED]
+    fake.clear()
+    assert other.upsert_many([dataclasses.replace(edit)]) == [Outcome.UNCHANGED]
+    assert history(fake, aid) == [(1, base.body), (2, edit.body)]
+    (refused,) = fake.bulk_items(index=ALIAS)  # over the copy it read: refused, 409
+    assert (refused.op, refused.source["version"]) == ("index", 2)
+    assert fake.indices[INDEX].docs[aid]["version"] == 2  # written twice: v1, the winner's v2
+    current = es.get(aid)
+    assert current is not None and (current.version, current.body) == (2, edit.body)
+    assert [(c.seq, c.article.version) for c in es.changes()] == [(1, 2), (2, 2)]
+    other.close()
+
+
+def test_an_older_version_never_overwrites_a_newer_article(
+    fake: FakeElasticsearch, es: ElasticsearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The winner of version 2 is slow: the loser records version 3 and writes the article
+    first. The winner's article write is a compare-and-set on the copy it read, so it
+    fails (409), reads the article again, finds it newer, and leaves it; a plain index
+    used to put version 2 back over version 3."""
+    base = an_article("slow")
+    aid = article_id(base.url)
+    es.upsert_many([base])
+    other = racing_writer(fake, aid, monkeypatch)
+    mine, theirs = edited(base, "补充一。"), edited(base, "补充二。")
+    write = es._write_articles
+
+    def slow(docs: dict[str, Any], known: dict[str, Any]) -> list[dict[str, Any]]:
+        assert other.upsert_many([theirs]) == [Outcome.UPDATED]  # meanwhile, the loser
+        return write(docs, known)
+
+    monkeypatch.setattr(es, "_write_articles", slow)
+    assert es.upsert_many([mine]) == [Outcome.UPDATED]
+    current = es.get(aid)
+    assert current is not None and (current.version, current.body) == (3, theirs.body)
+    assert history(fake, aid) == [(1, base.body), (2, mine.body), (3, theirs.body)]
+    writes = [(i.op, i.source["version"]) for i in fake.bulk_items(index=ALIAS)]
+    assert writes == [("create", 1), ("index", 3), ("index", 2)]  # the last one refused
+    other.close()

@@ -104,7 +104,7 @@ def test_the_next_crawl_sends_the_spooled_articles_and_empties_the_spool(outage:
     assert (summary["errors"], summary["spooled"]) == ({}, 0)
     assert summary["new"] >= XSNET_ARTICLES
     want = {article_id(url) for url in outage.spooled}
-    indexed = outage.fake.bulk_items(op="index", index=ALIAS)
+    indexed = outage.fake.bulk_items(index=ALIAS)
     assert {item.id for item in indexed} == want
     assert set(outage.fake.docs(ALIAS)) == want  # ids: sha1 of the canonical URL
     for doc in outage.fake.docs(ALIAS).values():
@@ -118,7 +118,7 @@ def test_the_next_crawl_sends_the_spooled_articles_and_empties_the_spool(outage:
 
 
 def test_the_next_crawl_writes_each_article_exactly_once(outage: Outage) -> None:
-    indexed = [item.id for item in outage.fake.bulk_items(op="index", index=ALIAS)]
+    indexed = [item.id for item in outage.fake.bulk_items(index=ALIAS)]
     assert sorted(indexed) == sorted(article_id(url) for url in outage.spooled)
     assert outage.back["new"] == XSNET_ARTICLES
 
@@ -128,7 +128,9 @@ def test_the_next_crawl_writes_each_article_exactly_once(outage: Outage) -> None
 
 def first_article_bulk(request: Request) -> bool:
     return request.endpoint == "_bulk" and any(
-        "index" in line and line["index"].get("_index") == ALIAS for line in request.body or []
+        op in ("index", "create") and meta.get("_index") == ALIAS
+        for line in request.body or []
+        for op, meta in line.items()
     )
 
 
