@@ -64,6 +64,7 @@ SORT = [{"published_at": "desc"}, {"id": "asc"}]  # newest first; the id makes i
 SCAN_PAGE = 500  # candidates per request when the exact pass pages through them
 MAX_PAGE = 1_000  # the most hits one request asks for
 PIT_KEEP_ALIVE = "2m"
+MAX_TOKEN_LENGTH = 255  # the standard tokenizer's: it splits a longer word every 255
 GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
 CONFLICT_RETRIES = 3  # retry_on_conflict of updates of side documents
 CLAIM_ROUNDS = 5  # versions of one article a batch claims when other writers race it
@@ -1120,9 +1121,24 @@ def _folds_differently(char: str) -> bool:
     return any(c.isalnum() or unicodedata.category(c)[0] == "M" for c in folded)
 
 
+# A run the standard tokenizer may make one word of: no whitespace, no CJK character (each
+# its own token) and none of the punctuation that always ends a word (UAX #29 joins
+# letters across . ' : and digits across , ; so those do not end it here).
+_WORDLIKE_RUN = regex.compile(
+    rf"[^\s{_CJK}\p{{Ps}}\p{{Pe}}\p{{Pd}}!\"#$%&()*+/<=>?@\[\\\]^`{{|}}~、。！？]"
+    rf"{{{MAX_TOKEN_LENGTH + 1},}}"
+)
+
+
 def text_plain(*texts: str) -> bool:
-    """Whether Elasticsearch's tokens of these texts agree with their normal form."""
-    return not any(_folds_differently(c) for c in set("".join(texts)))
+    """Whether Elasticsearch's tokens of these texts agree with their normal form: no
+    character folds otherwise, and no word is longer than the tokenizer's
+    ``max_token_length`` (it splits such a word every 255 characters, and a ``*run*``
+    wildcard across a split would find neither piece)."""
+    joined = "".join(texts)
+    if any(_folds_differently(c) for c in set(joined)):
+        return False
+    return not any(_WORDLIKE_RUN.search(t) for t in texts)
 
 
 def _document(

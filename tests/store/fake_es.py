@@ -11,7 +11,9 @@ sub-fields, as Lucene's ``cjk_bigram`` with ``output_unigrams`` documents them: 
 character (Han, hiragana, katakana with ー, hangul) is a token at its own position, two
 that touch in the text also make a bigram token at the first one's position (position
 increment 0 after the first's unigram), and a run of ASCII letters and digits
-(full-width folded, lower-cased) is one token; anything else separates tokens. On it,
+(full-width folded, lower-cased; joined across . : ' and between digits , ; as UAX #29
+joins them) is one token, split every 255 characters as the standard
+tokenizer's ``max_token_length`` splits a longer word; anything else separates tokens. On it,
 ``term``, ``span_term``, ``span_near`` (slop 0, in order), ``span_or``, ``span_not``
 (``pre``/``post``), ``wildcard`` and ``match_phrase`` (unigram adjacency: it admits
 数字，经济, as the real one does) are evaluated. ``match`` and queries on other text fields
@@ -1116,7 +1118,12 @@ def _terms(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any
 # the tokenizer's word-break rules though its script is Common): one token per character
 _CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u30fc]"
 _HAN = regex.compile(_CJK_CLASS)
-_WORD = regex.compile(r"[a-z0-9]+")
+# an ASCII word as UAX #29 joins it: letters and digits, letters across . : ' (MidLetter,
+# MidNumLet, Single_Quote: "e.g", "don't"), digits across . , ; ' (MidNum: "3.14", "1,000")
+_WORD = regex.compile(
+    r"[a-z0-9]+(?:(?:(?<=[a-z])[.:'](?=[a-z])|(?<=[0-9])[.,;'](?=[0-9]))[a-z0-9]+)*"
+)
+MAX_TOKEN_LENGTH = 255  # the standard tokenizer's default: a longer word is split every 255
 
 
 def _text(source: dict[str, Any], field_name: str) -> str:
@@ -1125,7 +1132,8 @@ def _text(source: dict[str, Any], field_name: str) -> str:
 
 def _sequence(text: str) -> list[tuple[str, int]]:
     """(unigram or word, offset) in text order: Han characters one by one, ASCII words
-    (full-width folded, lower-cased); everything else separates them."""
+    (full-width folded, lower-cased) in pieces of at most 255 characters, as the standard
+    tokenizer splits a longer word; everything else separates them."""
     folded = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text)
     folded = folded.lower()
     out, at = [], 0
@@ -1134,7 +1142,8 @@ def _sequence(text: str) -> list[tuple[str, int]]:
             out.append((folded[at], at))
             at += 1
         elif word := _WORD.match(folded, at):
-            out.append((word.group(), at))
+            for start in range(at, word.end(), MAX_TOKEN_LENGTH):
+                out.append((folded[start : min(start + MAX_TOKEN_LENGTH, word.end())], start))
             at = word.end()
         else:
             at += 1

@@ -255,3 +255,30 @@ def test_an_older_version_never_overwrites_a_newer_article(
     writes = [(i.op, i.source["version"]) for i in fake.bulk_items(index=ALIAS)]
     assert writes == [("create", 1), ("index", 3), ("index", 2)]  # the last one refused
     other.close()
+
+
+# -- words longer than the tokenizer's max_token_length ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "query"),
+    [
+        ("k" * 250 + "abcdefghij", "defg"),  # across the split at 255
+        ("x" * 300 + "tidewatch", "tidewatch"),  # wholly in the second piece, not at its start
+        ("ab." * 83 + "abcdefghij", "efgh"),  # . joins letters: one word of 259 characters
+        ("12," * 83 + "1234567890", "5678"),  # , joins digits
+        ("ＡＢＣ" * 90, "cab"),  # full-width: folded after the split
+    ],
+)
+def test_a_substring_of_a_word_longer_than_255_characters_is_found(
+    es: ElasticsearchStore, word: str, query: str
+) -> None:
+    """The standard tokenizer splits a word longer than max_token_length (255) every 255
+    characters: a ``*run*`` wildcard finds a run that crosses a split in neither piece, and
+    the article was never a candidate of the exact pass. Such an article is not
+    ``text_plain`` now, so the exact pass decides it."""
+    long, short = an_article("long", f"代码：{word}。"), an_article("short", "钱塘区新闻。")
+    es.upsert_many([long, short])
+    assert [h.article.url for h in es.search(parse(query))] == [long.url]
+    assert es.count_matches(parse(query)).total == 1
+    assert es.count_matches(parse("代码")).total == 1  # ideographs: the exact pass has it
