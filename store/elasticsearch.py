@@ -1130,15 +1130,26 @@ _WORDLIKE_RUN = regex.compile(
 )
 
 
+# Hangul syllables are letters to UAX #29: touching another letter or a digit (2026년,
+# K팝), or across . : ' they make one word with it, and so does katakana across _; such a
+# word is typed <ALPHANUM>, which cjk_bigram leaves whole: no unigram or bigram of its
+# Hangul or kana, where a phrase of them looks.
+_LETTER = r"[[\p{L}\p{N}\p{Pc}.:'’·．：＇]--[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]]"
+_JOINED_TO_A_WORD = regex.compile(
+    rf"(?V1)\p{{Hangul}}{_LETTER}|{_LETTER}\p{{Hangul}}"
+    rf"|[\p{{Katakana}}ー]\p{{Pc}}|\p{{Pc}}[\p{{Katakana}}ー]"
+)
+
+
 def text_plain(*texts: str) -> bool:
     """Whether Elasticsearch's tokens of these texts agree with their normal form: no
-    character folds otherwise, and no word is longer than the tokenizer's
-    ``max_token_length`` (it splits such a word every 255 characters, and a ``*run*``
-    wildcard across a split would find neither piece)."""
+    character folds otherwise, no word is longer than the tokenizer's ``max_token_length``
+    (it splits such a word every 255 characters, and a ``*run*`` wildcard across a split
+    would find neither piece), and no Hangul or kana is part of a Latin or digit word."""
     joined = "".join(texts)
     if any(_folds_differently(c) for c in set(joined)):
         return False
-    return not any(_WORDLIKE_RUN.search(t) for t in texts)
+    return not any(_WORDLIKE_RUN.search(t) or _JOINED_TO_A_WORD.search(t) for t in texts)
 
 
 def _document(

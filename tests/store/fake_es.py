@@ -11,9 +11,10 @@ sub-fields, as Lucene's ``cjk_bigram`` with ``output_unigrams`` documents them: 
 character (Han, hiragana, katakana with ー, hangul) is a token at its own position, two
 that touch in the text also make a bigram token at the first one's position (position
 increment 0 after the first's unigram), and a run of ASCII letters and digits
-(full-width folded, lower-cased; joined across . : ' and between digits , ; as UAX #29
-joins them) is one token, split every 255 characters as the standard
-tokenizer's ``max_token_length`` splits a longer word; anything else separates tokens. On it,
+(full-width folded, lower-cased; joined across . : ' _ and between digits , ; as UAX #29
+joins them, and with any Hangul it touches: 2026년 is one token, without a unigram 년) is
+one token, split every 255 characters as the standard tokenizer's ``max_token_length``
+splits a longer word; anything else separates tokens. On it,
 ``term``, ``span_term``, ``span_near`` (slop 0, in order), ``span_or``, ``span_not``
 (``pre``/``post``), ``wildcard`` and ``match_phrase`` (unigram adjacency: it admits
 数字，经济, as the real one does) are evaluated. ``match`` and queries on other text fields
@@ -1118,11 +1119,17 @@ def _terms(spec: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any
 # the tokenizer's word-break rules though its script is Common): one token per character
 _CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u30fc]"
 _HAN = regex.compile(_CJK_CLASS)
-# an ASCII word as UAX #29 joins it: letters and digits, letters across . : ' (MidLetter,
-# MidNumLet, Single_Quote: "e.g", "don't"), digits across . , ; ' (MidNum: "3.14", "1,000")
+# A word as UAX #29 joins it, of ASCII letters and digits and Hangul syllables (letters to
+# UAX #29 too): letters across . : ' (MidLetter, MidNumLet, Single_Quote: "e.g", "don't"),
+# digits across . , ; ' (MidNum: "3.14", "1,000"), anything across _ (ExtendNumLet). A
+# run of Hangul alone is a CJK run; one with a Latin letter or a digit (2026년) is one
+# <ALPHANUM> token, which cjk_bigram leaves whole.
+_W = r"[a-z0-9\p{Hangul}]"
 _WORD = regex.compile(
-    r"[a-z0-9]+(?:(?:(?<=[a-z])[.:'](?=[a-z])|(?<=[0-9])[.,;'](?=[0-9]))[a-z0-9]+)*"
+    rf"{_W}+(?:(?:(?<=[a-z\p{{Hangul}}])[.:'](?=[a-z\p{{Hangul}}])|(?<=[0-9])[.,;'](?=[0-9])|_)"
+    rf"{_W}+)*"
 )
+_ALL_HANGUL = regex.compile(r"\p{Hangul}+")
 MAX_TOKEN_LENGTH = 255  # the standard tokenizer's default: a longer word is split every 255
 
 
@@ -1138,10 +1145,13 @@ def _sequence(text: str) -> list[tuple[str, int]]:
     folded = folded.lower()
     out, at = [], 0
     while at < len(folded):
-        if _HAN.match(folded[at]):
+        word = _WORD.match(folded, at)
+        if word and _ALL_HANGUL.fullmatch(word.group()):
+            word = None  # a CJK run: one token per character
+        if not word and _HAN.match(folded[at]):
             out.append((folded[at], at))
             at += 1
-        elif word := _WORD.match(folded, at):
+        elif word:
             for start in range(at, word.end(), MAX_TOKEN_LENGTH):
                 out.append((folded[start : min(start + MAX_TOKEN_LENGTH, word.end())], start))
             at = word.end()

@@ -282,3 +282,28 @@ def test_a_substring_of_a_word_longer_than_255_characters_is_found(
     assert [h.article.url for h in es.search(parse(query))] == [long.url]
     assert es.count_matches(parse(query)).total == 1
     assert es.count_matches(parse("代码")).total == 1  # ideographs: the exact pass has it
+
+
+@pytest.mark.parametrize(
+    ("body", "query"),
+    [
+        ("2026년 서울에서 열린 회의。", "년"),  # a digit and Hangul: one word
+        ("K팝 공연이 열렸다。", "팝"),  # a Latin letter and Hangul
+        ("www.한국.kr 에서。", "한국"),  # across . (MidNumLet)
+        # katakana across _ (ExtendNumLet): the fake does not model this one, the cluster does
+        ("コード名はabc_カタカナです。", "カタカナ"),
+    ],
+)
+def test_hangul_or_kana_inside_a_latin_or_digit_word_is_found(
+    es: ElasticsearchStore, body: str, query: str
+) -> None:
+    """UAX #29 makes one word of Hangul syllables (letters to it) and the letters or digits
+    they touch, and of katakana across _; the standard tokenizer types that word
+    <ALPHANUM>, and cjk_bigram leaves it whole: no unigram of its Hangul or kana, so the
+    phrase the query sends found nothing in an article marked text_plain. Such an article
+    is not text_plain now: the exact pass decides it."""
+    inside, apart = an_article("inside", body), an_article("apart", f"{query} 消息。")
+    es.upsert_many([inside, apart])
+    found = sorted(h.article.url for h in es.search(parse(query)))
+    assert found == sorted([inside.url, apart.url])
+    assert es.count_matches(parse(query)).total == 2
