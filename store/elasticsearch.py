@@ -64,6 +64,7 @@ SORT = [{"published_at": "desc"}, {"id": "asc"}]  # newest first; the id makes i
 SCAN_PAGE = 500  # candidates per request when the exact pass pages through them
 MAX_PAGE = 1_000  # the most hits one request asks for
 PIT_KEEP_ALIVE = "2m"
+PIT_REFUSED = {400, 401, 403, 404, 405, 501}  # statuses that say no PIT will ever be had
 MAX_TOKEN_LENGTH = 255  # the standard tokenizer's: it splits a longer word every 255
 GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
 CONFLICT_RETRIES = 3  # retry_on_conflict of updates of side documents
@@ -672,9 +673,11 @@ class ElasticsearchStore:
             return None
         try:
             pit_id = self.es.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE)["id"]
-        except ApiError as e:  # an older or restricted cluster: plain search_after then
+        except ApiError as e:  # plain search_after on the live index then
+            # refused (a proxy, a role, no such endpoint): never ask again; busy: next time
+            if e.meta.status in PIT_REFUSED:
+                self._pit_offered = False
             log.info("no point in time (%s); paging on the live index", e)
-            self._pit_offered = False
             return None
         self._pit_offered = True
         return pit_id

@@ -163,6 +163,7 @@ class FakeElasticsearch:
         self._pits: dict[str, dict[str, dict[str, Any]]] = {}  # id → index → visible docs
         self.auto_create_index = True  # action.auto_create_index: false refuses unknown names
         self.max_buckets = 65_536  # search.max_buckets: buckets one answer may hold
+        self.refuse_pit: int | None = None  # a status: opening a point in time fails so
 
     # -- server -------------------------------------------------------------------------------
 
@@ -329,6 +330,8 @@ class FakeElasticsearch:
                 freed = self._pits.pop((r.body or {}).get("id"), None)
                 return 200, {"succeeded": True, "num_freed": int(freed is not None)}
             case [index, "_pit"] if m == "POST":
+                if self.refuse_pit is not None:  # a proxy or a role that does not allow it
+                    raise ApiFailure(self.refuse_pit, "refused_pit", "point in time refused")
                 if not r.query.get("keep_alive"):
                     raise ApiFailure(
                         400, "action_request_validation_exception", "[keep_alive] is missing"

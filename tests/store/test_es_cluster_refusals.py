@@ -307,3 +307,31 @@ def test_hangul_or_kana_inside_a_latin_or_digit_word_is_found(
     found = sorted(h.article.url for h in es.search(parse(query)))
     assert found == sorted([inside.url, apart.url])
     assert es.count_matches(parse(query)).total == 2
+
+
+# -- points in time -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("status", "asked_again"), [(403, False), (405, False), (500, True)])
+def test_a_cluster_refusing_points_in_time_still_pages_every_candidate(
+    fake: FakeElasticsearch, es: ElasticsearchStore, status: int, asked_again: bool
+) -> None:
+    """A proxy or a role may refuse ``POST <index>/_pit``: the exact pass pages with plain
+    search_after on the live index (the alias named, as a PIT search must not), finds
+    every match, and asks for a PIT again only if the refusal may pass (a 500)."""
+    matching = [an_article(f"m{i}", f"产业园aid 项目{i}。") for i in range(7)]
+    missing = [an_article(f"x{i}", "产业园 said ai。") for i in range(9)]
+    es.upsert_many(matching + missing)
+    fake.refuse_pit = status
+    es_module_page = es_module.SCAN_PAGE
+    try:
+        es_module.SCAN_PAGE = 4
+        hits = es.search(parse("园ai"), limit=50)
+        assert es.count_matches(parse("园ai")).total == 7
+    finally:
+        es_module.SCAN_PAGE = es_module_page
+    assert sorted(h.article.url for h in hits) == sorted(a.url for a in matching)
+    pages = [r for r in fake.calls(endpoint="_search") if r.body and r.body.get("size") == 4]
+    assert len(pages) >= 4 and all("pit" not in r.body for r in pages)
+    assert all(r.path == f"/{ALIAS}/_search" for r in pages)
+    assert (len(fake.calls("POST", "_pit")) > 1) is asked_again
