@@ -69,6 +69,7 @@ MAX_TOKEN_LENGTH = 255  # the standard tokenizer's: it splits a longer word ever
 GAP_WAIT = 300  # seconds a reader waits for change numbers another writer reserved
 CONFLICT_RETRIES = 3  # retry_on_conflict of updates of side documents
 CLAIM_ROUNDS = 5  # versions of one article a batch claims when other writers race it
+NAMED = 20  # failed items a BulkError names (the rest are counted)
 VOID = "void"  # the kind of a change number left unused (its change was recorded before)
 # Longest kana/hangul match_phrase. The query's own analysis is a token graph (each bigram
 # spans two unigrams): a phrase on it is one span clause per path, fib(n + 1) of them for n
@@ -294,9 +295,10 @@ class ElasticsearchStore:
             outcomes[aid] = Outcome.UNCHANGED
         if refused:
             failed_ids = {_article_of(r) for r in refused}
-            named = sorted(f"{r.get('_index')}/{r['_id']}" for r in refused)
-            reason = refused[0].get("error")
-            error = BulkError(f"not written: {', '.join(named)}: {reason}", failed_ids)
+            urls = {aid: a.url for aid, a in latest.items()}
+            named = sorted(f"{urls.get(_article_of(r), '?')} ({_failure(r)})" for r in refused)
+            more = f" and {len(named) - NAMED} more" if len(named) > NAMED else ""
+            error = BulkError(f"not written: {'; '.join(named[:NAMED])}{more}", failed_ids)
             error.outcomes = {i: o for i, o in outcomes.items() if i not in failed_ids}
             raise error
         # in input order: the first copy of an article carries its outcome, later ones
@@ -443,16 +445,18 @@ class ElasticsearchStore:
         attempts: int = 3,
         conflicts: list[dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
-        """Bulk-write without refreshing; items that fail are retried on their own. Returns
-        the items that still failed. A 409 (a document another writer or an earlier try
-        created, a compare-and-set lost) is no failure to retry: it goes to ``conflicts``,
-        for the caller to decide."""
+        """Bulk-write without refreshing; items that fail for a passing reason (429, 5xx,
+        no answer) are retried on their own. Returns the items that still failed, and
+        those refused for good (a 400: the same document would be refused again) at once.
+        A 409 (a document another writer or an earlier try created, a compare-and-set
+        lost) is no failure: it goes to ``conflicts``, for the caller to decide."""
         conflicts = [] if conflicts is None else conflicts
         pending = actions
         failed: list[dict[str, Any]] = []
+        refused: list[dict[str, Any]] = []
         for _ in range(attempts):
             if not pending:
-                return []
+                return refused
             failed = []
             for ok, item in helpers.streaming_bulk(
                 self.es,
@@ -470,15 +474,15 @@ class ElasticsearchStore:
                 if result.get("status") == 409 and next(iter(item)) != "update":
                     conflicts.append(result)
                     continue
-                failed.append(result)
+                (failed if _passing(result.get("status")) else refused).append(result)
             self._dirty.update(a["_index"] for a in pending if a["_index"] not in self._unsearched)
             if not failed:
-                return []
+                return refused
             # a write to the alias is reported under the index behind it
             keys = {(self.alias if require_alias else f.get("_index"), f["_id"]) for f in failed}
             pending = [a for a in pending if (a["_index"], a["_id"]) in keys]
             log.warning("bulk: %d of %d items failed; retrying them", len(failed), len(actions))
-        return failed
+        return refused + failed
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -1214,6 +1218,19 @@ def _version_action(index: str, doc: dict[str, Any], seen: str) -> dict[str, Any
             "record": record,
         },
     }
+
+
+def _passing(status: Any) -> bool:
+    """Whether a bulk item's failure may pass: busy (429), a server error, or no answer."""
+    return not isinstance(status, int) or status == 429 or status >= 500
+
+
+def _failure(item: dict[str, Any]) -> str:
+    """A failed bulk item as a person reads it: where, status, error type and reason."""
+    error = item.get("error")
+    if isinstance(error, dict):
+        error = f"{error.get('type')}: {error.get('reason')}"
+    return f"{item.get('_index')}/{item['_id']}: {item.get('status', '?')} {error}"
 
 
 def _void(hit: dict[str, Any]) -> bool:

@@ -335,3 +335,35 @@ def test_a_cluster_refusing_points_in_time_still_pages_every_candidate(
     assert len(pages) >= 4 and all("pit" not in r.body for r in pages)
     assert all(r.path == f"/{ALIAS}/_search" for r in pages)
     assert (len(fake.calls("POST", "_pit")) > 1) is asked_again
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+def test_a_document_refused_for_good_is_sent_once_and_named_by_its_url(
+    fake: FakeElasticsearch, es: ElasticsearchStore
+) -> None:
+    """A 400 (a mapping refusal) is the same on every try: the item is not sent again, and
+    the error names the article's URL, the index, the status and the cluster's reason,
+    where it named only an id after three identical refusals."""
+    good, bad = an_article("good"), an_article("bad")
+    fake.fail_items([article_id(bad.url)], status=400, times=None, index=ALIAS)
+    with pytest.raises(es_module.BulkError) as caught:
+        es.upsert_many([good, bad])
+    message = str(caught.value)
+    assert bad.url in message and f"{ALIAS}/{article_id(bad.url)}: 400 injected_failure" in message
+    assert good.url not in message and caught.value.ids == {article_id(bad.url)}
+    assert caught.value.outcomes == {article_id(good.url): Outcome.NEW}
+    sent = [i.id for i in fake.bulk_items(index=ALIAS)]
+    assert sent.count(article_id(bad.url)) == 1
+
+
+def test_an_error_names_twenty_items_and_counts_the_rest(
+    fake: FakeElasticsearch, es: ElasticsearchStore
+) -> None:
+    batch = [an_article(f"n{i}") for i in range(25)]
+    fake.fail_items([article_id(a.url) for a in batch], status=400, times=None, index=ALIAS)
+    with pytest.raises(es_module.BulkError, match=r"and 5 more$") as caught:
+        es.upsert_many(batch)
+    assert str(caught.value).count("https://tidenews.com.cn/") == 20
+    assert len(caught.value.ids) == 25
