@@ -226,6 +226,12 @@ class ElasticsearchStore:
                 "until `tidewatch index reindex`",
                 index,
             )
+        elif version < 3:
+            log.warning(
+                "%s: its older articles' text_plain overlooks words over 255 characters and "
+                "Hangul inside Latin or digit words; `tidewatch index reindex` recomputes it",
+                index,
+            )
 
     def analysis_plugins(self) -> set[str]:
         """Plugins installed on every node (a sub-field needs its analyzer everywhere)."""

@@ -7,11 +7,13 @@ and each test fails on the store as it was before the fix."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from elasticsearch import BadRequestError
+from elastic_transport import TransportError
+from elasticsearch import ApiError, BadRequestError
 from fake_es import FakeElasticsearch
 from support import expected_article
 
@@ -122,7 +124,9 @@ def test_no_article_is_refused_for_an_immense_keyword(
     assert limited >= {"url", "channel", "origin", "authors", "contributors", "editor", "images"}
 
 
-def test_an_index_without_ignore_above_gets_it_in_place(fake: FakeElasticsearch) -> None:
+def test_an_index_without_ignore_above_gets_it_in_place(
+    fake: FakeElasticsearch, caplog: pytest.LogCaptureFixture
+) -> None:
     """An index (and side indices) of mapping version 2 had no ``ignore_above``: ``create``
     puts it on the existing fields (an updatable parameter, no reindex), after which the
     cluster takes the article it refused before."""
@@ -143,7 +147,9 @@ def test_an_index_without_ignore_above_gets_it_in_place(fake: FakeElasticsearch)
         },
     }
     client.indices.create(index=SEEN, mappings=seen)
-    assert store.create() == f"{ALIAS}-v2"
+    with caplog.at_level(logging.WARNING, logger="store.elasticsearch"):
+        assert store.create() == f"{ALIAS}-v2"
+    assert "`tidewatch index reindex` recomputes it" in caplog.text  # text_plain of before
     assert fake.indices[f"{ALIAS}-v2"].mappings["properties"]["url"]["ignore_above"] == 8191
     assert fake.indices[SEEN].mappings["properties"]["etag"]["ignore_above"] == 8191
     assert store.upsert_many([hostile("after")]) == [Outcome.NEW]
@@ -367,3 +373,27 @@ def test_an_error_names_twenty_items_and_counts_the_rest(
         es.upsert_many(batch)
     assert str(caught.value).count("https://tidenews.com.cn/") == 20
     assert len(caught.value.ids) == 25
+
+
+def test_credentials_in_the_url_never_reach_an_error_or_a_log(
+    fake: FakeElasticsearch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``https://user:password@host`` is taken apart by the client into a Basic header,
+    shown as ``<hidden>``: neither a refusal nor an unreachable cluster prints it."""
+    secret = "Tide-Watch-Pass-9f3"
+    fake.require_authorization = "Basic ZWxhc3RpYzpvdGhlcg=="  # elastic:other
+    caplog.set_level(logging.DEBUG)
+    store = ElasticsearchStore(f"http://elastic:{secret}@127.0.0.1:{fake.port}")
+    errors = []
+    with pytest.raises(ApiError) as refused:
+        store.create()
+    errors.append(refused.value)
+    store.close()
+    gone = ElasticsearchStore(f"http://elastic:{secret}@127.0.0.1:1")
+    gone.es = gone.es.options(max_retries=0)
+    with pytest.raises(TransportError) as unreachable:
+        gone.count()
+    errors.append(unreachable.value)
+    texts = [caplog.text, repr(store.es), repr(gone.es)]
+    texts += [f"{e!s} {e!r} {getattr(e, 'body', '')}" for e in errors]
+    assert caplog.text and not any(secret in t for t in texts)
