@@ -30,7 +30,8 @@ import json
 import logging
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing
 from datetime import datetime
 from functools import cache
 from itertools import islice
@@ -564,8 +565,10 @@ class ElasticsearchStore:
         self._refresh()
         plan = plan_for(query)
         filters = _filters(source, channel, since, until)
-        ranked = self._ranked(query, plan, filters, offset + limit)
-        page = [_stored(h["_source"]) for h in islice(ranked, offset, offset + limit)]
+        # closed at once: the scans it stops early close their points in time now, not
+        # whenever the garbage collector gets to them
+        with closing(self._ranked(query, plan, filters, offset + limit)) as ranked:
+            page = [_stored(h["_source"]) for h in islice(ranked, offset, offset + limit)]
         hits = []
         for article in self._with_seen(page):
             if hit := highlight(query, article):
@@ -576,18 +579,19 @@ class ElasticsearchStore:
 
     def _ranked(
         self, query: Query, plan: Plan, filters: list[dict[str, Any]], wanted: int
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Generator[dict[str, Any], None, None]:
         """Every match as a hit, in the final order: the title tier, then the body tier; in
         each, Elasticsearch's exact matches merged with the ones the exact pass decides."""
         for tier in (1, 2):
             decided = self._scan(plan.tier(tier, filters), size=min(wanted, MAX_PAGE))
             candidates = plan.candidates(filters, tier)
-            checked = (
-                h
-                for h in self._scan(candidates, size=SCAN_PAGE, pit=not plan.exact)
-                if _tier(query, h["_source"]) == tier
-            )
-            yield from heapq.merge(decided, checked, key=_order)
+            scan = self._scan(candidates, size=SCAN_PAGE, pit=not plan.exact)
+            checked = (h for h in scan if _tier(query, h["_source"]) == tier)
+            try:
+                yield from heapq.merge(decided, checked, key=_order)
+            finally:  # stopped early or failed: each scan closes its point in time
+                scan.close()
+                decided.close()
 
     def count_matches(
         self,
@@ -651,7 +655,7 @@ class ElasticsearchStore:
         size: int,
         fields: list[str] | None = None,
         pit: bool = False,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Generator[dict[str, Any], None, None]:
         """Hits of ``query`` in SORT order, ``size`` per request, with ``search_after`` (in
         a point in time if asked and the cluster offers one) until there are no more."""
         if query is None:

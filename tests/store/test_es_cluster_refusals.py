@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+import fake_es
 import pytest
 from elastic_transport import TransportError
 from elasticsearch import ApiError, BadRequestError
@@ -397,3 +398,26 @@ def test_credentials_in_the_url_never_reach_an_error_or_a_log(
     texts = [caplog.text, repr(store.es), repr(gone.es)]
     texts += [f"{e!s} {e!r} {getattr(e, 'body', '')}" for e in errors]
     assert caplog.text and not any(secret in t for t in texts)
+
+
+def test_every_point_in_time_is_closed_when_a_page_stops_early_or_a_search_fails(
+    fake: FakeElasticsearch, es: ElasticsearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A point in time holds segments on the cluster until closed or expired: a search that
+    needs only the first page of candidates, or whose second page fails, closes its PIT."""
+    monkeypatch.setattr(es_module, "SCAN_PAGE", 3)
+    es.upsert_many([an_article(f"p{i}", f"产业园aid 项目{i}。") for i in range(10)])
+    assert len(es.search(parse("园ai"), limit=2)) == 2
+    assert fake.calls("POST", "_pit") and fake._pits == {}
+    pages = iter(range(100))
+    real = fake._search
+
+    def failing(name: Any, body: dict[str, Any], query: dict[str, str]) -> Any:
+        if "pit" in body and next(pages) == 1:
+            raise fake_es.ApiFailure(500, "node_failure", "a node left")
+        return real(name, body, query)
+
+    monkeypatch.setattr(fake, "_search", failing)
+    with pytest.raises(ApiError):
+        es.search(parse("园ai"), limit=50)
+    assert fake._pits == {}
