@@ -737,7 +737,15 @@ class FakeElasticsearch:
 
     def _check_doc_values(self, searchable: dict[str, Any], field_name: str, use: str) -> None:
         """Sorting and aggregating need doc values: a ``text`` field has none (fielddata is
-        off), so Elasticsearch refuses the whole search."""
+        off), so Elasticsearch refuses the whole search; ``_id`` has none either, and 8.x
+        refuses its fielddata (``indices.id_field_data.enabled`` is false)."""
+        if field_name == "_id":
+            raise ApiFailure(
+                400,
+                "illegal_argument_exception",
+                "Fielddata access on the _id field is disallowed, you can re-enable it by "
+                "updating the dynamic cluster setting: indices.id_field_data.enabled",
+            )
         for index in searchable:
             if _field_type(self.indices[index].mappings, field_name) == "text":
                 raise ApiFailure(

@@ -421,3 +421,20 @@ def test_every_point_in_time_is_closed_when_a_page_stops_early_or_a_search_fails
     with pytest.raises(ApiError):
         es.search(parse("园ai"), limit=50)
     assert fake._pits == {}
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"sort": [{"_id": "asc"}]},
+        {"sort": ["_id"]},
+        {"aggs": {"ids": {"terms": {"field": "_id"}}}, "size": 0},
+    ],
+)
+def test_the_fake_refuses_sorting_or_aggregating_on_id(
+    es: ElasticsearchStore, request_kwargs: dict[str, Any]
+) -> None:
+    """8.x refuses fielddata on ``_id`` by default: the store sorts and pages by its own
+    ``id`` keyword field, and the fake now refuses what the cluster refuses."""
+    with pytest.raises(BadRequestError, match="Fielddata access on the _id field"):
+        es.es.search(index=ALIAS, **request_kwargs)
