@@ -28,6 +28,7 @@ import dataclasses
 import heapq
 import json
 import logging
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Generator, Iterable, Iterator
@@ -1139,14 +1140,15 @@ def _folds_differently(char: str) -> bool:
 
 
 # A run the standard tokenizer may make one word of: no whitespace, no CJK character (each
-# its own token) and none of the punctuation that always ends a word (UAX #29 joins
-# letters across . ' : and digits across , ; so those do not end it here).
-_WORDLIKE_RUN = regex.compile(
-    rf"[^\s{_CJK}\p{{Ps}}\p{{Pe}}\p{{Pd}}!\"#$%&()*+/<=>?@\[\\\]^`{{|}}~、。！？]"
-    rf"{{{MAX_TOKEN_LENGTH + 1},}}"
+# its own token, or a CJK run that cjk_bigram joins across a split) and none of the
+# punctuation that always ends a word; UAX #29 joins letters across . ' ’ : and digits
+# across , ; so those do not end it here. Plain ranges for the stdlib re: ten times faster.
+_BREAKS = (
+    r"\s!\"#$%&()*+/<=>?@\[\\\]^`{|}~\-\u2010-\u2015\u201c\u201d\u2026"
+    r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    r"\uff01-\uff06\uff08-\uff0b\uff0d\uff0f\uff1f\U00020000-\U0003ffff"
 )
-
-
+_LONG_WORD = re.compile(rf"[^{_BREAKS}]{{{MAX_TOKEN_LENGTH + 1},}}")
 # Hangul syllables are letters to UAX #29: touching another letter or a digit (2026년,
 # K팝), or across . : ' they make one word with it, and so does katakana across _; such a
 # word is typed <ALPHANUM>, which cjk_bigram leaves whole: no unigram or bigram of its
@@ -1156,6 +1158,7 @@ _JOINED_TO_A_WORD = regex.compile(
     rf"(?V1)\p{{Hangul}}{_LETTER}|{_LETTER}\p{{Hangul}}"
     rf"|[\p{{Katakana}}ー]\p{{Pc}}|\p{{Pc}}[\p{{Katakana}}ー]"
 )
+_MAY_JOIN = regex.compile(r"[\p{Hangul}\p{Pc}]")  # without one, nothing to join
 
 
 def text_plain(*texts: str) -> bool:
@@ -1163,10 +1166,12 @@ def text_plain(*texts: str) -> bool:
     character folds otherwise, no word is longer than the tokenizer's ``max_token_length``
     (it splits such a word every 255 characters, and a ``*run*`` wildcard across a split
     would find neither piece), and no Hangul or kana is part of a Latin or digit word."""
-    joined = "".join(texts)
-    if any(_folds_differently(c) for c in set(joined)):
+    chars = "".join(set("".join(texts)))
+    if any(_folds_differently(c) for c in chars):
         return False
-    return not any(_WORDLIKE_RUN.search(t) or _JOINED_TO_A_WORD.search(t) for t in texts)
+    if any(_LONG_WORD.search(t) for t in texts):
+        return False
+    return not (_MAY_JOIN.search(chars) and any(_JOINED_TO_A_WORD.search(t) for t in texts))
 
 
 def _document(
