@@ -268,6 +268,38 @@ class ElasticsearchStore:
         known = self._known(list(latest))
         seen = iso(now())
         outcomes: dict[str, Outcome] = {}
+        docs, refused = self._claim(latest, known, seen, outcomes)
+        written, failed = self._write_articles(docs, known)
+        refused += failed
+        for aid in docs.keys() - written:  # another writer wrote this very version first
+            outcomes[aid] = Outcome.UNCHANGED
+        if refused:
+            failed_ids = {_article_of(r) for r in refused}
+            urls = {aid: a.url for aid, a in latest.items()}
+            named = sorted(f"{urls.get(_article_of(r), '?')} ({_failure(r)})" for r in refused)
+            more = f" and {len(named) - NAMED} more" if len(named) > NAMED else ""
+            error = BulkError(f"not written: {'; '.join(named[:NAMED])}{more}", failed_ids)
+            error.outcomes = {i: o for i, o in outcomes.items() if i not in failed_ids}
+            raise error
+        # in input order: the first copy of an article carries its outcome, later ones
+        # are unchanged (as writing them one by one would report)
+        result, reported = [], set()
+        for a in articles:
+            aid = article_id(a.url)
+            result.append(Outcome.UNCHANGED if aid in reported else outcomes[aid])
+            reported.add(aid)
+        return result
+
+    def _claim(
+        self,
+        latest: dict[str, Article],
+        known: dict[str, dict[str, Any]],
+        seen: str,
+        outcomes: dict[str, Outcome],
+    ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+        """Record the history of every new or changed article (and every ``last_seen``),
+        claiming its next version; a version another writer won is built on, round after
+        round. Returns the documents to write and the items that failed."""
         docs: dict[str, dict[str, Any]] = {}
         side = [_seen_action(self.seen_index, i, seen, _validators(a)) for i, a in latest.items()]
         refused: list[dict[str, Any]] = []
@@ -292,31 +324,11 @@ class ElasticsearchStore:
                 known[aid] = {**known.get(aid, {}), **winner}
             pending = list(lost)
             if not pending:
-                break
-        refused += [
-            {"_index": self.versions_index, "_id": aid, "error": "lost every version race"}
-            for aid in pending
+                return docs, refused
+        lost = "lost every version race"
+        return docs, refused + [
+            {"_index": self.versions_index, "_id": aid, "error": lost} for aid in pending
         ]
-        written, failed = self._write_articles(docs, known)
-        refused += failed
-        for aid in docs.keys() - written:  # another writer wrote this very version first
-            outcomes[aid] = Outcome.UNCHANGED
-        if refused:
-            failed_ids = {_article_of(r) for r in refused}
-            urls = {aid: a.url for aid, a in latest.items()}
-            named = sorted(f"{urls.get(_article_of(r), '?')} ({_failure(r)})" for r in refused)
-            more = f" and {len(named) - NAMED} more" if len(named) > NAMED else ""
-            error = BulkError(f"not written: {'; '.join(named[:NAMED])}{more}", failed_ids)
-            error.outcomes = {i: o for i, o in outcomes.items() if i not in failed_ids}
-            raise error
-        # in input order: the first copy of an article carries its outcome, later ones
-        # are unchanged (as writing them one by one would report)
-        result, reported = [], set()
-        for a in articles:
-            aid = article_id(a.url)
-            result.append(Outcome.UNCHANGED if aid in reported else outcomes[aid])
-            reported.add(aid)
-        return result
 
     def _record(
         self, claims: dict[str, dict[str, Any]], side: list[dict[str, Any]], seen: str

@@ -438,3 +438,25 @@ def test_the_fake_refuses_sorting_or_aggregating_on_id(
     ``id`` keyword field, and the fake now refuses what the cluster refuses."""
     with pytest.raises(BadRequestError, match="Fielddata access on the _id field"):
         es.es.search(index=ALIAS, **request_kwargs)
+
+
+def test_a_writer_losing_every_round_reports_the_article_unwritten(
+    fake: FakeElasticsearch, es: ElasticsearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Races are bounded (CLAIM_ROUNDS): a writer out of rounds says so, naming the URL,
+    and writes nothing over the winner; the pipeline keeps the article for the next run."""
+    base = an_article("busy")
+    aid = article_id(base.url)
+    es.upsert_many([base])
+    other = racing_writer(fake, aid, monkeypatch)
+    es.upsert_many([edited(base, "补充一。")])
+    monkeypatch.setattr(es_module, "CLAIM_ROUNDS", 1)
+    with pytest.raises(es_module.BulkError, match="lost every version race") as caught:
+        other.upsert_many([edited(base, "补充二。")])
+    assert base.url in str(caught.value) and caught.value.ids == {aid}
+    current = es.get(aid)
+    assert current is not None and current.body.endswith("补充一。")
+    monkeypatch.setattr(es_module, "CLAIM_ROUNDS", 5)
+    assert other.upsert_many([edited(base, "补充二。")]) == [Outcome.UPDATED]  # sent again
+    assert [v for v, _ in history(fake, aid)] == [1, 2, 3]
+    other.close()
