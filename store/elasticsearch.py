@@ -6,8 +6,11 @@ Layout, all named after the alias ``<alias>``:
   only adds fields, a reindex and an alias switch otherwise, never a data loss);
 * ``<alias>-changes``: the change feed, ordered by a ``seq`` that the counter document in
   ``<alias>-seq`` hands out per batch (a reader waits at numbers reserved by a writer that
-  has not written them yet, up to GAP_WAIT);
+  has not written them yet, up to GAP_WAIT; a number whose change was recorded under
+  another is written as a ``void`` the reader passes at once);
 * ``<alias>-versions``: every version of every article (``versions(id)``), compressed;
+  creating ``<id>:<version>`` is how a writer claims a version, so racing writers never
+  record one twice nor lose one;
 * ``<alias>-seen``: ``last_seen`` and HTTP validators, so re-seeing an unchanged article
   writes a tiny side document, never the article.
 
@@ -16,6 +19,9 @@ totals, per-source counts and trends are its own aggregations. Only documents wh
 analyser folds differently from ``store.textnorm`` (``text_plain: false``), and queries that
 cannot be compiled exactly (Latin substrings, kana, contexts that overlap), go through the
 exact pass in Python, paging with ``search_after`` until the page is full.
+
+Keyword fields a page or a server fills carry ``ignore_above`` (a term over 32,766 UTF-8
+bytes would make the cluster refuse the whole article).
 
 Writes never refresh: a read of this store that follows its own write refreshes once, and
 ``close`` refreshes what is still unseen, so another process sees a finished crawl.

@@ -49,19 +49,22 @@ It implements in memory just what ``ElasticsearchStore`` uses:
 
 What a cluster refuses, it refuses (400): ``from + size`` past index.max_result_window
 (10,000); ``search_after`` with ``from`` or with another count of values than the sort;
-sorting or aggregating on a ``text`` field; a query tree of more than 1,024 leaf clauses
-(the least max_clause_count of an 8.x node), or a ``match_phrase`` whose token graph has
-more paths than that; an answer of more than :attr:`FakeElasticsearch.max_buckets`
-buckets (search.max_buckets); ``span_near``/``span_or`` clauses on different fields.
+sorting or aggregating on a ``text`` field or on ``_id`` (no fielddata in 8.x); a query
+tree of more than 1,024 leaf clauses (the least max_clause_count of an 8.x node), or a
+``match_phrase`` whose token graph has more paths than that; an answer of more than
+:attr:`FakeElasticsearch.max_buckets` buckets (search.max_buckets); ``span_near``/``span_or``
+clauses on different fields.
 Totals follow ``track_total_hits`` (absent: exact up to 10,000, ``false``: none).
 
 A write to a name that is neither an index nor an alias creates a concrete index, as
 Elasticsearch's default ``action.auto_create_index`` does (or a 404 with
 :attr:`FakeElasticsearch.auto_create_index` false). Writes are seen at once by
 ``get``/``mget`` (realtime) but by searches only after a refresh: ``_refresh``, or a write
-with ``refresh=true|wait_for`` (:attr:`FakeElasticsearch.refreshes` counts them). An outage
-is :attr:`FakeElasticsearch.down` (connections closed unanswered), optionally entered right
-after answering a chosen request (:attr:`FakeElasticsearch.down_after`).
+with ``refresh=true|wait_for`` (:attr:`FakeElasticsearch.refreshes` counts them). A
+cluster or proxy refusing points in time is :attr:`FakeElasticsearch.refuse_pit` (a
+status). An outage is :attr:`FakeElasticsearch.down` (connections closed unanswered),
+optionally entered right after answering a chosen request
+(:attr:`FakeElasticsearch.down_after`).
 
 Every request is recorded in :attr:`FakeElasticsearch.requests` (method, path, query,
 headers, and the parsed JSON body, or the list of NDJSON lines for ``_bulk``).
