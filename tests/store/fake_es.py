@@ -791,7 +791,14 @@ class FakeElasticsearch:
             )
         sort = [_sort_spec(s) for s in body.get("sort", [])]
         for field_name, _ in sort:
-            self._check_doc_values(searchable, field_name, "sort")
+            if field_name == "_shard_doc" and "pit" not in body:
+                raise ApiFailure(
+                    400,
+                    "illegal_argument_exception",
+                    "[_shard_doc] sort field cannot be used without [point in time]",
+                )
+            if field_name != "_shard_doc":
+                self._check_doc_values(searchable, field_name, "sort")
         found = self._matching(searchable, body.get("query"))
         keyed = []
         for index, doc_id, doc in found:

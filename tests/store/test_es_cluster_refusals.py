@@ -460,3 +460,8 @@ def test_a_writer_losing_every_round_reports_the_article_unwritten(
     assert other.upsert_many([edited(base, "补充二。")]) == [Outcome.UPDATED]  # sent again
     assert [v for v, _ in history(fake, aid)] == [1, 2, 3]
     other.close()
+
+
+def test_the_fake_refuses_shard_doc_outside_a_point_in_time(es: ElasticsearchStore) -> None:
+    with pytest.raises(BadRequestError, match=r"\[_shard_doc\] sort field cannot be used"):
+        es.es.search(index=ALIAS, sort=[{"_shard_doc": "asc"}])
