@@ -24,7 +24,7 @@ from store.textnorm import normalize
 
 IDEOGRAPHS = "钱塘江区杭州市萧山数字经济新型工业化"
 WORDS = ["钱塘", "钱塘江", "钱塘区", "萧山", "萧山区", "数字经济", "新型工业化", "杭州市", "江区"]
-PUNCTUATION = "，。、“”（）：;,.()-"
+PUNCTUATION = "，。、“”（）：;,.()-#&_[]@~"  # the last ones are rare separators for FTS5
 # folded by normalize: full-width Latin and digits, circled digits, half-width kana,
 # conjoining jamo (NFKC composes them into the syllable beside them), folds that change the
 # length (ß ﬁ Ⅻ, İ gains a mark) and Kangxi radicals that fold into ideographs (⼭ 山, ⼯ 工)
@@ -161,6 +161,7 @@ def rules(seed: int, articles: list[Article], count: int) -> list[str]:
     out: list[str] = []
     shapes = [_single, _one_character, _pair, _either, _negated, _grouped, _excluding]
     shapes += [_excluding, _excluding, _two_contexts, _neighbour, _lone_minus, _nested]
+    shapes += [_ideographic]
     while len(out) < count:
         rule = rng.choice(shapes)(rng, texts)
         try:
@@ -276,6 +277,14 @@ def _neighbour(rng: random.Random, texts: list[str]) -> str:
     else:
         context = text[at : at + 3] if at + 3 <= len(text) else needle + rng.choice(IDEOGRAPHS)
     return f"{quoted(term)} -{quoted(context)}"
+
+
+def _ideographic(rng: random.Random, texts: list[str]) -> str:
+    """Words only, an exclusion among them: the whole rule runs as SQL on stored text."""
+    term, other = rng.choice(WORDS), rng.choice(WORDS)
+    excluding = f"{term} -{_context(rng, texts, term)}"
+    shapes = (f"{excluding} NOT {other}", f"({excluding}) -{other}", f"{excluding} {other}")
+    return rng.choice(shapes)
 
 
 def _lone_minus(rng: random.Random, texts: list[str]) -> str:
