@@ -75,7 +75,7 @@ from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import is_ideographs, normalize, normalize_noting_raw
 
 SCHEMA_VERSION = 4
-GRAMS_VERSION = 4  # how text becomes tokens; a change rebuilds the index
+GRAMS_VERSION = 5  # how text becomes tokens; a change rebuilds the index (5: jamo, ﾞ)
 REVISION_TTL = 0.1  # seconds before revision() sees another process's commit
 WAL_BACKSTOP = 16384  # pages (64 MiB) of WAL before a commit checkpoints it itself
 TIDY_PAGES = 500  # index pages merged in one transaction of tidy(): tens of milliseconds

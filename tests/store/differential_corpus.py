@@ -161,7 +161,7 @@ def rules(seed: int, articles: list[Article], count: int) -> list[str]:
     out: list[str] = []
     shapes = [_single, _one_character, _pair, _either, _negated, _grouped, _excluding]
     shapes += [_excluding, _excluding, _two_contexts, _neighbour, _lone_minus, _nested]
-    shapes += [_ideographic]
+    shapes += [_ideographic, _deep]
     while len(out) < count:
         rule = rng.choice(shapes)(rng, texts)
         try:
@@ -224,7 +224,10 @@ def _context(rng: random.Random, texts: list[str], term: str) -> str:
 
 
 def _single(rng: random.Random, texts: list[str]) -> str:
-    return quoted(_term(rng, texts))
+    term = _term(rng, texts)
+    if rng.random() < 0.3 and not any(c in term for c in '"“”'):
+        return rng.choice((f'"{term}"', f"“{term}”"))  # quoted though it need not be
+    return quoted(term)
 
 
 def _one_character(rng: random.Random, texts: list[str]) -> str:
@@ -284,6 +287,15 @@ def _ideographic(rng: random.Random, texts: list[str]) -> str:
     term, other = rng.choice(WORDS), rng.choice(WORDS)
     excluding = f"{term} -{_context(rng, texts, term)}"
     shapes = (f"{excluding} NOT {other}", f"({excluding}) -{other}", f"{excluding} {other}")
+    return rng.choice(shapes)
+
+
+def _deep(rng: random.Random, texts: list[str]) -> str:
+    """Exclusions under NOT and OR, and a context beside a group (so a plain NOT)."""
+    excluding, a, b = _excluding(rng, texts), _term(rng, texts), _term(rng, texts)
+    a, b, around = quoted(a), quoted(b), quoted(_context(rng, texts, a))
+    shapes = [f"NOT ({excluding})", f"-({excluding})", f"({a} OR {b}) -{around}"]
+    shapes += [f"(({a} OR {b}) ({excluding} OR NOT {a}))", f"{a} OR {b} OR ({excluding})"]
     return rng.choice(shapes)
 
 
@@ -359,4 +371,7 @@ def filter_sets(seed: int, articles: list[Article]) -> list[dict[str, object]]:
         {"until": midnight, "source": rng.choice(sources)},
         {"since": utc_midnight, "until": rng.choice(moments[len(moments) // 2 :])},
         {"since": midnight.astimezone(SHANGHAI), "channel": "时政", "until": moments[-1]},
+        {"since": middle, "until": middle},  # nothing: since is inclusive, until exclusive
+        {"source": "无此来源"},
+        {"channel": "无此频道", "since": moments[0]},
     ]

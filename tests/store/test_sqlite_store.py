@@ -410,6 +410,24 @@ def test_an_index_built_by_another_tokenisation_is_rebuilt_on_open(tmp_path: Pat
     reopened.close()
 
 
+def test_text_whose_characters_compose_is_found_and_counted_alike(tmp_path: Path) -> None:
+    """Conjoining jamo and ﾞ beside folds that change the length (ß, ①): the index and the
+    highlights once normalised them apart, so search dropped what count_matches counted."""
+    base = replica_articles()[0]
+    bodies = ["\u1112\u1161\u11abß①", "ｶﾞ ①钱塘", "\ud55c ガ", "\u1112\u1161\u11ab"]
+    made = [
+        dataclasses.replace(base, url=f"{base.url}?{n}", title=f"标题{n}", body=body)
+        for n, body in enumerate(bodies)
+    ]
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    store.upsert_many(made)
+    for term, wanted in (("\ud55c", {0, 2, 3}), ("ガ", {1, 2}), ("ｶﾞ", {1, 2})):
+        hits = store.search(parse(term), limit=10)
+        assert {h.article.url for h in hits} == {made[n].url for n in wanted}, term
+        assert store.count_matches(parse(term)).total == len(wanted), term
+    store.close()
+
+
 # -- index writes -----------------------------------------------------------------------------
 
 
