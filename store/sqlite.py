@@ -715,25 +715,24 @@ class SqliteStore:
         yield from ((r, False) for r in self._ordered(rest, plan) if r not in read)
 
     def _ordered(self, expr: str, plan: _Plan) -> Iterator[int]:
-        """Matching rowids, newest first: FTS5 gives whole days in order, one day is sorted."""
+        """Matching rowids, newest first, then by id (the contract's total order): FTS5 gives
+        whole days in order, one day is sorted."""
         time_sql, time_params = plan.time_sql
         raw_sql, raw_params = "", []
         if plan.raw_sql is not None:  # candidates that cannot match never leave SQL
             raw_sql, raw_params = f" AND (NOT a.raw_exact OR {plan.raw_sql[0]})", plan.raw_sql[1]
         cursor = self._db.execute(
-            "SELECT g.rowid, a.published_at FROM grams g JOIN articles a ON a.rowid = g.rowid "
-            f"WHERE grams MATCH ? {time_sql}{raw_sql} ORDER BY g.rowid DESC",
+            "SELECT g.rowid, a.published_at, a.id FROM grams g JOIN articles a "
+            f"ON a.rowid = g.rowid WHERE grams MATCH ? {time_sql}{raw_sql} ORDER BY g.rowid DESC",
             (plan.filtered(expr), *time_params, *raw_params),
         )
         day, group = None, []
-        for rowid, published_at in cursor:
+        for rowid, published_at, aid in cursor:
             if rowid >> SLOT_BITS != day:
-                group.sort(reverse=True)
-                yield from (r for _, r in group)
+                yield from _newest_first(group)
                 day, group = rowid >> SLOT_BITS, []
-            group.append((published_at, rowid))
-        group.sort(reverse=True)
-        yield from (r for _, r in group)
+            group.append((published_at, aid, rowid))
+        yield from _newest_first(group)
 
     @_guarded
     def count_matches(
@@ -1293,6 +1292,13 @@ def _index_tokens(title: str, body: str, row: Any) -> tuple[str, str, str]:
         meta.append(_meta("c", row["channel"]))
     meta += (_meta("u", c) for c in dict.fromkeys(title))  # the title's characters
     return _tokens(body), _tokens(title), " ".join(meta)
+
+
+def _newest_first(group: list[tuple[str, str, int]]) -> list[int]:
+    """The rowids of (published_at, id, rowid) newest first, then by id ascending."""
+    group.sort(key=lambda g: g[1])  # stable: the ids' order stays among equal times
+    group.sort(key=lambda g: g[0], reverse=True)
+    return [rowid for *_, rowid in group]
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a trend labels thousands of days, each many times

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from model.article import Article, Precision
 from model.clock import SHANGHAI
+from store.base import article_id
 from store.query import Query, QueryError, parse
 from store.textnorm import normalize
 
@@ -342,6 +343,12 @@ def title_hit(query: Query, a: Article) -> bool:
 def rank(query: Query, a: Article) -> tuple[bool, datetime]:
     """The page order's key, descending: title hits first, then newest first."""
     return title_hit(query, a), a.published_at
+
+
+def ranked(query: Query, found: list[Article]) -> list[Article]:
+    """The page order of ``store.base``: by ``rank`` descending, then by id ascending."""
+    by_id = sorted(found, key=lambda a: article_id(a.url))
+    return sorted(by_id, key=lambda a: rank(query, a), reverse=True)
 
 
 def buckets(found: list[Article], bucket: str) -> dict[str, dict[str, int]]:

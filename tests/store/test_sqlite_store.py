@@ -428,6 +428,30 @@ def test_text_whose_characters_compose_is_found_and_counted_alike(tmp_path: Path
     store.close()
 
 
+def test_articles_published_at_one_time_are_ordered_by_id_on_every_page(tmp_path: Path) -> None:
+    """The contract's tie-break (store.base): newest first, then by id ascending, whatever
+    the source or the order of writing, which make the rowids (Elasticsearch sorts so too)."""
+    base = replica_articles()[0]
+    moment = datetime(2024, 5, 1, 9, 30, tzinfo=SHANGHAI)
+    made = [
+        dataclasses.replace(
+            base, url=f"{base.url}?tie={n}", source=f"s{n % 3}", title=f"标题{n}",
+            body=f"钱塘{n}", published_at=moment - timedelta(days=n // 8),
+        )
+        for n in range(24)
+    ]  # fmt: skip
+    random.Random(5).shuffle(made)
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    store.upsert_many(made[:10])
+    for a in made[10:]:
+        store.upsert(a)
+    want = sorted(made, key=lambda a: article_id(a.url))
+    want = [a.url for a in sorted(want, key=lambda a: a.published_at, reverse=True)]
+    pages = [store.search(parse("钱塘"), limit=5, offset=n) for n in range(0, 25, 5)]
+    assert [h.article.url for page in pages for h in page] == want
+    store.close()
+
+
 # -- index writes -----------------------------------------------------------------------------
 
 

@@ -18,7 +18,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from differential_corpus import Corpus, buckets, corpus, filter_sets, matching, rank, rules
+from differential_corpus import (
+    Corpus,
+    buckets,
+    corpus,
+    filter_sets,
+    matching,
+    rank,
+    ranked,
+    rules,
+)
 from fake_es import FakeElasticsearch
 
 import store.sqlite as sqlite_store
@@ -198,8 +207,8 @@ def compare(store: ArticleStore, articles: list[Article], rule: str, filters: di
 def searched(
     store: ArticleStore, query: Query, filters: dict, truth: list[Article], by_url: dict
 ) -> list[str]:
-    """Every page: each match once, ordered by (title hit, published_at) descending exactly
-    (the order among equal keys is the backend's own tie-break), as last written."""
+    """Every page: each match once, in the contract's order exactly (title hits first, then
+    newest first, then by id), as last written."""
     hits = paged(store, query, filters, limit=len(truth) + 2 * PAGE)
     urls = [h.article.url for h in hits]
     if Counter(urls) != Counter(a.url for a in truth):
@@ -207,12 +216,12 @@ def searched(
         wrong = sorted(u for u, n in Counter(urls).items() if n > 1 or u not in by_url)
         wrong += sorted(set(urls) - {a.url for a in truth})
         return [f"search: missing {missing}, extra or repeated {wrong}"]
-    got = [rank(query, by_url[u]) for u in urls]
-    want = sorted((rank(query, a) for a in truth), reverse=True)
+    want = [a.url for a in ranked(query, truth)]
     problems = stale(hits, by_url, query)
-    if got != want:
-        at = next(i for i, pair in enumerate(zip(got, want, strict=True)) if pair[0] != pair[1])
-        problems.append(f"search order at {at}: got {got[at]} ({urls[at]}), want {want[at]}")
+    if urls != want:
+        at = next(i for i, pair in enumerate(zip(urls, want, strict=True)) if pair[0] != pair[1])
+        got, wanted = (f"{u} {rank(query, by_url[u])}" for u in (urls[at], want[at]))
+        problems.append(f"search order at {at}: got {got}, want {wanted}")
     return problems
 
 
