@@ -30,7 +30,8 @@ PUNCTUATION = "，。、“”（）：;,.()-#&_[]@~"  # the last ones are rare 
 # conjoining jamo (NFKC composes them into the syllable beside them), folds that change the
 # length (ß ﬁ Ⅻ, İ gains a mark) and Kangxi radicals that fold into ideographs (⼭ 山, ⼯ 工)
 RICH = ["Ａ", "ｂ", "Ｂ", "１", "①", "②", "カ", "ｶ", "é", "한", "\u1112\u1161\u11ab"]
-RICH += ["ß", "ﬁ", "Ⅻ", "İ", "⼭", "⼯", "⼭⼯"]
+RICH += ["ß", "ﬁ", "Ⅻ", "İ", "⼭", "⼯", "⼭⼯", "ｶﾞ"]
+RICH += ["\U000f002c", "\U000f1000"]  # the SQLite index's own characters: a moved ",", its end
 MARKED = "e\u0301"  # in a few articles only: a mark sends the whole text down the slow path
 LATIN = ["a", "B", "z", "Z", "0", "1", "7", "ai", "AI"]
 SPACES = [" ", "  ", "\n", "\u3000", "\t"]

@@ -38,9 +38,10 @@ from store.elasticsearch import ElasticsearchStore
 from store.query import Query, Term, parse
 from store.sqlite import SqliteStore
 
-# more seeds, to hunt: DIFFERENTIAL_SEEDS=20 (CI runs the first three)
+# to hunt, more seeds and larger corpora: DIFFERENTIAL_SEEDS=20 DIFFERENTIAL_SIZE=400
 SEEDS = tuple(range(1, 1 + int(os.environ.get("DIFFERENTIAL_SEEDS", "3"))))
-SIZE = 100  # articles a corpus: several pages per rule, many on one day and source
+# articles a corpus: several pages per rule, many on one day and source
+SIZE = int(os.environ.get("DIFFERENTIAL_SIZE", "100"))
 RULES = 30  # a seed
 PAGE = 7
 HUGE = 10**12
