@@ -904,7 +904,7 @@ class SqliteStore:
         rows never reach Python, which costs ~1 µs a row against SQLite's ~0.2."""
         term, context, step = neighbour
         time_sql, time_params = plan.time_sql
-        both = f"({plan.upper}) AND {_TEXT} : {_phrase(context)}"
+        both = f'({plan.upper}) AND {_TEXT} : "{context}"'  # a token already: no _safe again
         db = self._db
         db.execute(_POSITIONS)
         db.execute(_PAIRS)

@@ -185,7 +185,17 @@ def _term(rng: random.Random, texts: list[str], length: int | None = None) -> st
     piece = text[start : start + length]
     if rng.random() < 0.2:
         piece = _widened(rng, piece)
+    elif rng.random() < 0.1:
+        piece = _twin(rng, piece)
     return piece
+
+
+def _twin(rng: random.Random, piece: str) -> str:
+    """The piece with what the SQLite index could take for its own characters: a "," made
+    its moved form U+F002C (or the reverse), or the end mark U+F1000 after it."""
+    if "," in piece or "\U000f002c" in piece:
+        return piece.translate({ord(","): "\U000f002c", 0xF002C: ","})
+    return piece + rng.choice((",", "\U000f002c", "\U000f1000"))
 
 
 def _widened(rng: random.Random, piece: str) -> str:
