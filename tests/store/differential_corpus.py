@@ -280,10 +280,15 @@ def _two_contexts(rng: random.Random, texts: list[str]) -> str:
 
 
 def _neighbour(rng: random.Random, texts: list[str]) -> str:
-    """Two characters and a context one character longer: the positions' path."""
+    """Two characters and a context one character longer: the positions' path; often with
+    a separator in them, which the index holds as a moved character."""
     term = _term(rng, texts, 2)
+    if rng.random() < 0.5:
+        pairs = [t[i : i + 2] for t in map(normal, texts) for i in _separators(t)]
+        term = rng.choice(pairs) if pairs else term
     needle = normalize(term).strip()
-    found = [(t, at) for t in map(normal, texts) if (at := t.find(needle)) != -1]
+    # from a text holding it once: excluding its context leaves that article none
+    found = [(t, t.find(needle)) for t in map(normal, texts) if t.count(needle) == 1]
     if not found or len(needle) != 2:
         return _excluding(rng, texts)
     text, at = rng.choice(found)
@@ -292,6 +297,11 @@ def _neighbour(rng: random.Random, texts: list[str]) -> str:
     else:
         context = text[at : at + 3] if at + 3 <= len(text) else needle + rng.choice(IDEOGRAPHS)
     return f"{quoted(term)} -{quoted(context)}"
+
+
+def _separators(text: str) -> list[int]:
+    """Where a two-character window of ``text`` holds an ASCII separator (not a space)."""
+    return [i for i in range(len(text) - 1) if set(text[i : i + 2]) & set(",.();:-#&_[]@~")]
 
 
 def _ideographic(rng: random.Random, texts: list[str]) -> str:

@@ -130,8 +130,9 @@ def test_elasticsearch_equals_brute_force(
     es_stores: dict[int, ElasticsearchStore], corpora: dict[int, Corpus], seed: int
 ) -> None:
     skip = {rule for s, rule in ES_KNOWN if s == seed}
-    # every other filter set: the fake evaluates each request in Python, thirty a rule
-    failures = disagreements(es_stores[seed], corpora[seed], "elasticsearch", skip, step=2)
+    # fewer rules and every other filter set: the fake evaluates each request in Python
+    es, made = es_stores[seed], corpora[seed]
+    failures = disagreements(es, made, "elasticsearch", skip, rule_count=RULES * 4 // 5, step=2)
     assert not failures, "\n".join(failures[:10])
 
 
