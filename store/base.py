@@ -169,7 +169,8 @@ class ArticleStore(Protocol):
         limit: int = 20,
         offset: int = 0,
     ) -> list[SearchHit]:
-        """One page of exact matches: title hits first, then newest first."""
+        """One page of exact matches: title hits first, then newest first, then by id
+        ascending (a total order: the same on every backend, and pages never overlap)."""
         ...
 
     def count_matches(
@@ -236,8 +237,9 @@ def highlight(query: Query, article: StoredArticle) -> SearchHit | None:
 
 
 def rank_and_snippet(query: Query, candidates: list[StoredArticle], limit: int) -> list[SearchHit]:
-    """Exact matching on normalised text; title hits first, then newest first."""
+    """Exact matching on normalised text; title hits first, then newest first, then by id."""
     hits = [hit for article in candidates if (hit := highlight(query, article))]
+    hits.sort(key=lambda h: h.article.id)  # stable: ties of the key below stay in id order
     hits.sort(key=lambda h: (bool(h.title_highlights), h.article.published_at), reverse=True)
     return hits[:limit]
 

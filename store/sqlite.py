@@ -75,7 +75,7 @@ from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import is_ideographs, normalize, normalize_noting_raw
 
 SCHEMA_VERSION = 4
-GRAMS_VERSION = 4  # how text becomes tokens; a change rebuilds the index
+GRAMS_VERSION = 5  # how text becomes tokens; a change rebuilds the index (5: jamo, ﾞ, _FOREIGN)
 REVISION_TTL = 0.1  # seconds before revision() sees another process's commit
 WAL_BACKSTOP = 16384  # pages (64 MiB) of WAL before a commit checkpoints it itself
 TIDY_PAGES = 500  # index pages merged in one transaction of tidy(): tens of milliseconds
@@ -159,6 +159,11 @@ _END = "\U000f1000"  # closes the last bigram of a text
 _SEPARATOR = re.compile(r"[^0-9a-z\x80-\U0010ffff]")  # ASCII the tokenizer would drop
 _MOVED = {c: chr(0xF0000 + c) for c in range(128) if _SEPARATOR.match(chr(c))}
 _COMMON_SEPARATORS = ", .%+();?:!-/\"'"  # the most frequent in normalised news text
+# The index's own characters (moved separators, the end mark): in a text, each is indexed as
+# _FOREIGN instead, and a term holding one is matched exactly by reading (see _match)
+_RESERVED = re.compile("[\U000f0000-\U000f10ff]")
+_FOREIGN = "\U000f1003"
+_NOTHING = 'm : "\U000f1004"'  # no article has this token
 _POSITIONS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_at USING fts5vocab(main, grams, instance)"
 )
@@ -715,25 +720,24 @@ class SqliteStore:
         yield from ((r, False) for r in self._ordered(rest, plan) if r not in read)
 
     def _ordered(self, expr: str, plan: _Plan) -> Iterator[int]:
-        """Matching rowids, newest first: FTS5 gives whole days in order, one day is sorted."""
+        """Matching rowids, newest first, then by id (the contract's total order): FTS5 gives
+        whole days in order, one day is sorted."""
         time_sql, time_params = plan.time_sql
         raw_sql, raw_params = "", []
         if plan.raw_sql is not None:  # candidates that cannot match never leave SQL
             raw_sql, raw_params = f" AND (NOT a.raw_exact OR {plan.raw_sql[0]})", plan.raw_sql[1]
         cursor = self._db.execute(
-            "SELECT g.rowid, a.published_at FROM grams g JOIN articles a ON a.rowid = g.rowid "
-            f"WHERE grams MATCH ? {time_sql}{raw_sql} ORDER BY g.rowid DESC",
+            "SELECT g.rowid, a.published_at, a.id FROM grams g JOIN articles a "
+            f"ON a.rowid = g.rowid WHERE grams MATCH ? {time_sql}{raw_sql} ORDER BY g.rowid DESC",
             (plan.filtered(expr), *time_params, *raw_params),
         )
         day, group = None, []
-        for rowid, published_at in cursor:
+        for rowid, published_at, aid in cursor:
             if rowid >> SLOT_BITS != day:
-                group.sort(reverse=True)
-                yield from (r for _, r in group)
+                yield from _newest_first(group)
                 day, group = rowid >> SLOT_BITS, []
-            group.append((published_at, rowid))
-        group.sort(reverse=True)
-        yield from (r for _, r in group)
+            group.append((published_at, aid, rowid))
+        yield from _newest_first(group)
 
     @_guarded
     def count_matches(
@@ -783,8 +787,9 @@ class SqliteStore:
         """Exact matches per source and publication day, by count queries on the index."""
         plan = _Plan(query, source, channel, since, until)
         with self._lock:
-            if isinstance(query.root, Term) and query.root.unless_in:
-                return self._excluding(query.root, plan)
+            root = query.root
+            if isinstance(root, Term) and root.unless_in and not _reserved(root):
+                return self._excluding(root, plan)
             counts = self._days(plan.lower, plan)
             if not plan.exact:
                 for src, day in self._checked(plan, *plan.time_sql):
@@ -899,7 +904,7 @@ class SqliteStore:
         rows never reach Python, which costs ~1 µs a row against SQLite's ~0.2."""
         term, context, step = neighbour
         time_sql, time_params = plan.time_sql
-        both = f"({plan.upper}) AND {_TEXT} : {_phrase(context)}"
+        both = f'({plan.upper}) AND {_TEXT} : "{context}"'  # a token already: no _safe again
         db = self._db
         db.execute(_POSITIONS)
         db.execute(_PAIRS)
@@ -1099,7 +1104,7 @@ class _Plan:
         root = query.root
         self.character = (
             root.text if isinstance(root, Term) and len(root.text) == 1 and not root.unless_in
-            else None
+            and not _RESERVED.search(root.text) else None
         )  # fmt: skip
         self.source, self.channel = source, channel
         self.time_sql = _time_range(since, until)
@@ -1124,6 +1129,8 @@ def _match(node: Node, *, upper: bool) -> str:
     match node:
         case Term(text=text, unless_in=contexts):
             phrase = f"{_TEXT} : {_phrase(text)}"
+            if not upper and _RESERVED.search(text):
+                return _NOTHING  # the phrase admits any _FOREIGN there: read, never trusted
             if upper or not contexts:
                 return phrase
             return f"({phrase} NOT {_TEXT} : ({' OR '.join(map(_phrase, contexts))}))"
@@ -1137,6 +1144,11 @@ def _match(node: Node, *, upper: bool) -> str:
         case Not(part):
             return f"({_ALL} NOT ({_match(part, upper=not upper)}))"
     raise TypeError(node)
+
+
+def _reserved(term: Term) -> bool:
+    """Whether the term or a context holds one of the index's own characters."""
+    return any(_RESERVED.search(t) for t in (term.text, *term.unless_in))
 
 
 def _unproven(term: Term, phrases: list[str] | tuple[str, ...]) -> str:
@@ -1242,7 +1254,10 @@ def _sql(node: Node) -> tuple[str, list[str]]:
 
 
 def _safe(text: str) -> str:
-    """ASCII that the ``ascii`` tokenizer would take for a separator, moved out of its way."""
+    """ASCII that the ``ascii`` tokenizer would take for a separator, moved out of its way
+    (the index's own characters, should a text hold them, made _FOREIGN first)."""
+    if _RESERVED.search(text):
+        text = _RESERVED.sub(_FOREIGN, text)
     for c in _COMMON_SEPARATORS:  # str.replace is several times faster than a callback
         if c in text:
             text = text.replace(c, _MOVED[ord(c)])
@@ -1293,6 +1308,13 @@ def _index_tokens(title: str, body: str, row: Any) -> tuple[str, str, str]:
         meta.append(_meta("c", row["channel"]))
     meta += (_meta("u", c) for c in dict.fromkeys(title))  # the title's characters
     return _tokens(body), _tokens(title), " ".join(meta)
+
+
+def _newest_first(group: list[tuple[str, str, int]]) -> list[int]:
+    """The rowids of (published_at, id, rowid) newest first, then by id ascending."""
+    group.sort(key=lambda g: g[1])  # stable: the ids' order stays among equal times
+    group.sort(key=lambda g: g[0], reverse=True)
+    return [rowid for *_, rowid in group]
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a trend labels thousands of days, each many times

@@ -125,8 +125,29 @@ def _marked(specials: set[str]) -> bool:
     return bool(MARK.search("".join(specials)))
 
 
+# What NFKC composes with the character before it, so that a text holding one must be folded
+# in clusters: a combining mark, a conjoining jamo (ᄒ ᅡ ᆫ is 한), and characters that fold
+# into one (ﾞ folds into U+3099: ｶﾞ is ガ)
+_COMPOSES = regex.compile(r"[\p{M}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
+
+
+class _Composing(dict[int, bool]):
+    def __missing__(self, code: int) -> bool:
+        composes = self[code] = bool(_COMPOSES.search(chr(code) + _FOLD[code]))
+        return composes
+
+
+_COMPOSING = _Composing()
+
+
+def _composing(specials: set[str]) -> bool:
+    """Whether folding the text character by character could differ from folding its
+    clusters: such characters are never plain, so they are among its specials."""
+    return any(_COMPOSING[ord(c)] for c in specials)
+
+
 def _normalized(text: str, specials: set[str]) -> str:
-    if _marked(specials):
+    if _composing(specials):
         return normalize_with_map(text).text
     return _fold_specials(text, specials)
 
@@ -160,7 +181,7 @@ class NormalForm:
         self._full: NormalText | None = None
         self._pieces: _Pieces | None = None
         self._specials = _specials(original)
-        if _marked(self._specials):
+        if _composing(self._specials):
             self._full = normalize_with_map(original)
             self.text = self._full.text
         else:
@@ -281,7 +302,7 @@ def _space_runs(text: str, spaces: set[str]) -> list[tuple[int, int, int]]:
 
 def normalize_with_map(text: str) -> NormalText:
     specials = _specials(text)
-    if not _marked(specials):
+    if not _composing(specials):
         folded = _fold_specials(text, specials)
         # Nothing shrank (so nothing grew, … and ① against runs of spaces): one for one
         if (

@@ -175,3 +175,31 @@ def test_positions_are_compared_where_they_are_few_and_articles_read_where_they_
             assert store.count_matches(parse(text)).total == len(truth(text, made)), text
     assert chosen == [True, False]
     store.close()
+
+
+@pytest.mark.parametrize("text", ["，新 -济,新", '"(字" -"市(字"', "新， -新，济", 'a.b -"a.b)"'])
+def test_positions_of_a_term_with_a_separator_count_exactly(tmp_path: Path, text: str) -> None:
+    """A separator in the term or context is a moved character in the index's tokens; the
+    positions' path looks for the context's bigram as that token, never moved twice."""
+    rng = random.Random(text)
+    pieces = ["济,新", "，新", "新，济", "市(字", "(字", "a.b)", "a.b", "钱塘", "。", " "]
+    base = replica_article()
+    start = datetime(2024, 3, 1, 8, tzinfo=SHANGHAI)
+    made = [
+        dataclasses.replace(
+            base, url=f"http://www.xsnet.cn/sep/{i}.shtml", title="",
+            body="".join(rng.choices(pieces, k=rng.randrange(1, 6))),
+            published_at=start + timedelta(hours=5 * i),
+        )
+        for i in range(120)
+    ]  # fmt: skip
+    store = SqliteStore(tmp_path / "a.sqlite3")
+    store.upsert_many(made)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in [("PROOF_SAMPLE", 1), ("PROOF_PHRASES", 0), ("CHECK_RAW", 10**12)]:
+            patch.setattr(sqlite_store, name, value)
+        patch.setattr(sqlite_store, "CHECK_NORMALISED", 10**12)
+        expected = truth(text, made)
+        assert 0 < len(expected) < len(made)
+        assert store.count_matches(parse(text)).total == len(expected)
+    store.close()

@@ -26,6 +26,7 @@ from model.clock import SHANGHAI
 from store.base import Outcome, StoreError, article_id
 from store.query import parse
 from store.sqlite import EPOCH, NUMBER_BITS, SCHEMA_VERSION, SLOT_BITS, SOURCE_MASK, SqliteStore
+from store.textnorm import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
 STORES = ROOT / "tests" / "fixtures" / "store"  # schemaN.sqlite3: written by schema-N code
@@ -408,6 +409,77 @@ def test_an_index_built_by_another_tokenisation_is_rebuilt_on_open(tmp_path: Pat
     reopened = SqliteStore(path)
     assert [h.article.url for h in reopened.search(parse("钱塘"), limit=50)] == expected_hits
     reopened.close()
+
+
+def test_text_whose_characters_compose_is_found_and_counted_alike(tmp_path: Path) -> None:
+    """Conjoining jamo and ﾞ beside folds that change the length (ß, ①): the index and the
+    highlights once normalised them apart, so search dropped what count_matches counted."""
+    base = replica_articles()[0]
+    bodies = ["\u1112\u1161\u11abß①", "ｶﾞ ①钱塘", "\ud55c ガ", "\u1112\u1161\u11ab"]
+    made = [
+        dataclasses.replace(base, url=f"{base.url}?{n}", title=f"标题{n}", body=body)
+        for n, body in enumerate(bodies)
+    ]
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    store.upsert_many(made)
+    for term, wanted in (("\ud55c", {0, 2, 3}), ("ガ", {1, 2}), ("ｶﾞ", {1, 2})):
+        hits = store.search(parse(term), limit=10)
+        assert {h.article.url for h in hits} == {made[n].url for n in wanted}, term
+        assert store.count_matches(parse(term)).total == len(wanted), term
+    store.close()
+
+
+def test_articles_published_at_one_time_are_ordered_by_id_on_every_page(tmp_path: Path) -> None:
+    """The contract's tie-break (store.base): newest first, then by id ascending, whatever
+    the source or the order of writing, which make the rowids (Elasticsearch sorts so too)."""
+    base = replica_articles()[0]
+    moment = datetime(2024, 5, 1, 9, 30, tzinfo=SHANGHAI)
+    made = [
+        dataclasses.replace(
+            base, url=f"{base.url}?tie={n}", source=f"s{n % 3}", title=f"标题{n}",
+            body=f"钱塘{n}", published_at=moment - timedelta(days=n // 8),
+        )
+        for n in range(24)
+    ]  # fmt: skip
+    random.Random(5).shuffle(made)
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    store.upsert_many(made[:10])
+    for a in made[10:]:
+        store.upsert(a)
+    want = sorted(made, key=lambda a: article_id(a.url))
+    want = [a.url for a in sorted(want, key=lambda a: a.published_at, reverse=True)]
+    pages = [store.search(parse("钱塘"), limit=5, offset=n) for n in range(0, 25, 5)]
+    assert [h.article.url for page in pages for h in page] == want
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        *["钱,塘", '"钱 塘"', ",塘", "塘", "\U000f002c", "钱\U000f002c塘", "塘\U000f1000"],
+        *['钱 -"钱,塘"', "塘 -钱\U000f002c塘"],
+    ],
+)
+def test_text_holding_the_index_own_characters_matches_only_itself(
+    tmp_path: Path, rule: str
+) -> None:
+    """The index moves separators to U+F00xx and ends a text with U+F1000; a text holding
+    those characters itself is never taken for the separators (nor a term holding them)."""
+    base = replica_articles()[0]
+    bodies = ["钱\U000f002c塘", "钱塘\U000f1000", "钱,塘", "钱\U000f0020塘", "钱 塘", "塘"]
+    made = [
+        dataclasses.replace(base, url=f"{base.url}?{n}", title="", body=body)
+        for n, body in enumerate(bodies)
+    ]
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    store.upsert_many(made)
+    query = parse(rule)
+    want = {a.url for a in made if query.matches_text("", normalize(a.body))}
+    assert {h.article.url for h in store.search(query, limit=10)} == want
+    assert store.count_matches(query).total == len(want)
+    trend = store.trend(query, bucket="month")
+    assert sum(n for per_source in trend.values() for n in per_source.values()) == len(want)
+    store.close()
 
 
 # -- index writes -----------------------------------------------------------------------------

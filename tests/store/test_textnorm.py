@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import EXPECTED
 
-from store.textnorm import NormalText, ideographs_match_raw, normalize, normalize_with_map
+from store.textnorm import (
+    NormalForm,
+    NormalText,
+    ideographs_match_raw,
+    normalize,
+    normalize_with_map,
+)
 
 
 @pytest.mark.parametrize(
@@ -181,3 +187,20 @@ def test_ideographs_match_raw_only_when_nothing_folds_into_an_ideograph(
     text: str, raw: bool
 ) -> None:
     assert ideographs_match_raw(text) is raw
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\u1112\u1161\u11ab", "\ud55c"),  # conjoining jamo: NFKC composes them into 한
+        ("\u1112\u1161\u11abß①", "\ud55css1"),  # beside folds that change the length
+        ("가\u11a8钱", "\uac01钱"),  # a syllable and a trailing jamo: 각
+        ("ｶﾞ", "ガ"),  # ﾞ folds into U+3099, which composes with the kana before it
+        ("ｶﾞ…", "ガ..."),
+        ("钱ﾞ  ﬁ", "钱\u3099 fi"),
+    ],
+)
+def test_what_nfkc_composes_is_composed_by_every_form(text: str, expected: str) -> None:
+    """One normal form whatever else the text holds: the store's index (normalize) and its
+    highlights (normalize_with_map) once disagreed on these, and a match was dropped."""
+    assert normalize(text) == normalize_with_map(text).text == NormalForm(text).text == expected

@@ -13,7 +13,9 @@ from functools import cache
 
 import regex
 
-_MARK = regex.compile(r"\p{M}")  # a combining mark: characters must be folded in clusters
+# what NFKC composes with the character before it (a combining mark, a conjoining jamo), in
+# the text or in a character's fold (ﾞ folds into U+3099): characters must be folded in clusters
+_COMPOSES = regex.compile(r"[\p{M}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
 _CLUSTER = regex.compile(r"\X")  # an extended grapheme cluster: a base and its marks
 # Exactly str.isspace(): regex's \s disagrees on a few control characters (U+001C…U+001F).
 _SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lies above U+3000
@@ -50,15 +52,19 @@ def _fold(cluster: str) -> str:
     return unicodedata.normalize("NFKC", cluster).casefold()
 
 
+def _composes(text: str) -> bool:
+    return bool(_COMPOSES.search(text) or _COMPOSES.search(text.translate(_FOLD)))
+
+
 def normalize(text: str) -> str:
     """NFKC, case-folded, every whitespace run made one space (= normalize_with_map().text)."""
-    if _MARK.search(text):
+    if _composes(text):
         return normalize_with_map(text).text
     return _WHITESPACE.sub(" ", text.translate(_FOLD))  # the common case, at C speed
 
 
 def normalize_with_map(text: str) -> NormalText:
-    if not _MARK.search(text):
+    if not _composes(text):
         folded = normalize(text)
         # one character for one: the map is the identity (the same length alone is not
         # enough: in "㈠\t\t" an expansion and a shrinking run of spaces cancel out)
