@@ -39,7 +39,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -1123,12 +1123,21 @@ def _filters(
         filters.append({"term": {"channel": channel}})
     dates = {}
     if since:
-        dates["gte"] = iso(since)
+        dates["gte"] = iso(_millisecond_up(since))
     if until:
-        dates["lt"] = iso(until)
+        dates["lt"] = iso(_millisecond_up(until))
     if dates:
         filters.append({"range": {"published_at": dates}})
     return filters
+
+
+def _millisecond_up(moment: datetime) -> datetime:
+    """A bound for ``date`` fields, which hold milliseconds: a bound between two of them
+    would be cut down, taking in the millisecond before it; moved up, it parts the same
+    whole-millisecond times as the exact bound does."""
+    if moment.microsecond % 1000 == 0:
+        return moment
+    return moment + timedelta(microseconds=1000 - moment.microsecond % 1000)
 
 
 # -- documents ----------------------------------------------------------------------------------

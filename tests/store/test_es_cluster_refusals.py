@@ -1,8 +1,9 @@
 """What a real Elasticsearch 8.x cluster refuses or decides otherwise than the recording fake
 used to, found by the second review against the 8.x reference: keyword values over Lucene's
-term limit, two writers recording the same article's next version, and point-in-time
-paging. Each rule is enforced by ``fake_es.FakeElasticsearch`` as the cluster enforces it,
-and each test fails on the store as it was before the fix."""
+term limit, two writers recording the same article's next version, point-in-time paging, and
+date bounds finer than the millisecond a ``date`` field holds. Each rule is enforced by
+``fake_es.FakeElasticsearch`` as the cluster enforces it, and each test fails on the store as
+it was before the fix."""
 
 from __future__ import annotations
 
@@ -465,3 +466,25 @@ def test_a_writer_losing_every_round_reports_the_article_unwritten(
 def test_the_fake_refuses_shard_doc_outside_a_point_in_time(es: ElasticsearchStore) -> None:
     with pytest.raises(BadRequestError, match=r"\[_shard_doc\] sort field cannot be used"):
         es.es.search(index=ALIAS, sort=[{"_shard_doc": "asc"}])
+
+
+# -- date bounds finer than a millisecond -------------------------------------------------------
+
+
+@pytest.mark.parametrize("apart", [1, 500, 999, 1000, 1001])
+def test_a_bound_between_milliseconds_parts_times_as_the_exact_bound_does(
+    es: ElasticsearchStore, apart: int
+) -> None:
+    """``date`` fields hold milliseconds, and the cluster cuts a finer bound down to one: a
+    since or until inside the millisecond after a publication time would take it in, or
+    leave it out, the wrong way round."""
+    published = NOW - timedelta(hours=1)
+    es.upsert(an_article("ms"))
+    query, bound = parse("钱塘"), published + timedelta(microseconds=apart)
+    assert es.count_matches(query, since=bound).total == 0
+    assert es.search(query, since=bound) == []
+    assert es.count_matches(query, until=bound).total == 1
+    trend = es.trend(query, bucket="day", until=bound)
+    assert sum(n for per_source in trend.values() for n in per_source.values()) == 1
+    assert es.count_matches(query, since=published).total == 1
+    assert es.count_matches(query, until=published).total == 0
