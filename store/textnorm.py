@@ -131,19 +131,15 @@ def _marked(specials: set[str]) -> bool:
 _COMPOSES = regex.compile(r"[\p{M}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]")
 
 
-class _Composing(dict[int, bool]):
-    def __missing__(self, code: int) -> bool:
-        composes = self[code] = bool(_COMPOSES.search(chr(code) + _FOLD[code]))
-        return composes
-
-
-_COMPOSING = _Composing()
+@cache
+def _composes(char: str) -> bool:
+    return bool(_COMPOSES.search(char + _FOLD[ord(char)]))
 
 
 def _composing(specials: set[str]) -> bool:
     """Whether folding the text character by character could differ from folding its
     clusters: such characters are never plain, so they are among its specials."""
-    return any(_COMPOSING[ord(c)] for c in specials)
+    return any(map(_composes, specials))
 
 
 def _normalized(text: str, specials: set[str]) -> str:
