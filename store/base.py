@@ -57,6 +57,17 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
+def in_input_order(articles: list[Article], outcomes: dict[str, Outcome]) -> list[Outcome]:
+    """A batch's outcomes, one per article given. A batch writes an article's last copy
+    only; its first copy carries the outcome, later ones are unchanged."""
+    result, reported = [], set()
+    for a in articles:
+        aid = article_id(a.url)
+        result.append(Outcome.UNCHANGED if aid in reported else outcomes[aid])
+        reported.add(aid)
+    return result
+
+
 @dataclass(frozen=True)
 class StoredArticle:
     id: str

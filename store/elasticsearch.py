@@ -60,6 +60,7 @@ from store.base import (
     Validators,
     article_id,
     highlight,
+    in_input_order,
 )
 from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import normalize
@@ -287,14 +288,7 @@ class ElasticsearchStore:
             error = BulkError(f"not written: {'; '.join(named[:NAMED])}{more}", failed_ids)
             error.outcomes = {i: o for i, o in outcomes.items() if i not in failed_ids}
             raise error
-        # in input order: the first copy of an article carries its outcome, later ones
-        # are unchanged (as writing them one by one would report)
-        result, reported = [], set()
-        for a in articles:
-            aid = article_id(a.url)
-            result.append(Outcome.UNCHANGED if aid in reported else outcomes[aid])
-            reported.add(aid)
-        return result
+        return in_input_order(articles, outcomes)
 
     def _claim(
         self,

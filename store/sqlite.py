@@ -70,6 +70,7 @@ from store.base import (
     Validators,
     article_id,
     highlight,
+    in_input_order,
 )
 from store.query import And, Node, Not, Or, Query, Term
 from store.textnorm import is_ideographs, normalize, normalize_noting_raw
@@ -428,22 +429,27 @@ class SqliteStore:
         self, article: Article, *, etag: str | None = None, last_modified: str | None = None
     ) -> Outcome:
         validators = {"etag": etag, "last_modified": last_modified}
-        return self._upsert_batch([(article, validators)])[0]
+        aid = article_id(article.url)
+        return self._upsert_batch({aid: (article, validators)})[aid]
 
     def upsert_many(self, articles: list[Article]) -> list[Outcome]:
-        """One transaction for the batch: every outcome is committed, or none (StoreError)."""
-        return self._upsert_batch([(a, a.validators) for a in articles])
+        """One transaction for the batch: every outcome is committed, or none (StoreError).
+        An article given twice is written once, as its last copy (as on Elasticsearch)."""
+        latest = {article_id(a.url): (a, a.validators) for a in articles}
+        return in_input_order(articles, self._upsert_batch(latest))
 
     @_guarded
-    def _upsert_batch(self, batch: list[tuple[Article, dict[str, str | None]]]) -> list[Outcome]:
+    def _upsert_batch(
+        self, batch: dict[str, tuple[Article, dict[str, str | None]]]
+    ) -> dict[str, Outcome]:
         seen = iso(now())
         with self._lock:
-            prepared = self._prepared([a for a, _ in batch])  # outside the transaction
+            prepared = self._prepared([a for a, _ in batch.values()])  # outside the transaction
             with self._transaction():
-                return [
-                    self._write(a, p, seen, v.get("etag"), v.get("last_modified"))
-                    for (a, v), p in zip(batch, prepared, strict=True)
-                ]
+                return {
+                    aid: self._write(a, p, seen, v.get("etag"), v.get("last_modified"))
+                    for (aid, (a, v)), p in zip(batch.items(), prepared, strict=True)
+                }
 
     def _prepared(self, articles: list[Article]) -> list[_Prepared]:
         """What each write needs that depends on the article alone, made before the batch's

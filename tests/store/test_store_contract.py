@@ -99,6 +99,25 @@ def test_provenance_changes_alone_do_not_make_a_version(store: ArticleStore) -> 
     assert store.upsert(again) is Outcome.UNCHANGED
 
 
+def test_an_article_twice_in_one_batch_is_written_once_as_its_last_copy(
+    store: ArticleStore,
+) -> None:
+    first = article(*SEED_XS)
+    last = article(*SEED_XS, body=first.body + "\n（更正：量子引力波）")
+    other = article(*SEED_TIDE)
+    batch = [first, other, last, last]
+    assert store.upsert_many(batch) == [Outcome.NEW, Outcome.NEW] + [Outcome.UNCHANGED] * 2
+    kept = store.get(article_id(first.url))
+    assert (kept.body, kept.version) == (last.body, 1)
+    assert len(store.versions(kept.id)) == 1
+    assert [c.kind for c in store.changes()] == [Outcome.NEW, Outcome.NEW]
+    assert store.count_matches(parse("量子引力波")).total == 1
+    assert [h.article.id for h in store.search(parse("量子引力波"))] == [kept.id]
+    assert store.count() == 2
+    assert store.upsert(first) is Outcome.UPDATED  # the first copy was never stored
+    assert store.count_matches(parse("量子引力波")).total == 0
+
+
 def test_id_is_a_stable_hash_of_the_canonical_url(store: ArticleStore) -> None:
     a = article(*SEED_XS)
     store.upsert(a)

@@ -38,8 +38,10 @@ from store.elasticsearch import ElasticsearchStore
 from store.query import Query, Term, parse
 from store.sqlite import SqliteStore
 
-# to hunt, more seeds and larger corpora: DIFFERENTIAL_SEEDS=20 DIFFERENTIAL_SIZE=400
-SEEDS = tuple(range(1, 1 + int(os.environ.get("DIFFERENTIAL_SEEDS", "3"))))
+# to hunt, more seeds and larger corpora: DIFFERENTIAL_SEEDS=20 DIFFERENTIAL_SIZE=400,
+# and seeds not tried before: DIFFERENTIAL_FIRST=21
+FIRST_SEED = int(os.environ.get("DIFFERENTIAL_FIRST", "1"))
+SEEDS = tuple(range(FIRST_SEED, FIRST_SEED + int(os.environ.get("DIFFERENTIAL_SEEDS", "3"))))
 # articles a corpus: several pages per rule, many on one day and source
 SIZE = int(os.environ.get("DIFFERENTIAL_SIZE", "100"))
 RULES = 30  # a seed
