@@ -156,7 +156,8 @@ class ArticleStore(Protocol):
 
     def upsert_many(self, articles: list[Article]) -> list[Outcome]:
         """Write a batch (each article's ``validators`` go with it) as one transaction or
-        one bulk request; an outcome is returned only for what is committed."""
+        one bulk request; an outcome is returned only for what is committed. An article
+        given twice is written once, as its last copy (``in_input_order``)."""
         ...
 
     def touch(self, url: str) -> bool: ...

@@ -433,8 +433,7 @@ class SqliteStore:
         return self._upsert_batch({aid: (article, validators)})[aid]
 
     def upsert_many(self, articles: list[Article]) -> list[Outcome]:
-        """One transaction for the batch: every outcome is committed, or none (StoreError).
-        An article given twice is written once, as its last copy (as on Elasticsearch)."""
+        """One transaction for the batch: every outcome is committed, or none (StoreError)."""
         latest = {article_id(a.url): (a, a.validators) for a in articles}
         return in_input_order(articles, self._upsert_batch(latest))
 

@@ -12,6 +12,7 @@ store is also run with its thresholds pushed to extremes, so that each of its wa
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -77,6 +78,9 @@ def written(store: ArticleStore, made: Corpus) -> ArticleStore:
     for batch in made.updates:
         assert store.upsert_many(batch) == [Outcome.UPDATED] * len(batch)
     assert store.upsert(made.final()[0]) is Outcome.UNCHANGED
+    last = made.final()[1]  # given twice in one batch, an article is written as its last copy
+    edited = dataclasses.replace(last, title=last.title + "又", body="又" + last.body)
+    assert store.upsert_many([edited, last]) == [Outcome.UNCHANGED] * 2
     return store
 
 
