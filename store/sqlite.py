@@ -443,27 +443,26 @@ class SqliteStore:
     ) -> dict[str, Outcome]:
         seen = iso(now())
         with self._lock:
-            prepared = self._prepared([a for a, _ in batch.values()])  # outside the transaction
+            prepared = self._prepared({aid: a for aid, (a, _) in batch.items()})  # before BEGIN
             with self._transaction():
                 return {
                     aid: self._write(a, p, seen, v.get("etag"), v.get("last_modified"))
                     for (aid, (a, v)), p in zip(batch.items(), prepared, strict=True)
                 }
 
-    def _prepared(self, articles: list[Article]) -> list[_Prepared]:
+    def _prepared(self, articles: dict[str, Article]) -> list[_Prepared]:
         """What each write needs that depends on the article alone, made before the batch's
         transaction, so that it holds the file's write lock for SQL alone; rows only for
         articles not stored as they are, which a re-crawl mostly finds."""
-        ids = [article_id(a.url) for a in articles]
         stored = dict(
             self._db.execute(
                 "SELECT id, content_hash FROM articles WHERE id IN "
                 "(SELECT value FROM json_each(?))",
-                (json.dumps(ids),),
+                (json.dumps(list(articles)),),
             ).fetchall()
         )
         prepared = []
-        for aid, article in zip(ids, articles, strict=True):
+        for aid, article in articles.items():
             content_hash = article.content_hash()
             row = None if stored.get(aid) == content_hash else _row(_row_values(article))
             prepared.append(_Prepared(aid, content_hash, row))
