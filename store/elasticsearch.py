@@ -368,11 +368,11 @@ class ElasticsearchStore:
         # void it, so readers pass it at once instead of waiting GAP_WAIT for it
         used = {a["_id"]: a["_source"]["seq"] for a in actions[: len(changes)]}
         voids = [used[c["_id"]] for c in conflicts if c.get("_index") == self.changes_index]
-        if unvoided := self._bulk([self._void(s, seen) for s in voids]):
+        if unvoided := self._bulk([self._void_action(s, seen) for s in voids]):
             log.warning("change numbers not voided (readers wait GAP_WAIT): %s", unvoided)
         return lost, failed
 
-    def _void(self, seq: int, seen: str) -> dict[str, Any]:
+    def _void_action(self, seq: int, seen: str) -> dict[str, Any]:
         return {
             "_op_type": "create",
             "_index": self.changes_index,
@@ -746,7 +746,7 @@ class ElasticsearchStore:
     def changes(self, after: int = 0, limit: int = 500) -> list[Change]:
         self._refresh()
         feed = self._feed(after, limit)
-        ids = list(dict.fromkeys(h["_source"]["article_id"] for h in feed if not _void(h)))
+        ids = list(dict.fromkeys(h["_source"]["article_id"] for h in feed if not _is_void(h)))
         docs = self._mget(self.alias, ids)
         found = self._with_seen([_stored(d["_source"]) for d in docs if d.get("found")])
         articles = {a.id: a for a in found}
@@ -757,7 +757,7 @@ class ElasticsearchStore:
             if change["seq"] > expected and not self._gap_abandoned(expected, change):
                 break
             expected = change["seq"] + 1
-            if _void(hit):  # a number whose change was recorded under another
+            if _is_void(hit):  # a number whose change was recorded under another
                 continue
             article = articles.get(change["article_id"])
             if article is None or article.version < change["version"]:
@@ -1269,7 +1269,7 @@ def _failure(item: dict[str, Any]) -> str:
     return f"{item.get('_index')}/{item['_id']}: {item.get('status', '?')} {error}"
 
 
-def _void(hit: dict[str, Any]) -> bool:
+def _is_void(hit: dict[str, Any]) -> bool:
     return hit["_source"].get("kind") == VOID
 
 
