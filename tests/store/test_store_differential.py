@@ -171,8 +171,12 @@ def either(query: Query) -> bool:
 
 
 # the queries each profile sends elsewhere than the defaults do (the others it leaves alone)
-STEERED = {"prefix": either, "learnt-positions": either, "learnt-read": excluding}
-STEERED["positions"] = excluding
+STEERED = {
+    "prefix": either,
+    "learnt-positions": either,
+    "learnt-read": excluding,
+    "positions": excluding,
+}
 
 
 def disagreements(
