@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +59,24 @@ class Run:
 
 class RunLog:
     def __init__(self, path: Path) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlitefile.connect(path)
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlitefile.connect(self.path)
         self._lock = threading.Lock()
         self._db.executescript(SCHEMA)
+
+    @classmethod
+    @contextmanager
+    def snapshot(cls, path: Path) -> Iterator[RunLog]:
+        """The log at one moment, read on a connection of its own: a page built from several
+        reads agrees with itself although runs finish meanwhile (WAL keeps the snapshot that
+        the first read takes until the transaction ends)."""
+        view = cls(path)
+        try:
+            view._db.execute("BEGIN")
+            yield view
+        finally:
+            view.close()  # ends the read transaction
 
     def close(self) -> None:
         self._db.close()

@@ -352,9 +352,11 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_status(config: Config, args: argparse.Namespace) -> int:
+    from scheduler.runs import RunLog
     from scheduler.status import source_status
 
-    rows = source_status(config)
+    with RunLog.snapshot(config.data_dir / "runs.sqlite3") as runs:
+        rows = source_status(config, runs)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0

@@ -20,8 +20,9 @@ MONTHLY_AFTER_DAYS = 92  # longer trend ranges are counted per month
 
 
 def status(config: Config, runs: RunLog, ledger: Ledger, scheduler_running: bool) -> dict[str, Any]:
-    sources = source_status(config)
-    recent = runs.runs(limit=200)
+    with RunLog.snapshot(runs.path) as view:  # the sources and the runs tables agree
+        sources = source_status(config, view)
+        recent = view.runs(limit=200)
     since = (now().date() - timedelta(days=DAYS - 1)).isoformat()
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
     for run in recent:

@@ -130,8 +130,8 @@ def test_status_reports_health_per_source(tmp_path: Path) -> None:
     runs.record_failures("tidenews", failed=True)
     runs.finish(runs.start("xsnet"), summary(pages=3), DEGRADED, "no articles found")
     runs.set_next_run("xsnet", "2026-03-18T08:00:00+08:00")
+    status = {row["source"]: row for row in source_status(config, runs)}
     runs.close()
-    status = {row["source"]: row for row in source_status(config)}
     assert {name: row["health"] for name, row in status.items()} == {
         "tidenews": "failing",
         "xsnet": "degraded",
@@ -139,6 +139,24 @@ def test_status_reports_health_per_source(tmp_path: Path) -> None:
     }
     assert status["xsnet"]["next_run"] == "2026-03-18T08:00:00+08:00"
     assert status["tidenews"]["consecutive_failures"] == 1
+
+
+def test_a_snapshot_of_the_run_log_does_not_see_runs_that_finish_while_it_is_read(
+    tmp_path: Path,
+) -> None:
+    """The status page reads the sources' last runs and then the runs table: a run that
+    finishes in between must not show in one and not the other."""
+    runs = RunLog(tmp_path / "runs.sqlite3")
+    runs.finish(runs.start("tidenews"), summary(pages=6, new=6), HEALTHY, "6 new")
+    running = runs.start("tidenews")
+    with RunLog.snapshot(runs.path) as view:
+        assert view.last_finished("tidenews").reason == "6 new"
+        runs.finish(running, summary(pages=6), HEALTHY, "6 unchanged")  # the scheduler's write
+        assert [r.outcome for r in view.runs("tidenews")] == ["running", HEALTHY]
+        assert view.last_finished("tidenews").reason == "6 new"
+    with RunLog.snapshot(runs.path) as view:
+        assert view.last_finished("tidenews").reason == "6 unchanged"
+    runs.close()
 
 
 def test_drift_reason_names_every_selector_most_pages_first() -> None:
@@ -158,7 +176,8 @@ def test_status_lists_pages_not_extracted(tmp_path: Path) -> None:
     url = "http://www.xsnet.cn/news/shms/2019_1/3025303.shtml"
     pages.remember(url, "xsnet", {"etag": '"abc"'}, "no recognisable body")
     pages.close()
-    status = {row["source"]: row for row in source_status(config)}
+    with RunLog.snapshot(tmp_path / "runs.sqlite3") as runs:
+        status = {row["source"]: row for row in source_status(config, runs)}
     assert status["xsnet"]["unextracted_count"] == 1
     (row,) = status["xsnet"]["unextracted"]
     assert row["url"] == url and row["reason"] == "no recognisable body"
