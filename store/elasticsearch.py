@@ -325,10 +325,11 @@ class ElasticsearchStore:
             pending = list(lost)
             if not pending:
                 return docs, refused
-        lost = "lost every version race"
-        return docs, refused + [
-            {"_index": self.versions_index, "_id": aid, "error": lost} for aid in pending
+        failed = [
+            {"_index": self.versions_index, "_id": a, "error": "lost every version race"}
+            for a in pending
         ]
+        return docs, refused + failed
 
     def _record(
         self, claims: dict[str, dict[str, Any]], side: list[dict[str, Any]], seen: str
